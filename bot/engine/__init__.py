@@ -1,0 +1,1 @@
+"""Pure conversation engine: flow model, answer parsing, step(); standard library only."""

@@ -1,0 +1,149 @@
+"""Immutable data the engine works on: flows, locales, conversation state and step results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+# A text given per language: {"en": "Hello", "es": "Hola"}.
+LocalText = Mapping[str, str]
+# A normalised answer value: a choice's value, a number, True/False, free text, or None (no answer).
+AnswerValue = str | int | bool | None
+
+
+class NodeKind(StrEnum):
+    """Kinds of flow node; every kind but MESSAGE and END waits for a reply."""
+
+    MESSAGE = "message"
+    CHOICE = "choice"
+    SCALE = "scale"
+    YES_NO = "yes_no"
+    NPS = "nps"
+    TEXT = "text"
+    END = "end"
+
+
+WAITING_KINDS = frozenset(
+    {NodeKind.CHOICE, NodeKind.SCALE, NodeKind.YES_NO, NodeKind.NPS, NodeKind.TEXT}
+)
+
+
+class Status(StrEnum):
+    """Lifecycle of a conversation."""
+
+    SCHEDULED = "scheduled"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    OPTED_OUT = "opted_out"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One labelled option of a choice question; `value` is the same in every language."""
+
+    value: str
+    label: LocalText
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A branch: when the answer satisfies `op value`, go to `next`.
+
+    ops: eq, ne, in, lt, lte, gt, gte, answered, no_answer.
+    """
+
+    op: str
+    next: str
+    value: AnswerValue | tuple[AnswerValue, ...] = None
+
+
+@dataclass(frozen=True)
+class Node:
+    """One step of a flow: a message, a question of some kind, or the end."""
+
+    id: str
+    kind: NodeKind
+    text: LocalText
+    next: str | None = None
+    rules: tuple[Rule, ...] = ()
+    options: tuple[Option, ...] = ()
+    min: int = 1
+    max: int = 5
+    min_label: LocalText = field(default_factory=dict)
+    max_label: LocalText = field(default_factory=dict)
+    retries: int = 2
+    skip_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    max_length: int = 1000
+
+    @property
+    def waits(self) -> bool:
+        """Say whether this node waits for the resident's reply."""
+        return self.kind in WAITING_KINDS
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A survey: its nodes keyed by id, the first node, and the languages it speaks."""
+
+    id: str
+    name: str
+    version: str
+    base_language: str
+    languages: tuple[str, ...]
+    start: str
+    nodes: Mapping[str, Node]
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Locale:
+    """Everything language-specific the engine needs that is not in a flow.
+
+    `messages` holds system texts (re-prompts, help, opt-out confirmation...), `numbers` maps
+    number words to values, and `keywords` maps a global keyword kind (stop, start, help,
+    language) to the words that trigger it.
+    """
+
+    code: str
+    name: str
+    messages: Mapping[str, str]
+    numbers: Mapping[str, int] = field(default_factory=dict)
+    yes: frozenset[str] = frozenset()
+    no: frozenset[str] = frozenset()
+    skip: frozenset[str] = frozenset()
+    keywords: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    direction: str = "ltr"
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """Where a conversation stands: the node it waits on, its language and status."""
+
+    node_id: str | None
+    language: str
+    status: Status = Status.ACTIVE
+    retries: int = 0
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """An answer to store: `value` is None when the resident skipped or never parsed."""
+
+    question_id: str
+    raw: str | None
+    value: AnswerValue
+    language: str
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The outcome of one turn: the new state, texts to send, answers to store."""
+
+    state: ConversationState
+    replies: tuple[str, ...] = ()
+    answers: tuple[AnswerRecord, ...] = ()
