@@ -1,0 +1,39 @@
+"""Normalise residents' addresses per channel: phone numbers to E.164 with phonenumbers."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+class AddressError(ValueError):
+    """An address that cannot belong to the channel it was given for."""
+
+
+def normalise_phone(raw: str, region: str = "US") -> str:
+    """Return `raw` as an E.164 number, reading national numbers in `region`."""
+    try:
+        number = phonenumbers.parse(raw.strip(), region)
+    except phonenumbers.NumberParseException as exc:
+        raise AddressError(f"{raw!r} is not a phone number") from exc
+    # is_possible (length and country code), not is_valid: agencies test with 555 numbers, and
+    # numbering plans change faster than the library's metadata is updated on a deployment.
+    if not phonenumbers.is_possible_number(number):
+        raise AddressError(f"{raw!r} is not a possible phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_address(channel: str, raw: str, region: str = "US") -> str:
+    """Return the canonical form of an address on `channel`."""
+    text = raw.strip()
+    if not text:
+        raise AddressError("address is empty")
+    if channel == "sms":
+        return normalise_phone(text, region)
+    if len(text) > 64:
+        raise AddressError("address is longer than 64 characters")
+    return text
+
+
+def mask(address: str) -> str:
+    """Hide all but the last two characters of an address, for logs."""
+    return "…" + address[-2:] if len(address) > 2 else "…"

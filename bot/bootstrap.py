@@ -1,0 +1,78 @@
+"""The one place that names concrete adapters and wires them into a Runtime."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import partial
+
+from bot.config import ConfigError, Settings
+from bot.engine.model import Flow, Locale
+from bot.flowfiles import load_flows
+from bot.i18n.catalog import load_locales
+from bot.ports import Clock, Sender
+from bot.services.runtime import Runtime
+from storage.db import make_engine, make_session_factory, upgrade
+from storage.unit_of_work import SqlAlchemyUnitOfWork
+
+
+def utc_now() -> datetime:
+    """Return the current moment in UTC (the production clock)."""
+    return datetime.now(UTC)
+
+
+def configure_logging(settings: Settings) -> None:
+    """Send Parley's logs to stderr at the configured level, unless a host configured them."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bot").setLevel(settings.log_level)
+
+
+def build_senders(settings: Settings) -> dict[str, Sender]:
+    """Build a sender for every channel the settings configure."""
+    senders: dict[str, Sender] = {}
+    if settings.twilio_configured:
+        from bot.channels.twilio_sms import TwilioSender
+
+        senders["sms"] = TwilioSender.from_settings(settings)
+    return senders
+
+
+def check_languages(flows: Mapping[str, Flow], locales: Mapping[str, Locale]) -> None:
+    """Refuse to start when a flow offers a language with no locale for system messages."""
+    for flow in flows.values():
+        missing = sorted(set(flow.languages) - set(locales))
+        if missing:
+            raise ConfigError(f"flow {flow.id!r} offers {missing} but locales/ has no such file")
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    migrate: bool | None = None,
+    clock: Clock = utc_now,
+    senders: Mapping[str, Sender] | None = None,
+) -> Runtime:
+    """Wire the runtime: database (migrated when asked), flows, locales, senders, clock."""
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url)
+    if settings.migrate_on_start if migrate is None else migrate:
+        upgrade(engine)
+        # Drop the migration's connections: a preloading server forks after this point.
+        engine.dispose()
+    flows = load_flows(settings.flows_dir)
+    locales = load_locales(settings.locales_dir)
+    check_languages(flows, locales)
+    return Runtime(
+        uow=partial(SqlAlchemyUnitOfWork, make_session_factory(engine)),
+        flows=flows,
+        locales=locales,
+        values=settings.placeholder_values,
+        senders=dict(build_senders(settings) if senders is None else senders),
+        clock=clock,
+        default_language=settings.default_language,
+        default_region=settings.default_region,
+        close=engine.dispose,
+    )

@@ -1,0 +1,1 @@
+"""Channel adapters: verify a request, normalise it, call the service layer, deliver replies."""

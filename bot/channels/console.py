@@ -1,0 +1,61 @@
+"""Console simulator: take a survey in the terminal through the same engine and storage."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TextIO
+
+from bot.engine.model import Status
+from bot.ports import InboundMessage
+from bot.services.inbound import handle_inbound
+from bot.services.runtime import Runtime
+from bot.services.surveys import SurveyRequest, start_survey, survey_report
+
+FINISHED = {Status.COMPLETED.value, Status.OPTED_OUT.value, Status.EXPIRED.value}
+
+
+class ConsoleSender:
+    """Print outbound messages, as a phone would show them."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def send(self, address: str, body: str) -> str | None:
+        """Print one message from Parley."""
+        show(self._out, body)
+        return None
+
+
+def show(out: TextIO, body: str) -> None:
+    """Print a message from Parley, indented like a chat bubble."""
+    for line in body.splitlines() or [""]:
+        out.write(f"  parley> {line}\n")
+    out.flush()
+
+
+def run_chat(
+    rt: Runtime,
+    flow_id: str,
+    language: str | None,
+    ask: Callable[[], str],
+    out: TextIO,
+    address: str | None = None,
+) -> str:
+    """Converse until the survey ends or input runs out; return the survey's final status."""
+    rt = replace(rt, senders={**rt.senders, "console": ConsoleSender(out)})
+    address = address or f"console-{secrets.token_hex(4)}"
+    started = start_survey(rt, SurveyRequest("console", address, flow_id, language))
+    status = started.status
+    while status not in FINISHED:
+        try:
+            text = ask()
+        except EOFError:
+            break
+        message = InboundMessage("console", address, text, None, rt.clock())
+        for reply in handle_inbound(rt, message):
+            show(out, reply)
+        report = survey_report(rt, started.id)
+        status = report["status"] if report else Status.EXPIRED.value
+    return status

@@ -1,0 +1,105 @@
+"""Settings read once from the environment into one frozen dataclass (no Flask import)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; raised at start-up, never per request."""
+
+
+def _flag(value: str) -> bool:
+    """Read a yes/no environment value."""
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"expected true/false, got {value!r}")
+
+
+def _integer(value: str) -> int:
+    """Read a whole-number environment value."""
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"expected a whole number, got {value!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Parley is configured with; see the README's configuration table."""
+
+    database_url: str = f"sqlite:///{ROOT / 'instance' / 'parley.db'}"
+    public_base_url: str = ""
+    trusted_proxies: int = 0
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = ""
+    agency_name: str = "Parley Demo Police Department"
+    complaints_contact: str = "the department's front desk"
+    help_contact: str = "the department's non-emergency line"
+    default_language: str = "en"
+    default_region: str = "US"
+    flows_dir: Path = ROOT / "flows"
+    locales_dir: Path = ROOT / "locales"
+    migrate_on_start: bool = True
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from the environment (or the mapping given), once."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, (key, convert) in _ENV.items():
+            if key in env:
+                try:
+                    values[name] = convert(env[key])
+                except ConfigError as exc:
+                    raise ConfigError(f"{key}: {exc}") from exc
+        return cls(**values)
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """Return a copy with some settings changed (tests, CLI flags)."""
+        return replace(self, **changes)
+
+    @property
+    def twilio_configured(self) -> bool:
+        """Say whether Twilio sending is configured."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def placeholder_values(self) -> dict[str, str]:
+        """Return the values of the placeholders flows and locales may use."""
+        return {
+            "agency": self.agency_name,
+            "complaints": self.complaints_contact,
+            "help": self.help_contact,
+        }
+
+
+_ENV: dict[str, tuple[str, Any]] = {
+    "database_url": ("DATABASE_URL", str),
+    "public_base_url": ("PUBLIC_BASE_URL", lambda v: v.rstrip("/")),
+    "trusted_proxies": ("TRUSTED_PROXIES", _integer),
+    "twilio_account_sid": ("TWILIO_ACCOUNT_SID", str),
+    "twilio_auth_token": ("TWILIO_AUTH_TOKEN", str),
+    "twilio_from_number": ("TWILIO_FROM_NUMBER", str),
+    "twilio_api_base_url": ("TWILIO_API_BASE_URL", lambda v: v.rstrip("/")),
+    "agency_name": ("AGENCY_NAME", str),
+    "complaints_contact": ("COMPLAINTS_CONTACT", str),
+    "help_contact": ("HELP_CONTACT", str),
+    "default_language": ("DEFAULT_LANGUAGE", str),
+    "default_region": ("DEFAULT_REGION", str.upper),
+    "flows_dir": ("FLOWS_DIR", Path),
+    "locales_dir": ("LOCALES_DIR", Path),
+    "migrate_on_start": ("MIGRATE_ON_START", _flag),
+    "log_level": ("LOG_LEVEL", str.upper),
+}

@@ -1,0 +1,1 @@
+"""Internationalisation: locale catalogs and SMS segment counting."""

@@ -1,0 +1,65 @@
+"""Roles the service layer depends on, as typing.Protocols; adapters live at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from storage.repository import SqlAlchemyRepository
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """One message from a resident, normalised by its channel adapter."""
+
+    channel: str
+    address: str
+    text: str
+    provider_message_id: str | None
+    received_at: datetime
+    # A provider's own reading of an opt-out keyword (Twilio's OptOutType: STOP, START, HELP).
+    provider_keyword: str | None = None
+
+
+class DeliveryError(Exception):
+    """A provider refused or failed to take a message."""
+
+    def __init__(self, message: str, code: str | None = None, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.permanent = permanent
+
+
+class Sender(Protocol):
+    """Deliver one outbound text on a channel; return the provider's message id."""
+
+    def send(self, address: str, body: str) -> str | None:
+        """Send `body` to `address`; raise DeliveryError when the provider fails."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """A transaction: commit explicitly, roll back by default when the block ends."""
+
+    repo: SqlAlchemyRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make the work of this block durable."""
+        ...
+
+
+Clock = Callable[[], datetime]
+UnitOfWorkFactory = Callable[[], UnitOfWork]

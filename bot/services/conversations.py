@@ -1,0 +1,94 @@
+"""Start and advance conversations: the bridge between stored rows and the pure engine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.engine.conversation import begin, step
+from bot.engine.model import ConversationState, Flow, Status, StepResult
+from bot.ports import UnitOfWork
+from bot.services.runtime import Runtime
+from storage.models import Contact, Conversation, Respondent
+
+
+def state_of(conversation: Conversation) -> ConversationState:
+    """Read the engine state out of a stored conversation."""
+    return ConversationState(
+        node_id=conversation.node_id,
+        language=conversation.language,
+        status=Status(conversation.status),
+        retries=conversation.retries,
+    )
+
+
+def apply_result(
+    uow: UnitOfWork, conversation: Conversation, result: StepResult, now: datetime
+) -> None:
+    """Store a step's new state and answers on the conversation."""
+    state = result.state
+    conversation.node_id = state.node_id
+    conversation.language = state.language
+    conversation.status = state.status.value
+    conversation.retries = state.retries
+    conversation.updated_at = now
+    if state.status is Status.COMPLETED and conversation.completed_at is None:
+        conversation.completed_at = now
+    for answer in result.answers:
+        uow.repo.save_answer(
+            conversation.id,
+            answer.question_id,
+            answer.raw,
+            answer.value,
+            answer.language,
+            answer.answered_at,
+        )
+
+
+def open_conversation(
+    rt: Runtime,
+    uow: UnitOfWork,
+    respondent: Respondent,
+    flow: Flow,
+    language: str | None,
+    contact: Contact | None = None,
+) -> tuple[Conversation, StepResult]:
+    """Begin `flow` with a respondent (closing any conversation still open) and store it."""
+    now = rt.clock()
+    previous = uow.repo.open_conversation(respondent.id)
+    if previous is not None:
+        # One conversation at a time: a newer survey supersedes an unfinished one.
+        previous.status = Status.EXPIRED.value
+        previous.updated_at = now
+    chosen = rt.language_for(flow, language or respondent.language)
+    result = begin(flow, chosen, rt.context, now)
+    conversation = Conversation(
+        respondent_id=respondent.id,
+        contact_id=contact.id if contact is not None else None,
+        flow_id=flow.id,
+        flow_version=flow.version,
+        language=chosen,
+        status=Status.ACTIVE.value,
+        started_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.repo.add(conversation)
+    uow.repo.flush()
+    apply_result(uow, conversation, result, now)
+    respondent.language = result.state.language
+    return conversation, result
+
+
+def advance(
+    rt: Runtime, uow: UnitOfWork, conversation: Conversation, text: str, now: datetime
+) -> list[str]:
+    """Feed a resident's reply to the engine and store what follows."""
+    flow = rt.flows.get(conversation.flow_id)
+    if flow is None:
+        # The flow was withdrawn while this conversation was open: close it politely.
+        conversation.status = Status.COMPLETED.value
+        conversation.completed_at = conversation.updated_at = now
+        return []
+    result = step(flow, state_of(conversation), text, now, rt.context)
+    apply_result(uow, conversation, result, now)
+    return list(result.replies)

@@ -1,0 +1,177 @@
+"""Handle one inbound message: global keywords first, then the resident's conversation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from dataclasses import dataclass
+
+from bot.addresses import mask
+from bot.engine.keywords import KeywordHit, match_keyword
+from bot.engine.locale import system_message
+from bot.engine.model import Flow, Status
+from bot.engine.text import normalise
+from bot.ports import InboundMessage, UnitOfWork
+from bot.services.conversations import advance, open_conversation
+from bot.services.runtime import Runtime
+from storage.models import Conversation, Message, Respondent
+
+log = logging.getLogger(__name__)
+
+# Twilio's OptOutType values mapped onto our keyword kinds.
+PROVIDER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
+
+
+@dataclass
+class Turn:
+    """Everything one inbound message is handled with."""
+
+    rt: Runtime
+    uow: UnitOfWork
+    msg: InboundMessage
+    respondent: Respondent
+    conversation: Conversation | None
+
+    def language(self, hint: str | None = None) -> str:
+        """Choose the language to answer in: a non-English keyword's, else what we know."""
+        if hint and hint != "en":
+            return hint
+        if self.conversation is not None:
+            return self.conversation.language
+        return self.respondent.language or hint or self.rt.default_language
+
+    def say(self, key: str, language: str, **values: str) -> list[str]:
+        """Render one system message in `language`."""
+        merged = {**self.rt.values, **values}
+        return [system_message(self.rt.locales, language, key, merged)]
+
+
+def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
+    """Answer a resident's message; a redelivered message gets the same answer, stored once."""
+    with rt.uow() as uow:
+        respondent = uow.repo.respondent_for_update(msg.channel, msg.address, msg.received_at)
+        if msg.provider_message_id:
+            seen = uow.repo.find_message(msg.channel, msg.provider_message_id)
+            if seen is not None:
+                log.info("duplicate delivery of %s ignored", msg.provider_message_id)
+                return [m.body for m in uow.repo.replies_to(seen.id) if m.body]
+        conversation = uow.repo.open_conversation(respondent.id)
+        inbound = uow.repo.add_inbound_message(
+            msg.channel,
+            msg.provider_message_id,
+            respondent.id,
+            conversation.id if conversation else None,
+            msg.received_at,
+        )
+        if inbound is None:
+            return []
+        turn = Turn(rt, uow, msg, respondent, conversation)
+        replies = route(turn)
+        body = "\n\n".join(replies)
+        if body:
+            _log_reply(turn, inbound, body, rt.clock())
+        uow.commit()
+    log.info("handled %s message from %s: %d reply", msg.channel, mask(msg.address), len(replies))
+    return [body] if body else []
+
+
+def route(turn: Turn) -> list[str]:
+    """Pick the handler for a message: keyword, answer, flow keyword or a pointer to help."""
+    hit = _keyword(turn)
+    if turn.respondent.opted_out_at is not None and (hit is None or hit.kind != "start"):
+        # Opted out: nothing is ever sent again until the resident texts START.
+        return []
+    handler = KEYWORD_HANDLERS.get(hit.kind) if hit else None
+    if handler is not None and hit is not None:
+        return handler(turn, hit)
+    if turn.conversation is not None:
+        return advance(turn.rt, turn.uow, turn.conversation, turn.msg.text, turn.msg.received_at)
+    return _start_or_point(turn)
+
+
+def _keyword(turn: Turn) -> KeywordHit | None:
+    """Read a global keyword from the provider's flag or the text itself."""
+    provider = PROVIDER_KEYWORDS.get((turn.msg.provider_keyword or "").upper())
+    found = match_keyword(turn.msg.text, turn.rt.locales.values())
+    if provider is not None:
+        return KeywordHit(kind=provider, language=found.language if found else "en")
+    return found
+
+
+def _stop(turn: Turn, hit: KeywordHit) -> list[str]:
+    """Record an opt-out, end any conversation and confirm once."""
+    now = turn.msg.received_at
+    turn.respondent.opted_out_at = now
+    if turn.conversation is not None:
+        turn.conversation.status = Status.OPTED_OUT.value
+        turn.conversation.updated_at = now
+    log.info("%s opted out on %s", mask(turn.msg.address), turn.msg.channel)
+    return turn.say("stop_confirm", turn.language(hit.language))
+
+
+def _start(turn: Turn, hit: KeywordHit) -> list[str]:
+    """Lift an opt-out and confirm."""
+    turn.respondent.opted_out_at = None
+    return turn.say("start_confirm", turn.language(hit.language))
+
+
+def _help(turn: Turn, hit: KeywordHit) -> list[str]:
+    """Say who is texting and how to stop; the conversation stays where it was."""
+    return turn.say("help", turn.language(hit.language))
+
+
+KEYWORD_HANDLERS: dict[str, Callable[[Turn, KeywordHit], list[str]]] = {
+    "stop": _stop,
+    "start": _start,
+    "help": _help,
+}
+
+
+def flow_for_keyword(flows: Mapping[str, Flow], text: str) -> tuple[Flow, str] | None:
+    """Find the flow whose start keyword is `text`, with the keyword's language."""
+    wanted = normalise(text)
+    for flow in flows.values():
+        for language, words in flow.keywords.items():
+            if wanted in words:
+                return flow, language
+    return None
+
+
+def _start_or_point(turn: Turn) -> list[str]:
+    """Start the flow a keyword names, or tell a stranger what this number is."""
+    found = flow_for_keyword(turn.rt.flows, turn.msg.text)
+    if found is not None:
+        flow, language = found
+        conversation, result = open_conversation(turn.rt, turn.uow, turn.respondent, flow, language)
+        turn.conversation = conversation
+        return list(result.replies)
+    language = turn.language()
+    return turn.say("unknown", language, keyword=_any_keyword(turn.rt, language))
+
+
+def _any_keyword(rt: Runtime, language: str) -> str:
+    """Return a flow keyword to suggest in `language` (the first flow's, upper-cased)."""
+    for flow in rt.flows.values():
+        words = flow.keywords.get(language) or flow.keywords.get(flow.base_language)
+        if words:
+            return words[0].upper()
+    return "HELP"
+
+
+def _log_reply(turn: Turn, inbound: Message, body: str, now: datetime) -> None:
+    """Store the reply to an inbound message so a redelivery gets the same answer."""
+    conversation = turn.conversation
+    turn.uow.repo.add(
+        Message(
+            direction="out",
+            channel=inbound.channel,
+            respondent_id=inbound.respondent_id,
+            conversation_id=conversation.id if conversation is not None else None,
+            reply_to_id=inbound.id,
+            body=body,
+            status="sent",
+            created_at=now,
+            updated_at=now,
+        )
+    )

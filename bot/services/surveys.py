@@ -1,0 +1,211 @@
+"""Start a survey for a police contact and report on it."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.addresses import AddressError, mask, normalise_address
+from bot.engine.model import Status
+from bot.ports import DeliveryError
+from bot.services.conversations import open_conversation
+from bot.services.runtime import Runtime
+from storage.models import Contact, Conversation, Message
+
+log = logging.getLogger(__name__)
+
+
+class SurveyError(ValueError):
+    """A survey request that cannot be carried out; `fields` names what is wrong."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class SurveyRequest:
+    """What a dispatch system, an officer or the console asks for."""
+
+    channel: str
+    address: str
+    flow: str
+    language: str | None = None
+    officer_id: str | None = None
+    incident_id: str | None = None
+    call_type: str | None = None
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SurveyStarted:
+    """The stored conversation, its status and how delivery of the first message went."""
+
+    id: uuid.UUID
+    status: str
+    delivery: str | None = None
+    replies: tuple[str, ...] = field(default=())
+
+
+def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
+    """Open a conversation for a contact and send its first message."""
+    address = _check(rt, request)
+    with rt.uow() as uow:
+        now = rt.clock()
+        respondent = uow.repo.respondent_for_update(request.channel, address, now)
+        contact = _contact(request, respondent.id, now)
+        uow.repo.add(contact)
+        uow.repo.flush()
+        if respondent.opted_out_at is not None:
+            conversation = _refused(rt, request, respondent.id, contact, now)
+            uow.repo.add(conversation)
+            uow.commit()
+            return SurveyStarted(conversation.id, conversation.status)
+        flow = rt.flows[request.flow]
+        conversation, result = open_conversation(
+            rt, uow, respondent, flow, request.language, contact
+        )
+        outbound = _outbound(request.channel, respondent.id, conversation.id, result.replies, now)
+        uow.repo.add(outbound)
+        uow.commit()
+    delivery = deliver(rt, outbound.id, address)
+    log.info("survey %s started for %s", conversation.id, mask(address))
+    return SurveyStarted(conversation.id, conversation.status, delivery, result.replies)
+
+
+def _check(rt: Runtime, request: SurveyRequest) -> str:
+    """Validate a request against what is configured; return the normalised address."""
+    errors: dict[str, str] = {}
+    if request.channel not in rt.senders:
+        errors["channel"] = f"channel {request.channel!r} is not configured"
+    flow = rt.flows.get(request.flow)
+    if flow is None:
+        errors["flow"] = f"no flow {request.flow!r}"
+    elif request.language and request.language not in flow.languages:
+        errors["language"] = f"flow {flow.id!r} offers {', '.join(flow.languages)}"
+    address = ""
+    try:
+        address = normalise_address(request.channel, request.address, rt.default_region)
+    except AddressError as exc:
+        errors["address"] = str(exc)
+    if errors:
+        raise SurveyError(errors)
+    return address
+
+
+def _contact(request: SurveyRequest, respondent_id: uuid.UUID, now: datetime) -> Contact:
+    """Record the police contact the survey is about."""
+    return Contact(
+        respondent_id=respondent_id,
+        officer_id=request.officer_id,
+        incident_id=request.incident_id,
+        call_type=request.call_type,
+        occurred_at=request.occurred_at or now,
+        created_at=now,
+    )
+
+
+def _refused(
+    rt: Runtime, request: SurveyRequest, respondent_id: uuid.UUID, contact: Contact, now: datetime
+) -> Conversation:
+    """Record a survey that was not sent because the resident opted out."""
+    flow = rt.flows[request.flow]
+    return Conversation(
+        respondent_id=respondent_id,
+        contact_id=contact.id,
+        flow_id=flow.id,
+        flow_version=flow.version,
+        language=rt.language_for(flow, request.language),
+        status=Status.OPTED_OUT.value,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _outbound(
+    channel: str,
+    respondent_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    replies: tuple[str, ...],
+    now: datetime,
+) -> Message:
+    """Queue the first message of a survey in the message log."""
+    return Message(
+        direction="out",
+        channel=channel,
+        respondent_id=respondent_id,
+        conversation_id=conversation_id,
+        body="\n\n".join(replies),
+        status="queued",
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def deliver(rt: Runtime, message_id: uuid.UUID, address: str) -> str:
+    """Hand a queued message to its channel and record the outcome; return the new status."""
+    claimed = _claim(rt, message_id)
+    if claimed is None:
+        return "skipped"
+    channel, body = claimed
+    # The provider call happens outside any transaction, so no lock is held over the network.
+    try:
+        provider_id, status, code = rt.senders[channel].send(address, body), "sent", None
+    except DeliveryError as exc:
+        log.warning("delivery of %s failed: %s", message_id, exc.code or exc)
+        provider_id, status, code = None, "failed", exc.code
+    with rt.uow() as uow:
+        message = uow.repo.get_message(message_id)
+        if message is not None:
+            message.provider_message_id = provider_id
+            message.status, message.error_code = status, code
+            message.updated_at = rt.clock()
+            uow.commit()
+    return status
+
+
+def _claim(rt: Runtime, message_id: uuid.UUID) -> tuple[str, str] | None:
+    """Mark a queued message as being sent, so no other deliverer sends it too."""
+    with rt.uow() as uow:
+        message = uow.repo.get_message(message_id, for_update=True)
+        if message is None or message.status != "queued":
+            return None
+        message.status, message.updated_at = "sending", rt.clock()
+        uow.commit()
+        return message.channel, message.body or ""
+
+
+def survey_report(rt: Runtime, survey_id: uuid.UUID) -> dict[str, Any] | None:
+    """Describe a survey: its status, language and answers; None if there is none."""
+    with rt.uow() as uow:
+        conversation = uow.repo.get_conversation(survey_id)
+        if conversation is None:
+            return None
+        answers = uow.repo.answers(conversation.id)
+        return {
+            "id": str(conversation.id),
+            "flow": conversation.flow_id,
+            "flow_version": conversation.flow_version,
+            "status": conversation.status,
+            "language": conversation.language,
+            "created_at": conversation.created_at.isoformat(),
+            "completed_at": _iso(conversation.completed_at),
+            "answers": [
+                {
+                    "question": a.question_id,
+                    "value": a.value,
+                    "text": a.raw_text,
+                    "language": a.language,
+                    "answered_at": a.answered_at.isoformat(),
+                }
+                for a in answers
+            ],
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """Format an optional moment as ISO 8601."""
+    return moment.isoformat() if moment is not None else None

@@ -1,0 +1,1 @@
+"""Web layer: the Flask app, its blueprints and HTTP error handling."""

@@ -1,0 +1,57 @@
+"""Build the Flask app: register blueprints and turn every error into a clear answer."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from bot.config import Settings
+from bot.services.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# SMS bodies top out at 1,600 characters; nothing legitimate we accept is near this.
+MAX_REQUEST_BYTES = 256 * 1024
+
+
+def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flask:
+    """Create the app with the given settings and runtime (bootstrapped when not given)."""
+    from bot.bootstrap import bootstrap, configure_logging
+    from bot.channels.twilio_sms import bp as twilio_bp
+    from bot.web.api import bp as api_bp
+
+    config = config or Settings.from_env()
+    configure_logging(config)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.extensions["parley.settings"] = config
+    app.extensions["parley.runtime"] = rt or bootstrap(config)
+    if config.trusted_proxies:
+        n = config.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
+    app.register_blueprint(twilio_bp)
+    app.register_blueprint(api_bp)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+    app.add_url_rule("/healthz", "healthz", _health)
+    return app
+
+
+def _health() -> Response:
+    """Answer a load balancer's liveness probe."""
+    return jsonify(status="ok")
+
+
+def _http_error(exc: HTTPException) -> tuple[Response, int]:
+    """Answer an HTTP error with its reason, as JSON."""
+    code = exc.code or 500
+    return jsonify(error=exc.name.lower(), reason=exc.description), code
+
+
+def _unexpected(exc: Exception) -> tuple[Response, int]:
+    """Log a programming error with its traceback and answer without leaking details."""
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return jsonify(error="internal error", reason="the error was logged"), 500

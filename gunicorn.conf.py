@@ -1,0 +1,13 @@
+"""Gunicorn settings for Parley; every value can be overridden on the command line."""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+# Build the app (and migrate the schema) once in the master, not once per worker.
+preload_app = True
+accesslog = "-"
+# Twilio's webhook URLs carry no personal data, but keep query strings out of access logs anyway.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'

@@ -1,0 +1,212 @@
+"""Tables Parley stores: respondents, contacts, conversations, answers, messages, API tokens."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Deterministic constraint names: Alembic needs them to alter or drop constraints later,
+# especially in SQLite batch mode, which recreates tables.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always stored as UTC and always read back timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to UTC; refuse naive ones, whose zone is a guess."""
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError("naive datetime: pass an aware (UTC) datetime")
+        utc = value.astimezone(UTC)
+        # SQLite has no time zones: store the UTC wall time and re-attach UTC on read.
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return the stored instant as an aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+_seq_lock = threading.Lock()
+_seq_state = {"last": 0}
+
+
+def next_seq() -> int:
+    """Return a strictly increasing number, close to the time in nanoseconds.
+
+    Several replies to one inbound message often share `created_at` (one `now` per turn);
+    `seq` keeps them in the order they were created, on SQLite and PostgreSQL alike.
+    """
+    with _seq_lock:
+        value = max(time.time_ns(), _seq_state["last"] + 1)
+        _seq_state["last"] = value
+        return value
+
+
+class Base(DeclarativeBase):
+    """Declarative base holding Parley's metadata."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Respondent(Base):
+    """A resident we survey, reachable on one channel at one address."""
+
+    __tablename__ = "respondents"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    channel: Mapped[str] = mapped_column(String(16))  # sms, telegram, console
+    address: Mapped[str] = mapped_column(String(64))  # E.164 number or Telegram chat id
+    language: Mapped[str | None] = mapped_column(String(35))
+    opted_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Contact(Base):
+    """A contact between a resident and the police that a survey asks about."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    # Deleting a respondent (erasure request) deletes what we know about them.
+    respondent_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("respondents.id", ondelete="CASCADE"), index=True
+    )
+    officer_id: Mapped[str | None] = mapped_column(String(64))
+    incident_id: Mapped[str | None] = mapped_column(String(64))
+    call_type: Mapped[str | None] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Conversation(Base):
+    """One run of a flow with one respondent."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_respondent_id_status", "respondent_id", "status"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    respondent_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("respondents.id", ondelete="CASCADE")
+    )
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    flow_id: Mapped[str] = mapped_column(String(64))
+    flow_version: Mapped[str] = mapped_column(String(32))
+    node_id: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(35))
+    # scheduled, active, completed, expired, opted_out (bot.engine.model.Status)
+    status: Mapped[str] = mapped_column(String(16))
+    retries: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+AnswerJson = str | int | bool | None
+
+
+class Answer(Base):
+    """A respondent's answer to one question of a conversation."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("conversation_id", "question_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    question_id: Mapped[str] = mapped_column(String(64))
+    raw_text: Mapped[str | None] = mapped_column(Text)
+    # none_as_null: "no answer" is SQL NULL, so `value IS NULL` finds skipped questions.
+    value: Mapped[AnswerJson] = mapped_column(JSON(none_as_null=True), nullable=True)
+    language: Mapped[str] = mapped_column(String(35))
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Message(Base):
+    """One message in or out; inbound bodies are never stored, only outbound ones."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        # NULL provider ids (not yet sent) may repeat: both databases treat NULLs as distinct.
+        UniqueConstraint("channel", "provider_message_id"),
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint("direction = 'out' OR body IS NULL", name="inbound_body_not_stored"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    seq: Mapped[int] = mapped_column(BigInteger, default=next_seq)
+    direction: Mapped[str] = mapped_column(String(3))  # in, out
+    channel: Mapped[str] = mapped_column(String(16))
+    provider_message_id: Mapped[str | None] = mapped_column(String(128))
+    respondent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("respondents.id", ondelete="SET NULL"), index=True
+    )
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    reply_to_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), index=True
+    )
+    body: Mapped[str | None] = mapped_column(Text)
+    # received, queued, sent, delivered, failed, undelivered
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class ApiToken(Base):
+    """A bearer token for the HTTP API; only its SHA-256 hex digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

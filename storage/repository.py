@@ -1,0 +1,225 @@
+"""Queries and writes on Parley's tables, within one Session the unit of work owns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Answer,
+    AnswerJson,
+    ApiToken,
+    Base,
+    Conversation,
+    Message,
+    Respondent,
+)
+
+ACTIVE = "active"
+
+
+class SqlAlchemyRepository:
+    """Read and write respondents, conversations, answers, messages and tokens."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, obj: Base) -> None:
+        """Stage a new or changed object for the next flush."""
+        self._session.add(obj)
+
+    def flush(self) -> None:
+        """Send pending changes to the database without committing."""
+        self._session.flush()
+
+    # Respondents ------------------------------------------------------------------------------
+
+    def respondent_for_update(self, channel: str, address: str, now: datetime) -> Respondent:
+        """Get or create the respondent at an address and lock its row until commit.
+
+        The lock serialises turns of one resident on PostgreSQL (SQLite's BEGIN IMMEDIATE
+        already serialises all writers). Creation is race-safe: the insert runs in a SAVEPOINT,
+        and a concurrent insert of the same address makes it fail and re-read the winner's row.
+        """
+        locked = self._respondent_query(channel, address).with_for_update()
+        locked = locked.execution_options(populate_existing=True)
+        found = self._session.scalars(locked).one_or_none()
+        if found is not None:
+            return found
+        try:
+            with self._session.begin_nested():
+                self._session.add(Respondent(channel=channel, address=address, created_at=now))
+        except IntegrityError:
+            pass  # Another transaction created it first; the row is committed now.
+        return self._session.scalars(locked).one()
+
+    def find_respondent(self, channel: str, address: str) -> Respondent | None:
+        """Return the respondent at an address, if any, without locking."""
+        return self._session.scalars(self._respondent_query(channel, address)).one_or_none()
+
+    def get_respondent(self, respondent_id: uuid.UUID) -> Respondent | None:
+        """Return the respondent with this id, if any."""
+        return self._session.get(Respondent, respondent_id)
+
+    @staticmethod
+    def _respondent_query(channel: str, address: str) -> Select[Respondent]:
+        """Build the query for the respondent at an address."""
+        return select(Respondent).where(
+            Respondent.channel == channel, Respondent.address == address
+        )
+
+    # Conversations and answers ----------------------------------------------------------------
+
+    def open_conversation(self, respondent_id: uuid.UUID) -> Conversation | None:
+        """Return the respondent's newest active conversation, if any."""
+        query = (
+            select(Conversation)
+            .where(Conversation.respondent_id == respondent_id, Conversation.status == ACTIVE)
+            .order_by(Conversation.created_at.desc())
+            .limit(1)
+        )
+        return self._session.scalars(query).first()
+
+    def get_conversation(self, conversation_id: uuid.UUID) -> Conversation | None:
+        """Return the conversation with this id, if any."""
+        return self._session.get(Conversation, conversation_id)
+
+    def answers(self, conversation_id: uuid.UUID) -> list[Answer]:
+        """Return a conversation's answers in the order they were given."""
+        query = (
+            select(Answer)
+            .where(Answer.conversation_id == conversation_id)
+            .order_by(Answer.answered_at, Answer.question_id)
+        )
+        return list(self._session.scalars(query))
+
+    def save_answer(
+        self,
+        conversation_id: uuid.UUID,
+        question_id: str,
+        raw_text: str | None,
+        value: AnswerJson,
+        language: str,
+        answered_at: datetime,
+    ) -> Answer:
+        """Store the answer to a question, replacing an earlier answer to the same question."""
+        # No SAVEPOINT here: turns of one conversation are serialised by the respondent lock.
+        query = select(Answer).where(
+            Answer.conversation_id == conversation_id, Answer.question_id == question_id
+        )
+        answer = self._session.scalars(query).one_or_none()
+        if answer is None:
+            answer = Answer(conversation_id=conversation_id, question_id=question_id)
+            self._session.add(answer)
+        answer.raw_text = raw_text
+        answer.value = value
+        answer.language = language
+        answer.answered_at = answered_at
+        self._session.flush()
+        return answer
+
+    # Messages ---------------------------------------------------------------------------------
+
+    def find_message(self, channel: str, provider_message_id: str) -> Message | None:
+        """Return the message a provider knows by this id, if any."""
+        query = select(Message).where(
+            Message.channel == channel, Message.provider_message_id == provider_message_id
+        )
+        return self._session.scalars(query).one_or_none()
+
+    def get_message(self, message_id: uuid.UUID, *, for_update: bool = False) -> Message | None:
+        """Return the message with this id, if any; `for_update` locks its row until commit.
+
+        Lock when claiming a queued message to send it, so two deliverers cannot both see
+        it still queued (on SQLite, BEGIN IMMEDIATE already serialises them).
+        """
+        if not for_update:
+            return self._session.get(Message, message_id)
+        query = select(Message).where(Message.id == message_id).with_for_update()
+        query = query.execution_options(populate_existing=True)
+        return self._session.scalars(query).one_or_none()
+
+    def replies_to(self, message_id: uuid.UUID) -> list[Message]:
+        """Return the outbound replies to an inbound message, in the order they were created."""
+        query = (
+            select(Message)
+            .where(Message.reply_to_id == message_id)
+            .order_by(Message.created_at, Message.seq)
+        )
+        return list(self._session.scalars(query))
+
+    def add_inbound_message(
+        self,
+        channel: str,
+        provider_message_id: str,
+        respondent_id: uuid.UUID | None,
+        conversation_id: uuid.UUID | None,
+        now: datetime,
+    ) -> Message | None:
+        """Log an inbound message (without its body); return None if it was already logged."""
+        if self.find_message(channel, provider_message_id) is not None:
+            return None
+        message = Message(
+            direction="in",
+            channel=channel,
+            provider_message_id=provider_message_id,
+            respondent_id=respondent_id,
+            conversation_id=conversation_id,
+            status="received",
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with self._session.begin_nested():
+                self._session.add(message)
+        except IntegrityError:
+            # A concurrent delivery of the same webhook won; anything else is a real error.
+            if self.find_message(channel, provider_message_id) is not None:
+                return None
+            raise
+        return message
+
+    def add_outbound_message(
+        self,
+        channel: str,
+        body: str,
+        respondent_id: uuid.UUID | None,
+        conversation_id: uuid.UUID | None,
+        reply_to_id: uuid.UUID | None,
+        now: datetime,
+    ) -> Message:
+        """Log an outbound message as queued; its provider id is set once it is sent."""
+        message = Message(
+            direction="out",
+            channel=channel,
+            body=body,
+            respondent_id=respondent_id,
+            conversation_id=conversation_id,
+            reply_to_id=reply_to_id,
+            status="queued",
+            created_at=now,
+            updated_at=now,
+        )
+        self._session.add(message)
+        self._session.flush()
+        return message
+
+    # API tokens -------------------------------------------------------------------------------
+
+    def token_by_hash(self, token_hash: str) -> ApiToken | None:
+        """Return the unrevoked token with this SHA-256 hex digest, if any."""
+        query = select(ApiToken).where(
+            ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None)
+        )
+        return self._session.scalars(query).one_or_none()
+
+    def add_token(self, name: str, token_hash: str, now: datetime) -> ApiToken:
+        """Store a new API token by its SHA-256 hex digest."""
+        token = ApiToken(name=name, token_hash=token_hash, created_at=now)
+        self._session.add(token)
+        self._session.flush()
+        return token

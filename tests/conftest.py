@@ -1,0 +1,128 @@
+"""Shared fixtures: database URLs for SQLite and the real PostgreSQL, a real Redis, the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.services import REDIS_URL, postgres_schema, require_service
+from tests.standins import TwilioStandIn, twilio_standin
+from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, PUBLIC_BASE_URL, FakeClock
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
+
+    from bot.config import Settings
+
+# App fixtures import the application lazily, so the pure unit tests never load it.
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """Yield a URL to a fresh schema on the real PostgreSQL (dropped afterwards)."""
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Yield a database URL: a SQLite file, then the real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'parley.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture()
+def redis_url() -> Iterator[str]:
+    """Yield a URL to a dedicated database of the real Redis, flushed before and after."""
+    require_service("Redis", "127.0.0.1", 6379)
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture()
+def clock() -> FakeClock:
+    """Return a clock the test moves by hand."""
+    return FakeClock()
+
+
+@pytest.fixture()
+def twilio() -> Iterator[TwilioStandIn]:
+    """Serve a local stand-in of Twilio's REST API."""
+    with twilio_standin() as standin:
+        yield standin
+
+
+@pytest.fixture()
+def make_settings(twilio: TwilioStandIn) -> Callable[[str], Settings]:
+    """Return a builder of settings for a database URL, with Twilio pointed at the stand-in."""
+
+    from bot.config import Settings
+
+    def build(database_url: str) -> Settings:
+        return Settings(
+            database_url=database_url,
+            public_base_url=PUBLIC_BASE_URL,
+            twilio_account_sid=ACCOUNT_SID,
+            twilio_auth_token=AUTH_TOKEN,
+            twilio_from_number=FROM_NUMBER,
+            twilio_api_base_url=twilio.url,
+            agency_name="Springfield Police",
+            complaints_contact="springfield.gov/complaints",
+            help_contact="555-0100",
+        )
+
+    return build
+
+
+@pytest.fixture()
+def make_app(
+    make_settings: Callable[[str], Settings], clock: FakeClock
+) -> Iterator[Callable[[str], Flask]]:
+    """Return a builder of a fully wired app on a database URL; close its pools afterwards."""
+    from bot import create_app
+    from bot.bootstrap import bootstrap
+
+    built: list[Flask] = []
+
+    def build(database_url: str) -> Flask:
+        settings = make_settings(database_url)
+        app = create_app(settings, bootstrap(settings, clock=clock))
+        app.config["TESTING"] = True
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        app.extensions["parley.runtime"].close()
+
+
+@pytest.fixture()
+def app(make_app: Callable[[str], Flask], tmp_path: Path) -> Flask:
+    """Return the app on a SQLite file."""
+    return make_app(f"sqlite:///{tmp_path / 'app.db'}")
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    """Return a test client of the SQLite app."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def api_token(app: Flask) -> str:
+    """Create a live API token on the app's database."""
+    from bot.services.tokens import create_token
+
+    rt = app.extensions["parley.runtime"]
+    return create_token(rt.uow, "test", rt.clock())

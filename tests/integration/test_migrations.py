@@ -1,0 +1,156 @@
+"""Migrations build the schema the models describe, from empty, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.db import alembic_config, current_revision, head_revision, make_engine, upgrade
+from storage.models import Base, Contact, Message
+from tests.services import postgres_schema
+
+T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+TABLES = {"respondents", "contacts", "conversations", "answers", "messages", "api_tokens"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """Yield an engine on an empty database: a new SQLite file or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'nested' / 'parley.db'}")
+        yield engine
+        engine.dispose()
+        return
+    # Not the shared `postgres_url` schema: other tests may have migrated that one already.
+    with postgres_schema() as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+def _tables(engine: Engine) -> set[str]:
+    """Return the tables in the engine's default schema."""
+    return set(sa.inspect(engine).get_table_names())
+
+
+def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
+    assert current_revision(empty_engine) is None
+    assert _tables(empty_engine) == set()
+
+    upgrade(empty_engine)
+
+    assert current_revision(empty_engine) == head_revision() == "0001_initial"
+    assert _tables(empty_engine) == TABLES | {"alembic_version"}
+
+
+def test_upgrade_is_idempotent(empty_engine: Engine) -> None:
+    upgrade(empty_engine)
+    upgrade(empty_engine)
+
+    assert current_revision(empty_engine) == head_revision()
+    with empty_engine.connect() as connection:
+        versions = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
+        assert versions.scalars().all() == [head_revision()]
+
+
+def test_migrated_schema_matches_models(empty_engine: Engine) -> None:
+    upgrade(empty_engine)
+
+    with empty_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+
+    assert differences == []
+
+
+def test_downgrade_to_base_drops_every_table(empty_engine: Engine) -> None:
+    upgrade(empty_engine)
+
+    with empty_engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+
+    assert current_revision(empty_engine) is None
+    assert _tables(empty_engine) == {"alembic_version"}
+
+
+def _orphan_contact() -> Base:
+    """Build a contact whose respondent does not exist."""
+    return Contact(respondent_id=uuid.uuid4(), occurred_at=T0)
+
+
+def _inbound_with_body() -> Base:
+    """Build an inbound message that carries its text, which we must never store."""
+    return Message(direction="in", channel="sms", body="secret", status="received")
+
+
+def _unknown_direction() -> Base:
+    """Build a message that is neither inbound nor outbound."""
+    return Message(direction="up", channel="sms", status="received")
+
+
+@pytest.mark.parametrize("build", [_orphan_contact, _inbound_with_body, _unknown_direction])
+def test_migrated_schema_refuses_bad_rows(empty_engine: Engine, build: Callable[[], Base]) -> None:
+    upgrade(empty_engine)
+
+    with Session(empty_engine) as session:
+        session.add(build())
+        with pytest.raises(IntegrityError):
+            session.flush()
+
+
+def test_postgresql_version_table_lands_in_the_search_path_schema() -> None:
+    with postgres_schema() as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            with engine.connect() as connection:
+                schema = connection.execute(sa.text("SELECT current_schema()")).scalar_one()
+                found = connection.execute(
+                    sa.text(
+                        "SELECT table_schema FROM information_schema.tables"
+                        " WHERE table_name = 'alembic_version' AND table_schema = :schema"
+                    ),
+                    {"schema": schema},
+                ).scalars()
+                assert schema.startswith("parley_test_")
+                assert found.all() == [schema]
+        finally:
+            engine.dispose()
+
+
+def test_command_line_fallback_reads_database_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    command.upgrade(alembic_config(), "head")  # no connection: env.py opens its own
+
+    engine = make_engine(url)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_engine_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'a' / 'b' / 'parley.db'}")
+    try:
+        with engine.connect() as connection:
+            journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+            foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+            busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        assert (journal, foreign_keys, busy) == ("wal", 1, 15_000)
+    finally:
+        engine.dispose()

@@ -1,0 +1,31 @@
+"""Test helpers: a movable clock and Twilio webhook signing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from twilio.request_validator import RequestValidator
+
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+ACCOUNT_SID = "AC" + "0" * 32
+FROM_NUMBER = "+15005550006"
+PUBLIC_BASE_URL = "https://parley.example.org"
+
+
+class FakeClock:
+    """A clock tests move by hand instead of sleeping."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move time forward."""
+        self.now += timedelta(**delta)
+
+
+def sign(path: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    """Compute the X-Twilio-Signature Twilio would send for a POST to PUBLIC_BASE_URL+path."""
+    return str(RequestValidator(token).compute_signature(PUBLIC_BASE_URL + path, params))

@@ -1,0 +1,216 @@
+"""The default post-contact survey, walked with the engine in English and Spanish.
+
+Transcripts read as a conversation: (what the resident says, what Parley's answer contains).
+`None` as the resident's text is Parley opening the conversation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.engine.conversation import Context, begin, prompt, step
+from bot.engine.model import AnswerValue, ConversationState, Flow, Locale, NodeKind, Status
+from bot.engine.text import render
+from bot.flowfiles import load_flow_file
+from bot.i18n.catalog import load_locales
+from bot.i18n.sms import segments
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2025, 3, 14, 15, 9, tzinfo=UTC)
+# The shipped defaults: a realistic length for each placeholder a resident will see filled.
+VALUES = Settings().placeholder_values
+AGENCY, COMPLAINTS = VALUES["agency"], VALUES["complaints"]
+
+Transcript = Sequence[tuple[str | None, tuple[str, ...]]]
+
+SATISFIED: Mapping[str, Transcript] = {
+    "en": [
+        (None, (AGENCY, "optional survey", "Reply STOP", "listen to what you had to say")),
+        ("Yes", ("dignity and respect", "from 1 (not at all) to 5 (completely)")),
+        ("5", ("explain what was happening",)),
+        ("four", ("Overall, how satisfied",)),
+        ("4 stars", ("trust our police department",)),
+        ("5", ("Anything else",)),
+        ("He was kind, thanks.", ("not the way to make a complaint", COMPLAINTS)),
+    ],
+    "es": [
+        (None, (AGENCY, "encuesta opcional", "responda ALTO", "¿El agente escuchó")),
+        ("Sí", ("dignidad y respeto", "del 1 (nada) al 5 (totalmente)")),
+        ("cinco", ("le explicó",)),
+        ("4", ("qué tan conforme",)),
+        ("4 estrellas", ("¿Cuánto confía",)),
+        ("5", ("¿Algo más",)),
+        ("Fue muy amable, gracias.", ("no sirve para presentar quejas", COMPLAINTS)),
+    ],
+}
+SATISFIED_ANSWERS: Mapping[str, AnswerValue] = {
+    "listened": True,
+    "respect": 5,
+    "explained": 4,
+    "overall": 4,
+    "trust": 5,
+}
+
+UNHAPPY: Mapping[str, Transcript] = {
+    "en": [
+        (None, ("listen to what you had to say",)),
+        ("nope", ("dignity and respect",)),
+        ("2", ("explain what was happening",)),
+        ("1", ("Overall, how satisfied",)),
+        ("2/5", ("What went wrong most?", "1 Not listened to", "2 Disrespect", "6 Other")),
+        ("maybe", ("Sorry, I didn't understand.", "2 Disrespect")),
+        ("rude", ("trust our police department",)),
+        ("1", ("Anything else", "SKIP")),
+        ("", ("Please type your answer", "SKIP")),
+        ("skip", ("not the way to make a complaint",)),
+    ],
+    "es": [
+        (None, ("¿El agente escuchó",)),
+        ("no", ("dignidad y respeto",)),
+        ("2", ("le explicó",)),
+        ("1", ("qué tan conforme",)),
+        ("dos", ("¿Qué falló más?", "1 No me escucharon", "3 Sin explicación")),
+        ("quizás", ("Disculpe, no le entendí.", "3 Sin explicación")),
+        ("no me explicaron", ("¿Cuánto confía",)),
+        ("1", ("¿Algo más", "OMITIR")),
+        ("", ("Escriba su respuesta", "OMITIR")),
+        ("omitir", ("no sirve para presentar quejas",)),
+    ],
+}
+UNHAPPY_ANSWERS: Mapping[str, AnswerValue] = {
+    "listened": False,
+    "respect": 2,
+    "explained": 1,
+    "overall": 2,
+    "what_wrong": None,
+    "trust": 1,
+    "comment": None,
+}
+
+
+@pytest.fixture(scope="module")
+def flow() -> Flow:
+    """Load the default flow."""
+    return load_flow_file(ROOT / "flows" / "post_contact.yaml")
+
+
+@pytest.fixture(scope="module")
+def ctx() -> Context:
+    """Give the engine the shipped locales and placeholder values."""
+    return Context(locales=load_locales(ROOT / "locales"), values=VALUES)
+
+
+def converse(
+    flow: Flow, ctx: Context, language: str, transcript: Transcript
+) -> tuple[ConversationState, dict[str, AnswerValue]]:
+    """Play a transcript through the engine, checking each of Parley's answers."""
+    state: ConversationState | None = None
+    answers: dict[str, AnswerValue] = {}
+    for says, expected in transcript:
+        if says is None:
+            result = begin(flow, language, ctx, NOW)
+        else:
+            assert state is not None, "a transcript opens with Parley"
+            result = step(flow, state, says, NOW, ctx)
+        sent = "\n".join(result.replies)
+        for fragment in expected:
+            assert fragment in sent, f"resident said {says!r}; Parley said {sent!r}"
+        answers |= {answer.question_id: answer.value for answer in result.answers}
+        state = result.state
+    assert state is not None
+    return state, answers
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_satisfied_resident_goes_straight_to_the_comment(
+    flow: Flow, ctx: Context, language: str
+) -> None:
+    state, answers = converse(flow, ctx, language, SATISFIED[language])
+    assert state.status is Status.COMPLETED
+    assert "what_wrong" not in answers
+    assert {key: answers[key] for key in SATISFIED_ANSWERS} == SATISFIED_ANSWERS
+    assert answers["comment"] == SATISFIED[language][-1][0]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_low_overall_score_asks_what_went_wrong_before_the_comment(
+    flow: Flow, ctx: Context, language: str
+) -> None:
+    state, answers = converse(flow, ctx, language, UNHAPPY[language])
+    assert state.status is Status.COMPLETED
+    expected = {**UNHAPPY_ANSWERS, "what_wrong": ("disrespect", "no_explanation")[language == "es"]}
+    assert answers == expected
+
+
+@pytest.mark.parametrize(
+    ("reply", "value"),
+    [
+        ("rude", "disrespect"),
+        ("banana", None),
+        ("ignored", "not_listened"),
+        ("multa", "outcome"),
+        ("la espera", "wait_time"),
+        ("tardaron", "wait_time"),
+        ("6", "other"),
+        ("6️⃣", "other"),
+        ("Falta de respeto", "disrespect"),
+    ],
+)
+def test_what_went_wrong_understands_both_languages(
+    flow: Flow, ctx: Context, reply: str, value: str | None
+) -> None:
+    state = ConversationState("what_wrong", "en")
+    result = step(flow, state, reply, NOW, ctx)
+    if value is None:
+        assert result.state.node_id == "what_wrong"  # re-prompted, not guessed
+    else:
+        assert [(a.question_id, a.value) for a in result.answers] == [("what_wrong", value)]
+
+
+def sent_texts(flow: Flow, ctx: Context, language: str) -> dict[str, str]:
+    """Render every text the default flow and its locale can send in `language`."""
+    texts = {f"opening {n}": text for n, text in enumerate(begin(flow, language, ctx, NOW).replies)}
+    for node in flow.nodes.values():
+        if node.waits:
+            state = ConversationState(node.id, language)
+            texts[node.id] = prompt(flow, state, ctx)
+            unreadable = "" if node.kind is NodeKind.TEXT else "???"
+            texts[f"{node.id} re-prompt"] = step(flow, state, unreadable, NOW, ctx).replies[0]
+        else:
+            texts[node.id] = render(node.text[language], VALUES)
+    locale: Locale = ctx.locales[language]
+    keyword = {"keyword": flow.keywords[language][0].upper()}
+    for key, message in locale.messages.items():
+        # Hints and re-prompts only travel inside the prompts measured above.
+        if not key.startswith(("hint_", "reprompt")):
+            texts[f"locale {key}"] = render(message, {**VALUES, **keyword})
+    return texts
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_text_fits_two_sms_segments(flow: Flow, ctx: Context, language: str) -> None:
+    texts = sent_texts(flow, ctx, language)
+    assert len(texts) > len(flow.nodes) + len(ctx.locales[language].messages)
+    too_long = {name: segments(text) for name, text in texts.items() if segments(text) > 2}
+    assert not too_long, too_long
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_texts_name_the_agency_and_link_nowhere(flow: Flow, ctx: Context, language: str) -> None:
+    texts = sent_texts(flow, ctx, language)
+    assert AGENCY in texts["opening 0"]
+    assert AGENCY not in texts["opening 1"], "the first question comes as its own text"
+    for name, text in texts.items():
+        assert "http" not in text.lower() and "www." not in text.lower(), name
+        assert "{" not in text and "}" not in text, f"{name} has an unfilled placeholder: {text}"
+
+
+def test_the_flow_offers_its_keywords_and_both_languages(flow: Flow) -> None:
+    assert flow.languages == ("en", "es")
+    assert flow.keywords == {"en": ("survey",), "es": ("encuesta",)}
+    assert all(node.retries == 2 for node in flow.nodes.values() if node.waits)
