@@ -1,4 +1,4 @@
-"""The floor of the stack: a bare Flask endpoint served exactly like Parley, for bench/webhooks.py."""
+"""The floor of the stack: a bare Flask endpoint served like Parley (bench/webhooks.py)."""
 
 from flask import Flask, Response, request
 
@@ -9,5 +9,7 @@ app = Flask(__name__)
 def sms() -> Response:
     """Read the form and answer fixed TwiML, doing nothing else."""
     body = request.form.get("Body", "")
-    xml = f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{len(body)}</Message></Response>'
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{len(body)}</Message></Response>'
+    )
     return Response(xml, mimetype="text/xml")

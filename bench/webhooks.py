@@ -63,8 +63,16 @@ def served(module: str, env: dict[str, str]) -> Iterator[str]:
     """Serve `module:app` with Parley's gunicorn settings; yield the base URL."""
     port = free_port()
     full_env = {**os.environ, **env, "PORT": str(port), "LOG_LEVEL": "WARNING"}
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
-               "/dev/null", f"{module}:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "gunicorn.conf.py",
+        "--access-logfile",
+        "/dev/null",
+        f"{module}:app",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=full_env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -146,8 +154,10 @@ def parley_env(database_url: str) -> dict[str, str]:
 def report(name: str, figures: dict[str, float], floor: float) -> None:
     """Print one row of the result table."""
     share = figures["rate"] / floor * 100
-    print(f"| {name:<22} | {figures['messages']:>8.0f} | {figures['rate']:>9.1f} | "
-          f"{figures['p50']:>8.1f} | {figures['p99']:>8.1f} | {share:>6.0f}% |")
+    print(
+        f"| {name:<22} | {figures['messages']:>8.0f} | {figures['rate']:>9.1f} | "
+        f"{figures['p50']:>8.1f} | {figures['p99']:>8.1f} | {share:>6.0f}% |"
+    )
 
 
 def main() -> None:
@@ -161,20 +171,24 @@ def main() -> None:
     with served("bench.bare_app", {}) as base:
         load(base, script, 5, args.concurrency)  # warm-up
         floor = load(base, script, args.residents, args.concurrency)
-    print(f"{args.residents} residents x {len(script)} messages, {args.concurrency} at a time, "
-          f"gunicorn {os.environ.get('WEB_CONCURRENCY', '2')} workers")
+    print(
+        f"{args.residents} residents x {len(script)} messages, {args.concurrency} at a time, "
+        f"gunicorn {os.environ.get('WEB_CONCURRENCY', '2')} workers"
+    )
     print("| server                 | messages |  msgs/s   | p50 ms   | p99 ms   | share  |")
     print("|------------------------|---------:|----------:|---------:|---------:|-------:|")
     report("bare Flask endpoint", floor, floor["rate"])
-    targets = [("Parley on SQLite", None)]
+    targets: list[tuple[str, str | None]] = [("Parley on SQLite", None)]
     if not args.no_postgres:
         targets.append(("Parley on PostgreSQL", "pg"))
     for name, kind in targets:
-        with tempfile.TemporaryDirectory() as tmp:
-            with (postgres_url() if kind else _sqlite(tmp)) as url:
-                with served("wsgi", parley_env(url)) as base:
-                    load(base, script, 5, args.concurrency)
-                    report(name, load(base, script, args.residents, args.concurrency), floor["rate"])
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            postgres_url() if kind else _sqlite(tmp) as url,
+            served("wsgi", parley_env(url)) as base,
+        ):
+            load(base, script, 5, args.concurrency)
+            report(name, load(base, script, args.residents, args.concurrency), floor["rate"])
 
 
 @contextmanager

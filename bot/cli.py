@@ -84,7 +84,9 @@ def flows_check() -> None:
     """Validate every flow and locale file; exit non-zero with file:line: reason if one is bad."""
     rt = _runtime(migrate=False)
     for flow in rt.flows.values():
-        click.echo(f"{flow.id} {flow.version}: {len(flow.nodes)} nodes, {', '.join(flow.languages)}")
+        click.echo(
+            f"{flow.id} {flow.version}: {len(flow.nodes)} nodes, {', '.join(flow.languages)}"
+        )
     click.echo(f"locales: {', '.join(sorted(rt.locales))}")
 
 

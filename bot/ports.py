@@ -45,7 +45,10 @@ class Sender(Protocol):
 class UnitOfWork(Protocol):
     """A transaction: commit explicitly, roll back by default when the block ends."""
 
-    repo: SqlAlchemyRepository
+    @property
+    def repo(self) -> SqlAlchemyRepository:
+        """Return the repository bound to this block's transaction."""
+        ...
 
     def __enter__(self) -> UnitOfWork: ...
 

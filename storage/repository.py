@@ -155,13 +155,14 @@ class SqlAlchemyRepository:
     def add_inbound_message(
         self,
         channel: str,
-        provider_message_id: str,
+        provider_message_id: str | None,
         respondent_id: uuid.UUID | None,
         conversation_id: uuid.UUID | None,
         now: datetime,
     ) -> Message | None:
         """Log an inbound message (without its body); return None if it was already logged."""
-        if self.find_message(channel, provider_message_id) is not None:
+        # Console turns carry no provider id: nothing to deduplicate on.
+        if provider_message_id is not None and self.find_message(channel, provider_message_id):
             return None
         message = Message(
             direction="in",
@@ -178,7 +179,7 @@ class SqlAlchemyRepository:
                 self._session.add(message)
         except IntegrityError:
             # A concurrent delivery of the same webhook won; anything else is a real error.
-            if self.find_message(channel, provider_message_id) is not None:
+            if provider_message_id is not None and self.find_message(channel, provider_message_id):
                 return None
             raise
         return message

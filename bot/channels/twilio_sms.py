@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
@@ -53,7 +53,8 @@ class TwilioSender:
             raise DeliveryError(str(exc.msg), str(exc.code or exc.status), permanent) from exc
         except (TwilioException, OSError) as exc:
             raise DeliveryError(f"Twilio unreachable: {type(exc).__name__}") from exc
-        return message.sid
+        sid: str | None = message.sid
+        return sid
 
 
 def signed_url(config: Settings) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.addresses import mask
 from bot.engine.keywords import KeywordHit, match_keyword

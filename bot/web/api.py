@@ -91,5 +91,3 @@ def show_survey(survey_id: str) -> Response:
     if report is None:
         abort(404, "no such survey")
     return jsonify(report)
-
-

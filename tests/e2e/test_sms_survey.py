@@ -67,8 +67,15 @@ def test_resident_completes_the_survey_after_an_api_trigger(
     number = random_number()
     created = app.test_client().post(
         "/api/v1/surveys",
-        json={"channel": "sms", "address": number, "flow": "post_contact", "language": language,
-              "officer_id": "A123", "incident_id": "24-001234", "call_type": "traffic_stop"},
+        json={
+            "channel": "sms",
+            "address": number,
+            "flow": "post_contact",
+            "language": language,
+            "officer_id": "A123",
+            "incident_id": "24-001234",
+            "call_type": "traffic_stop",
+        },
         headers={"Authorization": f"Bearer {token}"},
     )
     assert created.status_code == 201, created.get_json()
@@ -79,9 +86,11 @@ def test_resident_completes_the_survey_after_an_api_trigger(
     said = complete_survey(app, number, language, uuid.UUID(survey_id))
     assert "springfield.gov/complaints" in said[-1]
 
-    survey = app.test_client().get(
-        f"/api/v1/surveys/{survey_id}", headers={"Authorization": f"Bearer {token}"}
-    ).get_json()
+    survey = (
+        app.test_client()
+        .get(f"/api/v1/surveys/{survey_id}", headers={"Authorization": f"Bearer {token}"})
+        .get_json()
+    )
     assert survey["status"] == "completed"
     assert survey["completed_at"]
     values = {a["question"]: a["value"] for a in survey["answers"]}

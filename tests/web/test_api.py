@@ -125,7 +125,9 @@ def test_status_and_answers_can_be_read_back(client: FlaskClient, api_token: str
 
 @pytest.mark.parametrize("key", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
 def test_unknown_survey_is_404(client: FlaskClient, api_token: str, key: str) -> None:
-    response = client.get(f"/api/v1/surveys/{key}", headers={"Authorization": f"Bearer {api_token}"})
+    response = client.get(
+        f"/api/v1/surveys/{key}", headers={"Authorization": f"Bearer {api_token}"}
+    )
     assert response.status_code == 404
 
 

@@ -65,7 +65,9 @@ def test_tampered_body_is_refused(client: FlaskClient) -> None:
 def test_missing_fields_get_400_with_the_reason(client: FlaskClient, missing: str) -> None:
     form = {"MessageSid": "SM" + "a" * 32, "From": random_number(), "Body": "hi"}
     del form[missing]
-    response = client.post(SMS_PATH, data=form, headers={"X-Twilio-Signature": sign(SMS_PATH, form)})
+    response = client.post(
+        SMS_PATH, data=form, headers={"X-Twilio-Signature": sign(SMS_PATH, form)}
+    )
     assert response.status_code == 400
     assert "MessageSid and From are required" in response.get_json()["reason"]
 
