@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,6 +86,16 @@ class SqlAlchemyRepository:
         )
         return self._session.scalars(query).first()
 
+    def latest_conversation(self, respondent_id: uuid.UUID) -> Conversation | None:
+        """Return the respondent's newest conversation in any status, if any."""
+        query = (
+            select(Conversation)
+            .where(Conversation.respondent_id == respondent_id)
+            .order_by(Conversation.created_at.desc())
+            .limit(1)
+        )
+        return self._session.scalars(query).first()
+
     def get_conversation(self, conversation_id: uuid.UUID) -> Conversation | None:
         """Return the conversation with this id, if any."""
         return self._session.get(Conversation, conversation_id)
@@ -107,20 +119,24 @@ class SqlAlchemyRepository:
         answered_at: datetime,
     ) -> Answer:
         """Store the answer to a question, replacing an earlier answer to the same question."""
-        # No SAVEPOINT here: turns of one conversation are serialised by the respondent lock.
-        query = select(Answer).where(
-            Answer.conversation_id == conversation_id, Answer.question_id == question_id
+        # One upsert statement: a webhook turn is a handful of round trips, each one counts.
+        fields: dict[str, Any] = {"raw_text": raw_text, "value": value, "language": language}
+        fields["answered_at"] = answered_at
+        statement = (
+            self._insert(Answer)
+            .values(conversation_id=conversation_id, question_id=question_id, **fields)
+            .on_conflict_do_update(index_elements=["conversation_id", "question_id"], set_=fields)
+            .returning(Answer)
+            .execution_options(populate_existing=True)
         )
-        answer = self._session.scalars(query).one_or_none()
-        if answer is None:
-            answer = Answer(conversation_id=conversation_id, question_id=question_id)
-            self._session.add(answer)
-        answer.raw_text = raw_text
-        answer.value = value
-        answer.language = language
-        answer.answered_at = answered_at
-        self._session.flush()
+        answer: Answer = self._session.scalars(statement).one()
         return answer
+
+    def _insert(self, entity: type[Base]) -> Any:
+        """Return an INSERT for `entity` in the dialect's own flavour (for ON CONFLICT)."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            return postgresql.insert(entity)
+        return sqlite.insert(entity)
 
     # Messages ---------------------------------------------------------------------------------
 
@@ -161,28 +177,24 @@ class SqlAlchemyRepository:
         now: datetime,
     ) -> Message | None:
         """Log an inbound message (without its body); return None if it was already logged."""
-        # Console turns carry no provider id: nothing to deduplicate on.
-        if provider_message_id is not None and self.find_message(channel, provider_message_id):
-            return None
-        message = Message(
-            direction="in",
-            channel=channel,
-            provider_message_id=provider_message_id,
-            respondent_id=respondent_id,
-            conversation_id=conversation_id,
-            status="received",
-            created_at=now,
-            updated_at=now,
+        # INSERT … ON CONFLICT DO NOTHING RETURNING: race-safe against a concurrent redelivery
+        # and one round trip. Console turns carry no provider id, and NULLs never conflict.
+        statement = (
+            self._insert(Message)
+            .values(
+                direction="in",
+                channel=channel,
+                provider_message_id=provider_message_id,
+                respondent_id=respondent_id,
+                conversation_id=conversation_id,
+                status="received",
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
+            .returning(Message)
         )
-        try:
-            with self._session.begin_nested():
-                self._session.add(message)
-        except IntegrityError:
-            # A concurrent delivery of the same webhook won; anything else is a real error.
-            if provider_message_id is not None and self.find_message(channel, provider_message_id):
-                return None
-            raise
-        return message
+        return self._session.scalars(statement).one_or_none()
 
     def add_outbound_message(
         self,

@@ -51,11 +51,6 @@ def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
     """Answer a resident's message; a redelivered message gets the same answer, stored once."""
     with rt.uow() as uow:
         respondent = uow.repo.respondent_for_update(msg.channel, msg.address, msg.received_at)
-        if msg.provider_message_id:
-            seen = uow.repo.find_message(msg.channel, msg.provider_message_id)
-            if seen is not None:
-                log.info("duplicate delivery of %s ignored", msg.provider_message_id)
-                return [m.body for m in uow.repo.replies_to(seen.id) if m.body]
         conversation = uow.repo.open_conversation(respondent.id)
         inbound = uow.repo.add_inbound_message(
             msg.channel,
@@ -65,7 +60,7 @@ def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
             msg.received_at,
         )
         if inbound is None:
-            return []
+            return _replayed(uow, msg)
         turn = Turn(rt, uow, msg, respondent, conversation)
         replies = route(turn)
         body = "\n\n".join(replies)
@@ -74,6 +69,13 @@ def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
         uow.commit()
     log.info("handled %s message from %s: %d reply", msg.channel, mask(msg.address), len(replies))
     return [body] if body else []
+
+
+def _replayed(uow: UnitOfWork, msg: InboundMessage) -> list[str]:
+    """Return what was answered to a message the provider delivered before."""
+    log.info("duplicate delivery of %s ignored", msg.provider_message_id)
+    seen = uow.repo.find_message(msg.channel, msg.provider_message_id or "")
+    return [m.body for m in uow.repo.replies_to(seen.id) if m.body] if seen else []
 
 
 def route(turn: Turn) -> list[str]:
@@ -147,6 +149,10 @@ def _start_or_point(turn: Turn) -> list[str]:
         turn.conversation = conversation
         return list(result.replies)
     language = turn.language()
+    latest = turn.uow.repo.latest_conversation(turn.respondent.id)
+    if latest is not None and latest.status == Status.COMPLETED.value:
+        # A thank-you after the survey: say the line is not watched and where to turn instead.
+        return turn.say("completed", latest.language)
     return turn.say("unknown", language, keyword=_any_keyword(turn.rt, language))
 
 

@@ -98,4 +98,6 @@ def test_resident_completes_the_survey_after_an_api_trigger(
     assert 4 in values.values()
     assert ANSWERS[language][NodeKind.TEXT] in values.values()
     # Completed: a further text is answered politely, and the survey stays complete.
-    assert reply(post_sms(app.test_client(), number, "hello?"))
+    after = reply(post_sms(app.test_client(), number, "hello?"))
+    assert "555-0100" in after
+    assert "SURVEY" not in after and "ENCUESTA" not in after

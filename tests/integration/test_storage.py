@@ -298,3 +298,39 @@ def test_simultaneous_first_messages_make_one_respondent(factory: sessionmaker[S
         ids = [job.result(timeout=60) for job in jobs]
     assert len(set(ids)) == 1
     assert _count_respondents(factory, address) == 1
+
+
+def test_latest_conversation_is_the_newest_in_any_status(database_url: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from storage.db import make_engine, make_session_factory, upgrade
+    from storage.models import Conversation
+    from storage.unit_of_work import SqlAlchemyUnitOfWork
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    uow = SqlAlchemyUnitOfWork(make_session_factory(engine))
+    now = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+    try:
+        with uow:
+            respondent = uow.repo.respondent_for_update("sms", f"+1555{secrets.token_hex(3)}", now)
+            assert uow.repo.latest_conversation(respondent.id) is None
+            for minutes, status in [(0, "completed"), (5, "expired")]:
+                moment = now + timedelta(minutes=minutes)
+                uow.repo.add(
+                    Conversation(
+                        respondent_id=respondent.id,
+                        flow_id="f",
+                        flow_version="v",
+                        language="en",
+                        status=status,
+                        created_at=moment,
+                        updated_at=moment,
+                    )
+                )
+            uow.repo.flush()
+            latest = uow.repo.latest_conversation(respondent.id)
+            assert latest is not None and latest.status == "expired"
+            assert uow.repo.open_conversation(respondent.id) is None
+    finally:
+        engine.dispose()
