@@ -189,6 +189,20 @@ def main() -> None:
         ):
             load(base, script, 5, args.concurrency)
             report(name, load(base, script, args.residents, args.concurrency), floor["rate"])
+            check_completed(url, args.residents + 5)
+
+
+def check_completed(database_url: str, expected: int) -> None:
+    """Fail loudly unless every simulated resident really completed the survey."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        query = "SELECT count(*) FROM conversations WHERE status = 'completed'"
+        completed = conn.execute(sa.text(query)).scalar_one()
+    engine.dispose()
+    if completed != expected:
+        raise SystemExit(f"only {completed} of {expected} surveys completed: figures invalid")
 
 
 @contextmanager

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +21,7 @@ from storage.models import (
     Conversation,
     Message,
     Respondent,
+    next_seq,
 )
 
 ACTIVE = "active"
@@ -117,26 +120,22 @@ class SqlAlchemyRepository:
         value: AnswerJson,
         language: str,
         answered_at: datetime,
-    ) -> Answer:
+    ) -> None:
         """Store the answer to a question, replacing an earlier answer to the same question."""
-        # One upsert statement: a webhook turn is a handful of round trips, each one counts.
-        fields: dict[str, Any] = {"raw_text": raw_text, "value": value, "language": language}
-        fields["answered_at"] = answered_at
-        statement = (
-            self._insert(Answer)
-            .values(conversation_id=conversation_id, question_id=question_id, **fields)
-            .on_conflict_do_update(index_elements=["conversation_id", "question_id"], set_=fields)
-            .returning(Answer)
-            .execution_options(populate_existing=True)
-        )
-        answer: Answer = self._session.scalars(statement).one()
-        return answer
+        params = {
+            "id": uuid.uuid4(),
+            "conversation_id": conversation_id,
+            "question_id": question_id,
+            "raw_text": raw_text,
+            "value": value,
+            "language": language,
+            "answered_at": answered_at,
+        }
+        self._session.execute(_statements(self._dialect()).answer_upsert, params)
 
-    def _insert(self, entity: type[Base]) -> Any:
-        """Return an INSERT for `entity` in the dialect's own flavour (for ON CONFLICT)."""
-        if self._session.get_bind().dialect.name == "postgresql":
-            return postgresql.insert(entity)
-        return sqlite.insert(entity)
+    def _dialect(self) -> str:
+        """Name the database dialect this repository's session talks to."""
+        return self._session.get_bind().dialect.name
 
     # Messages ---------------------------------------------------------------------------------
 
@@ -175,26 +174,24 @@ class SqlAlchemyRepository:
         respondent_id: uuid.UUID | None,
         conversation_id: uuid.UUID | None,
         now: datetime,
-    ) -> Message | None:
-        """Log an inbound message (without its body); return None if it was already logged."""
-        # INSERT … ON CONFLICT DO NOTHING RETURNING: race-safe against a concurrent redelivery
-        # and one round trip. Console turns carry no provider id, and NULLs never conflict.
-        statement = (
-            self._insert(Message)
-            .values(
-                direction="in",
-                channel=channel,
-                provider_message_id=provider_message_id,
-                respondent_id=respondent_id,
-                conversation_id=conversation_id,
-                status="received",
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
-            .returning(Message)
-        )
-        return self._session.scalars(statement).one_or_none()
+    ) -> uuid.UUID | None:
+        """Log an inbound message (without its body); return its id, or None if already logged."""
+        message_id = uuid.uuid4()
+        params = {
+            "id": message_id,
+            "seq": next_seq(),
+            "direction": "in",
+            "channel": channel,
+            "provider_message_id": provider_message_id,
+            "respondent_id": respondent_id,
+            "conversation_id": conversation_id,
+            "status": "received",
+            "created_at": now,
+            "updated_at": now,
+        }
+        result = self._session.execute(_statements(self._dialect()).inbound_insert, params)
+        inserted: uuid.UUID | None = result.scalar_one_or_none()
+        return inserted
 
     def add_outbound_message(
         self,
@@ -236,3 +233,31 @@ class SqlAlchemyRepository:
         self._session.add(token)
         self._session.flush()
         return token
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """Hot-path statements, built once per dialect rather than once per webhook turn."""
+
+    answer_upsert: Any
+    inbound_insert: Any
+
+
+@functools.cache
+def _statements(dialect: str) -> _Statements:
+    """Build the dialect's ON CONFLICT statements (PostgreSQL and SQLite share the syntax)."""
+    flavour = postgresql if dialect == "postgresql" else sqlite
+    answers = flavour.insert(Answer.__table__)
+    replaced = ("raw_text", "value", "language", "answered_at")
+    return _Statements(
+        # One upsert statement: a webhook turn is a handful of round trips, each one counts.
+        answer_upsert=answers.on_conflict_do_update(
+            index_elements=["conversation_id", "question_id"],
+            set_={name: answers.excluded[name] for name in replaced},
+        ),
+        # ON CONFLICT DO NOTHING: race-safe against a concurrent redelivery, in one round trip.
+        # Console turns carry no provider id, and NULLs never conflict.
+        inbound_insert=flavour.insert(Message.__table__)
+        .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
+        .returning(Message.__table__.c.id),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -165,16 +166,16 @@ def _any_keyword(rt: Runtime, language: str) -> str:
     return "HELP"
 
 
-def _log_reply(turn: Turn, inbound: Message, body: str, now: datetime) -> None:
+def _log_reply(turn: Turn, inbound_id: uuid.UUID, body: str, now: datetime) -> None:
     """Store the reply to an inbound message so a redelivery gets the same answer."""
     conversation = turn.conversation
     turn.uow.repo.add(
         Message(
             direction="out",
-            channel=inbound.channel,
-            respondent_id=inbound.respondent_id,
+            channel=turn.msg.channel,
+            respondent_id=turn.respondent.id,
             conversation_id=conversation.id if conversation is not None else None,
-            reply_to_id=inbound.id,
+            reply_to_id=inbound_id,
             body=body,
             status="sent",
             created_at=now,

@@ -126,7 +126,9 @@ def test_duplicate_inbound_message_is_stored_once(factory: sessionmaker[Session]
     uow = SqlAlchemyUnitOfWork(factory)
     with uow:
         first = uow.repo.add_inbound_message("sms", sid, None, None, T0)
-        assert first is not None and first.body is None and first.status == "received"
+        assert first is not None
+        stored = uow.repo.get_message(first)
+        assert stored is not None and stored.body is None and stored.status == "received"
         assert uow.repo.add_inbound_message("sms", sid, None, None, T0) is None
         uow.commit()
     with uow:
@@ -144,15 +146,15 @@ def test_replies_keep_their_order(factory: sessionmaker[Session]) -> None:
         inbound = uow.repo.add_inbound_message("sms", secrets.token_hex(8), None, None, T0)
         assert inbound is not None
         for body in bodies:  # one turn: every reply shares the same `now`
-            uow.repo.add_outbound_message("sms", body, None, None, inbound.id, T0)
+            uow.repo.add_outbound_message("sms", body, None, None, inbound, T0)
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
         # Status updates rewrite rows (PostgreSQL moves them), so storage order is no guide.
-        for reply in reversed(uow.repo.replies_to(inbound.id)[::2]):
+        for reply in reversed(uow.repo.replies_to(inbound)[::2]):
             reply.status, reply.provider_message_id = "sent", secrets.token_hex(8)
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
-        replies = uow.repo.replies_to(inbound.id)
+        replies = uow.repo.replies_to(inbound)
     assert [r.body for r in replies] == bodies
     assert [r.status for r in replies] == ["sent", "queued"] * 4
 
@@ -272,8 +274,7 @@ def test_concurrent_duplicate_webhooks_store_one_message(factory: sessionmaker[S
     sid = secrets.token_hex(16)
 
     def receive(repo: SqlAlchemyRepository) -> object:
-        message = repo.add_inbound_message("sms", sid, None, None, T0)
-        return None if message is None else message.id
+        return repo.add_inbound_message("sms", sid, None, None, T0)
 
     first_id, second_id, _, _ = _overlapping(factory, receive)
     assert first_id is not None and second_id is None
