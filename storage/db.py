@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,41 @@ def _make_sqlite_engine(url: URL) -> Engine:
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    gate = WriterGate(SQLITE_BUSY_TIMEOUT_MS / 1000)
     event.listen(engine, "connect", _on_sqlite_connect)
-    event.listen(engine, "begin", _on_sqlite_begin)
+    event.listen(engine, "begin", gate.enter)
+    event.listen(engine, "commit", gate.leave)
+    event.listen(engine, "rollback", gate.leave)
     return engine
+
+
+class WriterGate:
+    """Queue this process's SQLite writers on a lock before BEGIN IMMEDIATE.
+
+    SQLite's own busy handler polls with sleeps of up to 100 ms, so threads that contend for
+    the write lock inside SQLite waste most of their wait asleep; a lock in the process hands
+    over the moment the previous transaction ends. Other processes still meet at SQLite's lock.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self._lock = threading.Lock()
+        self._timeout = timeout
+
+    def enter(self, connection: Connection) -> None:
+        """Wait for this process's previous writer to finish, then BEGIN IMMEDIATE."""
+        if not self._lock.acquire(timeout=self._timeout):
+            raise TimeoutError("another SQLite transaction in this process held the lock too long")
+        try:
+            _on_sqlite_begin(connection)
+        except BaseException:
+            self._lock.release()
+            raise
+        connection.info["parley.gate"] = True
+
+    def leave(self, connection: Connection) -> None:
+        """Let the next writer in, if this connection is the one holding the gate."""
+        if connection.info.pop("parley.gate", False):
+            self._lock.release()
 
 
 def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
