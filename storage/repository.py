@@ -6,9 +6,9 @@ import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -44,23 +44,32 @@ class SqlAlchemyRepository:
     # Respondents ------------------------------------------------------------------------------
 
     def respondent_for_update(self, channel: str, address: str, now: datetime) -> Respondent:
-        """Get or create the respondent at an address and lock its row until commit.
+        """Get or create the respondent at an address and lock its row until commit."""
+        return self.respondent_and_conversation(channel, address, now)[0]
+
+    def respondent_and_conversation(
+        self, channel: str, address: str, now: datetime
+    ) -> tuple[Respondent, Conversation | None]:
+        """Get or create the respondent, lock its row, then read its open conversation.
 
         The lock serialises turns of one resident on PostgreSQL (SQLite's BEGIN IMMEDIATE
-        already serialises all writers). Creation is race-safe: the insert runs in a SAVEPOINT,
-        and a concurrent insert of the same address makes it fail and re-read the winner's row.
+        already serialises all writers). The conversation is read in a second statement, after
+        the lock is held: joined into the locking query, PostgreSQL would return the row as it
+        was before the lock wait, and two simultaneous replies would lose one update. Creation
+        is race-safe: the insert runs in a SAVEPOINT, and a concurrent insert of the same
+        address makes it fail and re-read the winner's row.
         """
-        locked = self._respondent_query(channel, address).with_for_update()
-        locked = locked.execution_options(populate_existing=True)
-        found = self._session.scalars(locked).one_or_none()
-        if found is not None:
-            return found
-        try:
-            with self._session.begin_nested():
-                self._session.add(Respondent(channel=channel, address=address, created_at=now))
-        except IntegrityError:
-            pass  # Another transaction created it first; the row is committed now.
-        return self._session.scalars(locked).one()
+        statements = _statements(self._dialect())
+        params = {"channel": channel, "address": address}
+        respondent = self._session.scalars(statements.respondent_for_update, params).first()
+        if respondent is None:
+            try:
+                with self._session.begin_nested():
+                    self._session.add(Respondent(channel=channel, address=address, created_at=now))
+            except IntegrityError:
+                pass  # Another transaction created it first; the row is committed now.
+            respondent = self._session.scalars(statements.respondent_for_update, params).one()
+        return respondent, self.open_conversation(respondent.id)
 
     def find_respondent(self, channel: str, address: str) -> Respondent | None:
         """Return the respondent at an address, if any, without locking."""
@@ -81,13 +90,11 @@ class SqlAlchemyRepository:
 
     def open_conversation(self, respondent_id: uuid.UUID) -> Conversation | None:
         """Return the respondent's newest active conversation, if any."""
-        query = (
-            select(Conversation)
-            .where(Conversation.respondent_id == respondent_id, Conversation.status == ACTIVE)
-            .order_by(Conversation.created_at.desc())
-            .limit(1)
-        )
-        return self._session.scalars(query).first()
+        query = _statements(self._dialect()).open_conversation
+        conversation: Conversation | None = self._session.scalars(
+            query, {"respondent_id": respondent_id}
+        ).first()
+        return conversation
 
     def latest_conversation(self, respondent_id: uuid.UUID) -> Conversation | None:
         """Return the respondent's newest conversation in any status, if any."""
@@ -201,22 +208,25 @@ class SqlAlchemyRepository:
         conversation_id: uuid.UUID | None,
         reply_to_id: uuid.UUID | None,
         now: datetime,
-    ) -> Message:
-        """Log an outbound message as queued; its provider id is set once it is sent."""
-        message = Message(
-            direction="out",
-            channel=channel,
-            body=body,
-            respondent_id=respondent_id,
-            conversation_id=conversation_id,
-            reply_to_id=reply_to_id,
-            status="queued",
-            created_at=now,
-            updated_at=now,
-        )
-        self._session.add(message)
-        self._session.flush()
-        return message
+        status: str = "queued",
+    ) -> uuid.UUID:
+        """Log an outbound message (queued, or sent for webhook replies); return its id."""
+        message_id = uuid.uuid4()
+        params = {
+            "id": message_id,
+            "seq": next_seq(),
+            "direction": "out",
+            "channel": channel,
+            "body": body,
+            "respondent_id": respondent_id,
+            "conversation_id": conversation_id,
+            "reply_to_id": reply_to_id,
+            "status": status,
+            "created_at": now,
+            "updated_at": now,
+        }
+        self._session.execute(_statements(self._dialect()).message_insert, params)
+        return message_id
 
     # API tokens -------------------------------------------------------------------------------
 
@@ -241,6 +251,9 @@ class _Statements:
 
     answer_upsert: Any
     inbound_insert: Any
+    message_insert: Any
+    respondent_for_update: Any
+    open_conversation: Any
 
 
 @functools.cache
@@ -260,4 +273,15 @@ def _statements(dialect: str) -> _Statements:
         inbound_insert=flavour.insert(Message.__table__)
         .on_conflict_do_nothing(index_elements=["channel", "provider_message_id"])
         .returning(Message.__table__.c.id),
+        message_insert=insert(cast(Table, Message.__table__)),
+        respondent_for_update=select(Respondent)
+        .where(Respondent.channel == bindparam("channel"))
+        .where(Respondent.address == bindparam("address"))
+        .with_for_update()
+        .execution_options(populate_existing=True),
+        open_conversation=select(Conversation)
+        .where(Conversation.respondent_id == bindparam("respondent_id"))
+        .where(Conversation.status == ACTIVE)
+        .order_by(Conversation.created_at.desc())
+        .limit(1),
     )

@@ -94,11 +94,29 @@ def match_keyword(text: str, locales: Iterable[Locale]) -> KeywordHit | None:
     norm = normalise(text)
     if not norm:
         return None
-    table = _table(tuple(locales))
+    table = _memo_table(tuple(locales))
     for kind, language, words in table:
         if norm in words:
             return KeywordHit(kind=kind, language=language)
     return _stop_intent(norm, table)
+
+
+# Tables built per set of locale objects: every message is checked, the locales rarely change.
+_TABLES: dict[tuple[int, ...], tuple[tuple[Locale, ...], Table]] = {}
+
+
+def _memo_table(locales: tuple[Locale, ...]) -> Table:
+    """Return the keyword table for these locale objects, built once."""
+    key = tuple(id(locale) for locale in locales)
+    hit = _TABLES.get(key)
+    # Holding the locales in the entry keeps their ids from being reused by other objects.
+    if hit is not None and all(a is b for a, b in zip(hit[0], locales, strict=True)):
+        return hit[1]
+    if len(_TABLES) >= 16:
+        _TABLES.clear()
+    table = _table(locales)
+    _TABLES[key] = (locales, table)
+    return table
 
 
 def _table(locales: Sequence[Locale]) -> Table:

@@ -16,7 +16,7 @@ from bot.engine.text import normalise
 from bot.ports import InboundMessage, UnitOfWork
 from bot.services.conversations import advance, open_conversation
 from bot.services.runtime import Runtime
-from storage.models import Conversation, Message, Respondent
+from storage.models import Conversation, Respondent
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,9 @@ class Turn:
 def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
     """Answer a resident's message; a redelivered message gets the same answer, stored once."""
     with rt.uow() as uow:
-        respondent = uow.repo.respondent_for_update(msg.channel, msg.address, msg.received_at)
-        conversation = uow.repo.open_conversation(respondent.id)
+        respondent, conversation = uow.repo.respondent_and_conversation(
+            msg.channel, msg.address, msg.received_at
+        )
         inbound = uow.repo.add_inbound_message(
             msg.channel,
             msg.provider_message_id,
@@ -169,16 +170,12 @@ def _any_keyword(rt: Runtime, language: str) -> str:
 def _log_reply(turn: Turn, inbound_id: uuid.UUID, body: str, now: datetime) -> None:
     """Store the reply to an inbound message so a redelivery gets the same answer."""
     conversation = turn.conversation
-    turn.uow.repo.add(
-        Message(
-            direction="out",
-            channel=turn.msg.channel,
-            respondent_id=turn.respondent.id,
-            conversation_id=conversation.id if conversation is not None else None,
-            reply_to_id=inbound_id,
-            body=body,
-            status="sent",
-            created_at=now,
-            updated_at=now,
-        )
+    turn.uow.repo.add_outbound_message(
+        turn.msg.channel,
+        body,
+        turn.respondent.id,
+        conversation.id if conversation is not None else None,
+        inbound_id,
+        now,
+        status="sent",
     )

@@ -165,14 +165,14 @@ def test_get_message_can_lock_it_for_sending(factory: sessionmaker[Session]) -> 
         uow.commit()
 
     def claim(repo: SqlAlchemyRepository) -> object:
-        message = repo.get_message(queued.id, for_update=True)
+        message = repo.get_message(queued, for_update=True)
         if message is None or message.status != "queued":
             return None
         message.status = "sending"
         return message.id
 
     first, second, _, _ = _overlapping(factory, claim)
-    assert (first, second) == (queued.id, None)
+    assert (first, second) == (queued, None)
     with SqlAlchemyUnitOfWork(factory) as uow:
         assert uow.repo.get_message(uuid.uuid4()) is None
 
