@@ -3,9 +3,11 @@
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Two processes per core: a Python process runs one thread at a time, and a turn waits on
+# the database about as long as it computes.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
+threads = int(os.environ.get("WEB_THREADS", "2"))
 # Build the app (and migrate the schema) once in the master, not once per worker.
 preload_app = True
 accesslog = "-"

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,16 +116,33 @@ def resident(base: str, script: list[str]) -> list[float]:
     return latencies
 
 
-def load(base: str, script: list[str], residents: int, concurrency: int) -> dict[str, float]:
-    """Run `residents` surveys, `concurrency` at a time; return rate and latency figures."""
+def load(base: str, script: list[str], residents: int, concurrency: int) -> Run:
+    """Run `residents` surveys, `concurrency` at a time; return the time and latencies."""
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         runs = list(pool.map(lambda _: resident(base, script), range(residents)))
-    elapsed = time.perf_counter() - started
-    latencies = sorted(x for run in runs for x in run)
+    return Run(time.perf_counter() - started, [x for run in runs for x in run])
+
+
+@dataclass
+class Run:
+    """One load run against one server."""
+
+    elapsed: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        """Messages per second."""
+        return len(self.latencies) / self.elapsed
+
+
+def summarise(runs: list[Run]) -> dict[str, float]:
+    """Median rate over rounds; latency percentiles over every request of every round."""
+    latencies = sorted(x for run in runs for x in run.latencies)
     return {
         "messages": len(latencies),
-        "rate": len(latencies) / elapsed,
+        "rate": statistics.median(run.rate for run in runs),
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
     }
@@ -165,31 +183,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--residents", type=int, default=60)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     script = answer_script()
-    with served("bench.bare_app", {}) as base:
-        load(base, script, 5, args.concurrency)  # warm-up
-        floor = load(base, script, args.residents, args.concurrency)
     print(
         f"{args.residents} residents x {len(script)} messages, {args.concurrency} at a time, "
-        f"gunicorn {os.environ.get('WEB_CONCURRENCY', '2')} workers"
+        f"median of {args.rounds} alternating rounds; gunicorn.conf.py "
+        f"({os.environ.get('WEB_CONCURRENCY', 'default')} workers)"
     )
     print("| server                 | messages |  msgs/s   | p50 ms   | p99 ms   | share  |")
     print("|------------------------|---------:|----------:|---------:|---------:|-------:|")
-    report("bare Flask endpoint", floor, floor["rate"])
-    targets: list[tuple[str, str | None]] = [("Parley on SQLite", None)]
-    if not args.no_postgres:
-        targets.append(("Parley on PostgreSQL", "pg"))
-    for name, kind in targets:
+    targets = ["sqlite"] + ([] if args.no_postgres else ["postgresql"])
+    for kind in targets:
         with (
             tempfile.TemporaryDirectory() as tmp,
-            postgres_url() if kind else _sqlite(tmp) as url,
-            served("wsgi", parley_env(url)) as base,
+            postgres_url() if kind == "postgresql" else _sqlite(tmp) as url,
+            served("bench.bare_app", {}) as bare,
+            served("wsgi", parley_env(url)) as parley,
         ):
-            load(base, script, 5, args.concurrency)
-            report(name, load(base, script, args.residents, args.concurrency), floor["rate"])
-            check_completed(url, args.residents + 5)
+            floor, figures = compare(bare, parley, script, args)
+            check_completed(url, (args.residents + 5) * args.rounds)
+        name = "PostgreSQL" if kind == "postgresql" else "SQLite"
+        report(f"bare Flask ({name} run)", floor, floor["rate"])
+        report(f"Parley on {name}", figures, floor["rate"])
+
+
+def compare(
+    bare: str, parley: str, script: list[str], args: argparse.Namespace
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Load the bare endpoint and Parley in alternating rounds, so drift hits both alike."""
+    bare_runs, parley_runs = [], []
+    for _ in range(args.rounds):
+        load(bare, script, 5, args.concurrency)  # warm-up
+        bare_runs.append(load(bare, script, args.residents, args.concurrency))
+        load(parley, script, 5, args.concurrency)
+        parley_runs.append(load(parley, script, args.residents, args.concurrency))
+    return summarise(bare_runs), summarise(parley_runs)
 
 
 def check_completed(database_url: str, expected: int) -> None:
