@@ -16,13 +16,13 @@ if TYPE_CHECKING:
 def _runtime(migrate: bool = True) -> Runtime:
     """Bootstrap the runtime from the environment, turning config errors into a clean exit."""
     from bot.bootstrap import bootstrap, configure_logging
-    from bot.flowfiles import FlowFileError
+    from bot.yamlpos import DefinitionFileError
 
     settings = Settings.from_env()
     configure_logging(settings)
     try:
         return bootstrap(settings, migrate=migrate)
-    except (ConfigError, FlowFileError) as exc:
+    except (ConfigError, DefinitionFileError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
