@@ -1,5 +1,14 @@
 """WSGI entry point: gunicorn wsgi:app (settings from the environment)."""
 
-from bot import create_app
+import sys
 
-app = create_app()
+from bot import create_app
+from bot.config import ConfigError
+from bot.yamlpos import DefinitionFileError
+
+try:
+    app = create_app()
+except (ConfigError, DefinitionFileError) as exc:
+    # A bad setting or flow file stops start-up with one clear line (file:line: reason).
+    print(f"parley: {exc}", file=sys.stderr)
+    raise SystemExit(1) from exc

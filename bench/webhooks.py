@@ -173,7 +173,7 @@ def report(name: str, figures: dict[str, float], floor: float) -> None:
     """Print one row of the result table."""
     share = figures["rate"] / floor * 100
     print(
-        f"| {name:<22} | {figures['messages']:>8.0f} | {figures['rate']:>9.1f} | "
+        f"| {name:<27} | {figures['messages']:>8.0f} | {figures['rate']:>9.1f} | "
         f"{figures['p50']:>8.1f} | {figures['p99']:>8.1f} | {share:>6.0f}% |"
     )
 
@@ -192,8 +192,8 @@ def main() -> None:
         f"median of {args.rounds} alternating rounds; gunicorn.conf.py "
         f"({os.environ.get('WEB_CONCURRENCY', 'default')} workers)"
     )
-    print("| server                 | messages |  msgs/s   | p50 ms   | p99 ms   | share  |")
-    print("|------------------------|---------:|----------:|---------:|---------:|-------:|")
+    print("| server                      | messages |  msgs/s   | p50 ms   | p99 ms   | share  |")
+    print("|-----------------------------|---------:|----------:|---------:|---------:|-------:|")
     targets = ["sqlite"] + ([] if args.no_postgres else ["postgresql"])
     for kind in targets:
         with (
