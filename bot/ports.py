@@ -66,3 +66,17 @@ class UnitOfWork(Protocol):
 
 Clock = Callable[[], datetime]
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class TranslationError(Exception):
+    """A translation provider failed or timed out; the original text is kept."""
+
+
+class Translator(Protocol):
+    """Translate one text; `name` says which provider did it (stored beside the result)."""
+
+    name: str
+
+    def translate(self, text: str, source: str | None, target: str) -> str:
+        """Return `text` in `target`; raise TranslationError when the provider fails."""
+        ...

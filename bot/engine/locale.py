@@ -41,6 +41,7 @@ def locale_from_dict(data: Mapping[str, Any]) -> Locale:
     return Locale(
         code=code.strip(),
         name=str(data.get("name") or code),
+        names=_words(data.get("names")),
         direction="rtl" if data.get("direction") == "rtl" else "ltr",
         messages=_messages(messages if isinstance(messages, Mapping) else {}),
         numbers=_numbers(data.get("numbers")),

@@ -111,6 +111,7 @@ class Locale:
     code: str
     name: str
     messages: Mapping[str, str]
+    names: frozenset[str] = frozenset()
     numbers: Mapping[str, int] = field(default_factory=dict)
     yes: frozenset[str] = frozenset()
     no: frozenset[str] = frozenset()
