@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
 
+from sqlalchemy import Engine
+
+from bot.background import InProcessDispatcher, RqDispatcher
 from bot.config import ConfigError, Settings
 from bot.engine.model import Flow, Locale
 from bot.flowfiles import load_flows
 from bot.i18n.catalog import load_locales
-from bot.ports import Clock, Sender
+from bot.i18n.detect import LanguageDetector
+from bot.i18n.translate import make_translator
+from bot.ports import Clock, Sender, Translator
 from bot.services.runtime import Runtime
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.unit_of_work import SqlAlchemyUnitOfWork
@@ -40,12 +45,51 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
     return senders
 
 
+def build_background(
+    settings: Settings,
+) -> tuple[Translator | None, InProcessDispatcher | RqDispatcher | None]:
+    """Build the translator and its dispatcher: RQ when REDIS_URL is set, else threads.
+
+    No provider, no background: free-text answers are then stored as "disabled".
+    """
+    translator = make_translator(settings)
+    if translator is None:
+        return None, None
+    if settings.redis_url:
+        return translator, RqDispatcher(settings.redis_url)
+    return translator, InProcessDispatcher()
+
+
+def _closer(
+    engine: Engine, dispatcher: InProcessDispatcher | RqDispatcher | None
+) -> Callable[[], None]:
+    """Return what releases a runtime: background work first, then the database pool."""
+
+    def close() -> None:
+        """Stop background work, then close the database pool."""
+        if dispatcher is not None:
+            dispatcher.close()
+        engine.dispose()
+
+    return close
+
+
 def check_languages(flows: Mapping[str, Flow], locales: Mapping[str, Locale]) -> None:
     """Refuse to start when a flow offers a language with no locale for system messages."""
     for flow in flows.values():
         missing = sorted(set(flow.languages) - set(locales))
         if missing:
             raise ConfigError(f"flow {flow.id!r} offers {missing} but locales/ has no such file")
+
+
+def open_database(settings: Settings, migrate: bool | None = None) -> Engine:
+    """Create the database engine; bring the schema up to date when asked."""
+    engine = make_engine(settings.database_url)
+    if settings.migrate_on_start if migrate is None else migrate:
+        upgrade(engine)
+        # Drop the migration's connections: a preloading server forks after this point.
+        engine.dispose()
+    return engine
 
 
 def bootstrap(
@@ -55,17 +99,14 @@ def bootstrap(
     clock: Clock = utc_now,
     senders: Mapping[str, Sender] | None = None,
 ) -> Runtime:
-    """Wire the runtime: database (migrated when asked), flows, locales, senders, clock."""
+    """Wire the runtime: database (migrated when asked), flows, locales, senders, translator."""
     settings = settings or Settings.from_env()
-    engine = make_engine(settings.database_url)
-    if settings.migrate_on_start if migrate is None else migrate:
-        upgrade(engine)
-        # Drop the migration's connections: a preloading server forks after this point.
-        engine.dispose()
+    translator, dispatcher = build_background(settings)
+    engine = open_database(settings, migrate)
     flows = load_flows(settings.flows_dir)
     locales = load_locales(settings.locales_dir)
     check_languages(flows, locales)
-    return Runtime(
+    rt = Runtime(
         uow=partial(SqlAlchemyUnitOfWork, make_session_factory(engine)),
         flows=flows,
         locales=locales,
@@ -74,5 +115,12 @@ def bootstrap(
         clock=clock,
         default_language=settings.default_language,
         default_region=settings.default_region,
-        close=engine.dispose,
+        translator=translator,
+        dispatcher=dispatcher,
+        agency_language=settings.agency_language,
+        detect=LanguageDetector(locales, flows).detect,
+        close=_closer(engine, dispatcher),
     )
+    if dispatcher is not None:
+        dispatcher.bind(rt)
+    return rt

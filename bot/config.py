@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +33,53 @@ def _integer(value: str) -> int:
         raise ConfigError(f"expected a whole number, got {value!r}") from exc
 
 
+TRANSLATORS = ("none", "google", "libre", "microsoft", "deepl")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _translator(value: str) -> str:
+    """Read a translation provider's name."""
+    name = value.strip().lower()
+    if name not in TRANSLATORS:
+        raise ConfigError(f"expected one of {', '.join(TRANSLATORS)}, got {value!r}")
+    return name
+
+
+def _language(value: str) -> str:
+    """Read a language code such as en, es or zh-CN."""
+    code = value.strip()
+    if not _LANGUAGE_CODE.fullmatch(code):
+        raise ConfigError(f"expected a language code such as en or es, got {value!r}")
+    return code
+
+
+def _seconds(value: str) -> float:
+    """Read a positive number of seconds."""
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"expected a number of seconds, got {value!r}") from exc
+    if not 0 < seconds <= 300:
+        raise ConfigError(f"expected between 0 and 300 seconds, got {value!r}")
+    return seconds
+
+
+def _http_url(value: str) -> str:
+    """Read an http(s) URL, such as a self-hosted LibreTranslate's."""
+    url = value.strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigError(f"expected an http:// or https:// URL, got {value!r}")
+    return url
+
+
+def _redis_url(value: str) -> str:
+    """Read a Redis URL; empty means background work runs in-process."""
+    url = value.strip()
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"expected redis://, rediss:// or unix://, got {value!r}")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Parley is configured with; see the README's configuration table."""
@@ -52,6 +100,15 @@ class Settings:
     locales_dir: Path = ROOT / "locales"
     migrate_on_start: bool = True
     log_level: str = "INFO"
+    # Free-text answers are translated into the agency's language in the background. No
+    # resident text leaves the server unless the agency chooses a provider.
+    agency_language: str = "en"
+    translator: str = "none"
+    translator_url: str = ""
+    translator_api_key: str = ""
+    translator_region: str = ""
+    translator_timeout_seconds: float = 10.0
+    redis_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -102,4 +159,11 @@ _ENV: dict[str, tuple[str, Any]] = {
     "locales_dir": ("LOCALES_DIR", Path),
     "migrate_on_start": ("MIGRATE_ON_START", _flag),
     "log_level": ("LOG_LEVEL", str.upper),
+    "agency_language": ("AGENCY_LANGUAGE", _language),
+    "translator": ("TRANSLATOR", _translator),
+    "translator_url": ("TRANSLATOR_URL", _http_url),
+    "translator_api_key": ("TRANSLATOR_API_KEY", str),
+    "translator_region": ("TRANSLATOR_REGION", str),
+    "translator_timeout_seconds": ("TRANSLATOR_TIMEOUT_SECONDS", _seconds),
+    "redis_url": ("REDIS_URL", _redis_url),
 }

@@ -1,86 +1,175 @@
-"""Load survey flows from flows/*.yaml: schema-checked, then checked for sense, then versioned."""
+"""Load survey flows from flows/: each flow file with its translation files, checked, versioned.
+
+Loading is publishing: a flow is offered in a translated language only when its translation
+file is complete, its placeholders match, and a person has reviewed it (`machine: false`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from bot.engine.flowdef import flow_from_dict, flow_problems
+from bot.engine.flowdef import FlowProblem, flow_from_dict, flow_problems
 from bot.engine.model import Flow
 from bot.engine.text import normalise
-from bot.yamlpos import (
-    DefinitionFileError,
-    PositionedDocument,
-    check_schema,
-    load_schema,
-    parse_document,
-    shown_path,
+from bot.flowsources import (
+    FLOW_SCHEMA,
+    FLOW_SUFFIXES,
+    FlowFileError,
+    FlowSource,
+    TranslationFile,
+    read_flow_source,
+    read_flow_sources,
 )
+from bot.flowtranslations import Origins, merge_translations, translation_gaps
+from bot.yamlpos import JsonPath, shown_path
+
+__all__ = [
+    "FLOW_SCHEMA",
+    "FLOW_SUFFIXES",
+    "FlowFileError",
+    "build_flow",
+    "flow_version",
+    "load_flow_file",
+    "load_flows",
+    "offered_translations",
+    "preview_flow",
+]
 
 logger = logging.getLogger(__name__)
 
-# The shipped schema, whatever directory the flows themselves are read from.
-FLOW_SCHEMA = Path(__file__).resolve().parent.parent / "flows" / "schema.json"
-FLOW_SUFFIXES = (".yaml", ".yml")
+# Where a problem at a path of the merged flow lies: (file, line).
+Locate = Callable[[JsonPath], tuple[Path, int]]
 
 
-class FlowFileError(DefinitionFileError):
-    """A flow file is invalid: `flows/post_contact.yaml:42: next 'q9' names no node`."""
+@dataclass(frozen=True)
+class _Built:
+    """A flow, the merged mapping it was built from, and where each part of that came from."""
+
+    flow: Flow
+    data: Mapping[str, Any]
+    locate: Locate
 
 
 def load_flow_file(path: Path) -> Flow:
-    """Load and check one flow file; raise FlowFileError naming the line of the first problem."""
-    return _read(path)[0]
+    """Load and check one flow file and its translations; raise FlowFileError naming a line."""
+    return build_flow(read_flow_source(path))
 
 
 def load_flows(directory: Path) -> dict[str, Flow]:
     """Load every flow in `directory`, refusing two flows that share an id or a keyword."""
-    if not directory.is_dir():
-        raise NotADirectoryError(f"flows directory {directory} does not exist")
     flows: dict[str, Flow] = {}
-    files: dict[str, Path] = {}
     keywords: dict[str, tuple[str, Path]] = {}
-    for path in sorted(p for p in directory.iterdir() if p.suffix in FLOW_SUFFIXES):
-        flow, doc = _read(path)
-        if flow.id in files:
-            reason = f"flow id {flow.id!r} is already used by {shown_path(files[flow.id])}"
-            raise FlowFileError(path, doc.line_of(("id",)), reason)
-        _claim_keywords(flow, doc, path, keywords)
-        flows[flow.id], files[flow.id] = flow, path
-        logger.info("loaded flow %s version %s from %s", flow.id, flow.version, path.name)
+    for flow_id, source in read_flow_sources(directory).items():
+        built = _build(source)
+        _claim_keywords(built, keywords)
+        flows[flow_id] = built.flow
+        logger.info(
+            "loaded flow %s version %s from %s in %s",
+            flow_id,
+            built.flow.version,
+            source.path.name,
+            ", ".join(built.flow.languages),
+        )
     return flows
 
 
-def flow_version(source: bytes) -> str:
-    """Version a flow by its file's content: the first 12 hex digits of its SHA-256."""
-    return hashlib.sha256(source).hexdigest()[:12]
+def build_flow(source: FlowSource) -> Flow:
+    """Build a flow in its inline languages and every reviewed, complete translation."""
+    return _build(source).flow
 
 
-def _read(path: Path) -> tuple[Flow, PositionedDocument]:
-    """Parse, validate and build one flow, keeping its document for later line look-ups."""
-    source = path.read_bytes()
-    doc = parse_document(source, path, FlowFileError)
-    check_schema(doc, load_schema(FLOW_SCHEMA), path, FlowFileError)
-    problems = flow_problems(doc.data)
-    if problems:
-        # The most specific problem first: a broken `next` (("nodes", 0, "next")) is the cause,
-        # the unreachable node it strands (("nodes", 1)) only its consequence.
-        first = min(problems, key=lambda problem: (-len(problem.path), doc.line_of(problem.path)))
-        raise FlowFileError(path, doc.line_of(first.path), first.message)
-    return flow_from_dict(doc.data, flow_version(source)), doc
+def offered_translations(source: FlowSource) -> tuple[TranslationFile, ...]:
+    """Return the translations residents are offered: all but unreviewed machine drafts."""
+    return tuple(translation for translation in source.translations if not translation.machine)
 
 
-def _claim_keywords(
-    flow: Flow, doc: PositionedDocument, path: Path, claimed: dict[str, tuple[str, Path]]
-) -> None:
+def preview_flow(source: FlowSource) -> Flow:
+    """Build a flow with every translation, drafts and gaps too: for reports, never residents."""
+    merged, _ = merge_translations(source.data, [t.data for t in source.translations])
+    return flow_from_dict(merged, _version(source, source.translations))
+
+
+def flow_version(source: bytes, *translations: bytes) -> str:
+    """Version a flow by its files' content: the first 12 hex digits of their SHA-256."""
+    digest = hashlib.sha256(source)
+    for translation in translations:
+        # A separator, so that moving text from one file to the next changes the version.
+        digest.update(b"\0" + translation)
+    return digest.hexdigest()[:12]
+
+
+def _version(source: FlowSource, translations: Sequence[TranslationFile]) -> str:
+    """Version a flow by its file and the translation files it was built with."""
+    return flow_version(source.source, *(translation.source for translation in translations))
+
+
+def _build(source: FlowSource) -> _Built:
+    """Check a flow alone, then its translations, then the whole; build it if all is well."""
+    _refuse(flow_problems(source.data), lambda path: (source.path, source.doc.line_of(path)))
+    offered = offered_translations(source)
+    for draft in (t for t in source.translations if t not in offered):
+        logger.warning(
+            "%s is a machine translation awaiting review; flow %s is not offered in %s",
+            shown_path(draft.path),
+            source.id,
+            draft.language,
+        )
+    for translation in offered:
+        gaps = translation_gaps(source.data, translation.data)
+        if gaps:
+            first = min(gaps, key=lambda gap: translation.doc.line_of(gap.path))
+            line = translation.doc.line_of(first.path)
+            raise FlowFileError(translation.path, line, first.reason)
+    merged, origins = merge_translations(source.data, [t.data for t in offered])
+    locate = _locator(source, offered, origins)
+    _refuse(flow_problems(merged), locate)
+    return _Built(flow_from_dict(merged, _version(source, offered)), merged, locate)
+
+
+def _refuse(problems: list[FlowProblem], locate: Locate) -> None:
+    """Raise FlowFileError for the most telling of a flow's problems, if it has any."""
+    if not problems:
+        return
+    # The most specific problem first: a broken `next` (("nodes", 0, "next")) is the cause,
+    # the unreachable node it strands (("nodes", 1)) only its consequence.
+    first = min(problems, key=lambda problem: (-len(problem.path), locate(problem.path)))
+    raise FlowFileError(*locate(first.path), first.message)
+
+
+def _locator(
+    source: FlowSource, translations: Sequence[TranslationFile], origins: Origins
+) -> Locate:
+    """Make a function giving the file and line of any path into the merged flow mapping."""
+
+    def locate(path: JsonPath) -> tuple[Path, int]:
+        """Return the file and line holding `path` of the merged flow."""
+        # The longest prefix a translation file supplied owns the path; the rest is the flow's.
+        for cut in range(len(path), 0, -1):
+            origin = origins.get(path[:cut])
+            if origin is not None:
+                number, inner = origin
+                translation = translations[number]
+                return translation.path, translation.doc.line_of((*inner, *path[cut:]))
+        return source.path, source.doc.line_of(path)
+
+    return locate
+
+
+def _claim_keywords(built: _Built, claimed: dict[str, tuple[str, Path]]) -> None:
     """Record the flow's start keywords, refusing one another flow already uses."""
-    for language, words in doc.data.get("keywords", {}).items():
+    flow = built.flow
+    for language, words in built.data.get("keywords", {}).items():
         for index, word in enumerate(words):
             key = normalise(word)
+            path, line = built.locate(("keywords", language, index))
             owner = claimed.setdefault(key, (flow.id, path))
             if owner[0] != flow.id:
                 reason = (
                     f"keyword {word!r} already starts flow {owner[0]!r} ({shown_path(owner[1])})"
                 )
-                raise FlowFileError(path, doc.line_of(("keywords", language, index)), reason)
+                raise FlowFileError(path, line, reason)

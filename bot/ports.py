@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from storage.repository import SqlAlchemyRepository
+    from storage.translations_repo import TranslationsRepository
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,27 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None:
         """Make the work of this block durable."""
+        ...
+
+    @property
+    def translations(self) -> TranslationsRepository:
+        """Return the translation queries bound to this block's transaction."""
+        ...
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once the block's next commit succeeds (dropped on rollback)."""
+        ...
+
+
+class Dispatcher(Protocol):
+    """Run work in the background: in this process, or on a queue (RQ) for workers."""
+
+    def start(self) -> None:
+        """Begin periodic background work (the sweep), if not begun yet; cheap to repeat."""
+        ...
+
+    def enqueue_translation(self, answer_id: uuid.UUID) -> None:
+        """Ask for an answer to be translated soon; the database already says it is due."""
         ...
 
 

@@ -1,4 +1,4 @@
-"""Tables Parley stores: respondents, contacts, conversations, answers, messages, API tokens."""
+"""Tables: respondents, contacts, conversations, answers, messages, API tokens, translations."""
 
 from __future__ import annotations
 
@@ -99,6 +99,8 @@ class Respondent(Base):
     address: Mapped[str] = mapped_column(String(64))  # E.164 number or Telegram chat id
     language: Mapped[str | None] = mapped_column(String(35))
     opted_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set while the numbered language menu awaits a choice: a digit then picks a language.
+    menu_open_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
@@ -152,7 +154,11 @@ class Answer(Base):
     """A respondent's answer to one question of a conversation."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("conversation_id", "question_id"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "question_id"),
+        # The sweep's query: pending translations whose time has come.
+        Index("ix_answers_translation_status_due_at", "translation_status", "translation_due_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     conversation_id: Mapped[uuid.UUID] = mapped_column(
@@ -164,6 +170,32 @@ class Answer(Base):
     value: Mapped[AnswerJson] = mapped_column(JSON(none_as_null=True), nullable=True)
     language: Mapped[str] = mapped_column(String(35))
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Free-text answers only (NULL status otherwise): the original stays in raw_text/value.
+    detected_language: Mapped[str | None] = mapped_column(String(35))
+    translation: Mapped[str | None] = mapped_column(Text)
+    translation_language: Mapped[str | None] = mapped_column(String(35))
+    translation_provider: Mapped[str | None] = mapped_column(String(16))
+    # not_needed, pending, done, failed, disabled (bot.services.translations.TranslationStatus)
+    translation_status: Mapped[str | None] = mapped_column(String(16))
+    translation_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    translation_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    translation_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Translation(Base):
+    """A durable cache of machine translations: the same text is sent to a provider once.
+
+    Keyed by the SHA-256 of the text, so the cache itself holds no resident's original words.
+    """
+
+    __tablename__ = "translations"
+
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(35), primary_key=True)  # "auto" when unknown
+    target: Mapped[str] = mapped_column(String(35), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16), primary_key=True)
+    translated_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
 class Message(Base):

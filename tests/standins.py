@@ -63,16 +63,128 @@ def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def twilio_standin() -> Iterator[TwilioStandIn]:
-    """Serve a Twilio REST stand-in on a free loopback port for the duration of a block."""
-    standin = TwilioStandIn()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(standin))
-    standin.url = f"http://127.0.0.1:{server.server_address[1]}"
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve a handler on a free loopback port for the duration of a block; yield its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield standin
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def twilio_standin() -> Iterator[TwilioStandIn]:
+    """Serve a Twilio REST stand-in on a free loopback port for the duration of a block."""
+    standin = TwilioStandIn()
+    with _serving(_handler(standin)) as url:
+        standin.url = url
+        yield standin
+
+
+LIBRE_LANGUAGES = ("en", "es", "zh", "vi", "ar", "ko", "ru", "fr", "pt")
+
+
+@dataclass
+class LibreStandIn:
+    """Answers LibreTranslate's /translate and /languages; can fail or hang on demand."""
+
+    url: str = ""
+    # Parameters of every /translate call (query string, form or JSON alike), in order.
+    calls: list[dict[str, str]] = field(default_factory=list)
+    # Texts with a known translation; anything else comes back tagged "[source>target] text".
+    known: dict[str, str] = field(default_factory=dict)
+    # HTTP statuses to answer the next calls with instead of a translation, consumed in order.
+    failures: list[int] = field(default_factory=list)
+    # How many of the next calls never get an answer (until the stand-in shuts down).
+    hangs: int = 0
+    released: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def translate(self, params: dict[str, str]) -> tuple[int, object]:
+        """Answer one /translate call, or hang, or fail, as told."""
+        with self.lock:
+            self.calls.append(params)
+            hang = self.hangs > 0
+            self.hangs -= 1 if hang else 0
+            failure = self.failures.pop(0) if self.failures and not hang else None
+        if hang:
+            self.released.wait(timeout=30)
+            return 503, {"error": "stand-in hung"}
+        if failure is not None:
+            return failure, {"error": f"stand-in error {failure}"}
+        text = params.get("q", "")
+        tagged = f"[{params.get('source')}>{params.get('target')}] {text}"
+        return 200, {"translatedText": self.known.get(text, tagged)}
+
+    def languages(self) -> list[dict[str, object]]:
+        """List the languages this stand-in translates between."""
+        return [
+            {"code": code, "name": code, "targets": list(LIBRE_LANGUAGES)}
+            for code in LIBRE_LANGUAGES
+        ]
+
+
+def _request_params(handler: BaseHTTPRequestHandler) -> dict[str, str]:
+    """Read a request's parameters from its query string and its form or JSON body."""
+    query = handler.path.partition("?")[2]
+    params = {k: v[0] for k, v in parse_qs(query).items()}
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length).decode() if length else ""
+    if raw and "json" in (handler.headers.get("Content-Type") or ""):
+        params.update({k: str(v) for k, v in json.loads(raw).items()})
+    elif raw:
+        params.update({k: v[0] for k, v in parse_qs(raw).items()})
+    return params
+
+
+def _send_json(handler: BaseHTTPRequestHandler, status: int, payload: object) -> None:
+    """Answer a request with a JSON body."""
+    data = json.dumps(payload).encode()
+    try:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+    except OSError:
+        pass  # The client gave up waiting (a timeout test): nobody reads this.
+
+
+def _libre_handler(standin: LibreStandIn) -> type[BaseHTTPRequestHandler]:
+    """Build a request handler class bound to one LibreTranslate stand-in."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.partition("?")[0] == "/languages":
+                _send_json(self, 200, standin.languages())
+            else:
+                _send_json(self, 404, {"error": "not found"})
+
+        def do_POST(self) -> None:
+            params = _request_params(self)
+            if self.path.partition("?")[0] == "/translate":
+                _send_json(self, *standin.translate(params))
+            else:
+                _send_json(self, 404, {"error": "not found"})
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Keep test output quiet."""
+
+    return Handler
+
+
+@contextmanager
+def libre_standin() -> Iterator[LibreStandIn]:
+    """Serve a LibreTranslate stand-in on a free loopback port for the duration of a block."""
+    standin = LibreStandIn()
+    with _serving(_libre_handler(standin)) as url:
+        standin.url = url
+        try:
+            yield standin
+        finally:
+            # Free any hung handler thread before the server goes away.
+            standin.released.set()

@@ -1,1 +1,5 @@
-"""Internationalisation: locale catalogs and SMS segment counting."""
+"""Internationalisation: locale catalogs, SMS segment counting and reply language detection."""
+
+from bot.i18n.detect import detect_language
+
+__all__ = ["detect_language"]

@@ -8,6 +8,7 @@ from bot.engine.conversation import begin, step
 from bot.engine.model import ConversationState, Flow, Status, StepResult
 from bot.ports import UnitOfWork
 from bot.services.runtime import Runtime
+from bot.services.translations import queue_translations
 from storage.models import Contact, Conversation, Respondent
 
 
@@ -22,9 +23,9 @@ def state_of(conversation: Conversation) -> ConversationState:
 
 
 def apply_result(
-    uow: UnitOfWork, conversation: Conversation, result: StepResult, now: datetime
+    rt: Runtime, uow: UnitOfWork, conversation: Conversation, result: StepResult, now: datetime
 ) -> None:
-    """Store a step's new state and answers on the conversation."""
+    """Store a step's new state and answers; free-text answers go for translation."""
     state = result.state
     conversation.node_id = state.node_id
     conversation.language = state.language
@@ -42,6 +43,8 @@ def apply_result(
             answer.language,
             answer.answered_at,
         )
+    if result.answers:
+        queue_translations(rt, uow, conversation, result.answers, now)
 
 
 def open_conversation(
@@ -59,7 +62,7 @@ def open_conversation(
         # One conversation at a time: a newer survey supersedes an unfinished one.
         previous.status = Status.EXPIRED.value
         previous.updated_at = now
-    chosen = rt.language_for(flow, language or respondent.language)
+    chosen = rt.language_for(flow, language, respondent.language, respondent.address)
     result = begin(flow, chosen, rt.context, now)
     conversation = Conversation(
         respondent_id=respondent.id,
@@ -74,7 +77,7 @@ def open_conversation(
     )
     uow.repo.add(conversation)
     uow.repo.flush()
-    apply_result(uow, conversation, result, now)
+    apply_result(rt, uow, conversation, result, now)
     respondent.language = result.state.language
     return conversation, result
 
@@ -90,5 +93,5 @@ def advance(
         conversation.completed_at = conversation.updated_at = now
         return []
     result = step(flow, state_of(conversation), text, now, rt.context)
-    apply_result(uow, conversation, result, now)
+    apply_result(rt, uow, conversation, result, now)
     return list(result.replies)

@@ -13,8 +13,16 @@ from bot.engine.keywords import KeywordHit, match_keyword
 from bot.engine.locale import system_message
 from bot.engine.model import Flow, Status
 from bot.engine.text import normalise
+from bot.i18n.bidi import for_locale
 from bot.ports import InboundMessage, UnitOfWork
 from bot.services.conversations import advance, open_conversation
+from bot.services.languages import (
+    follow_written_language,
+    menu_choice,
+    named_language,
+    send_menu,
+    switch_to,
+)
 from bot.services.runtime import Runtime
 from storage.models import Conversation, Respondent
 
@@ -33,17 +41,26 @@ class Turn:
     msg: InboundMessage
     respondent: Respondent
     conversation: Conversation | None
+    # The language the replies are in, so right-to-left ones get their direction marks.
+    reply_language: str | None = None
 
-    def language(self, hint: str | None = None) -> str:
-        """Choose the language to answer in: a non-English keyword's, else what we know."""
-        if hint and hint != "en":
-            return hint
-        if self.conversation is not None:
-            return self.conversation.language
-        return self.respondent.language or hint or self.rt.default_language
+    def language(self, hit: KeywordHit | None = None) -> str:
+        """Choose the language to answer in: a keyword's own, else the one we know."""
+        known = self.conversation.language if self.conversation else self.respondent.language
+        # English keywords (STOP, HELP) are used by everyone; a keyword that the known
+        # language shares with another (PARAR is Spanish and Portuguese) says nothing new.
+        if hit is not None and hit.language not in ("en", known) and not self._known(hit, known):
+            return hit.language
+        return known or (hit.language if hit else None) or self.rt.default_language
+
+    def _known(self, hit: KeywordHit, language: str | None) -> bool:
+        """Say whether the message is one of `language`'s own words for the keyword."""
+        locale = self.rt.locales.get(language or "")
+        return locale is not None and normalise(self.msg.text) in locale.keywords.get(hit.kind, ())
 
     def say(self, key: str, language: str, **values: str) -> list[str]:
         """Render one system message in `language`."""
+        self.reply_language = language
         merged = {**self.rt.values, **values}
         return [system_message(self.rt.locales, language, key, merged)]
 
@@ -65,7 +82,7 @@ def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
             return _replayed(uow, msg)
         turn = Turn(rt, uow, msg, respondent, conversation)
         replies = route(turn)
-        body = "\n\n".join(replies)
+        body = for_locale("\n\n".join(replies), rt.locales.get(turn.reply_language or ""))
         if body:
             _log_reply(turn, inbound, body, rt.clock())
         uow.commit()
@@ -89,9 +106,21 @@ def route(turn: Turn) -> list[str]:
     handler = KEYWORD_HANDLERS.get(hit.kind) if hit else None
     if handler is not None and hit is not None:
         return handler(turn, hit)
+    # A digit answers an open language menu before the question; a language's name switches.
+    chosen = menu_choice(turn) or named_language(turn)
+    if chosen is not None:
+        return switch_to(turn, chosen)
     if turn.conversation is not None:
-        return advance(turn.rt, turn.uow, turn.conversation, turn.msg.text, turn.msg.received_at)
+        return _answer(turn, turn.conversation)
     return _start_or_point(turn)
+
+
+def _answer(turn: Turn, conversation: Conversation) -> list[str]:
+    """Feed the reply to the conversation, following the language it is written in."""
+    notice = follow_written_language(turn)
+    replies = advance(turn.rt, turn.uow, conversation, turn.msg.text, turn.msg.received_at)
+    turn.reply_language = conversation.language
+    return [*notice, *replies]
 
 
 def _keyword(turn: Turn) -> KeywordHit | None:
@@ -111,24 +140,25 @@ def _stop(turn: Turn, hit: KeywordHit) -> list[str]:
         turn.conversation.status = Status.OPTED_OUT.value
         turn.conversation.updated_at = now
     log.info("%s opted out on %s", mask(turn.msg.address), turn.msg.channel)
-    return turn.say("stop_confirm", turn.language(hit.language))
+    return turn.say("stop_confirm", turn.language(hit))
 
 
 def _start(turn: Turn, hit: KeywordHit) -> list[str]:
     """Lift an opt-out and confirm."""
     turn.respondent.opted_out_at = None
-    return turn.say("start_confirm", turn.language(hit.language))
+    return turn.say("start_confirm", turn.language(hit))
 
 
 def _help(turn: Turn, hit: KeywordHit) -> list[str]:
     """Say who is texting and how to stop; the conversation stays where it was."""
-    return turn.say("help", turn.language(hit.language))
+    return turn.say("help", turn.language(hit))
 
 
 KEYWORD_HANDLERS: dict[str, Callable[[Turn, KeywordHit], list[str]]] = {
     "stop": _stop,
     "start": _start,
     "help": _help,
+    "language": send_menu,
 }
 
 
@@ -149,6 +179,7 @@ def _start_or_point(turn: Turn) -> list[str]:
         flow, language = found
         conversation, result = open_conversation(turn.rt, turn.uow, turn.respondent, flow, language)
         turn.conversation = conversation
+        turn.reply_language = conversation.language
         return list(result.replies)
     language = turn.language()
     latest = turn.uow.repo.latest_conversation(turn.respondent.id)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from bot.engine.conversation import Context
 from bot.engine.model import Flow, Locale
-from bot.ports import Clock, Sender, UnitOfWorkFactory
+from bot.i18n.choice import choose_language
+from bot.ports import Clock, Dispatcher, Sender, Translator, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,12 @@ class Runtime:
     clock: Clock
     default_language: str = "en"
     default_region: str = "US"
+    # Free-text answers are translated into agency_language; no translator = disabled.
+    translator: Translator | None = None
+    dispatcher: Dispatcher | None = None
+    agency_language: str = "en"
+    # Reads the language a reply is written in (None: no reliable signal); None = never switch.
+    detect: Callable[[str, str | None], str | None] | None = None
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 
@@ -30,9 +37,15 @@ class Runtime:
         """Return the engine context: every locale and the placeholder values."""
         return Context(locales=self.locales, values=self.values)
 
-    def language_for(self, flow: Flow, wanted: str | None) -> str:
-        """Pick the language to speak: the wanted one if the flow offers it, else a default."""
-        for candidate in (wanted, self.default_language, flow.base_language):
-            if candidate and candidate in flow.languages:
-                return candidate
-        return flow.base_language
+    def language_for(
+        self, flow: Flow, wanted: str | None, remembered: str | None = None, address: str = ""
+    ) -> str:
+        """Pick the language to speak: the hint, the remembered one, the number's, a default."""
+        return choose_language(
+            flow.languages,
+            hint=wanted,
+            remembered=remembered,
+            address=address,
+            home_region=self.default_region,
+            default=self.default_language,
+        )

@@ -10,10 +10,12 @@ from typing import Any
 
 from bot.addresses import AddressError, mask, normalise_address
 from bot.engine.model import Status
+from bot.i18n.bidi import for_locale
 from bot.ports import DeliveryError
 from bot.services.conversations import open_conversation
 from bot.services.runtime import Runtime
-from storage.models import Contact, Conversation, Message
+from bot.services.translations import TranslationStatus
+from storage.models import Answer, Contact, Conversation, Message
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,8 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
         conversation, result = open_conversation(
             rt, uow, respondent, flow, request.language, contact
         )
-        outbound = _outbound(request.channel, respondent.id, conversation.id, result.replies, now)
+        body = for_locale("\n\n".join(result.replies), rt.locales.get(conversation.language))
+        outbound = _outbound(request.channel, respondent.id, conversation.id, body, now)
         uow.repo.add(outbound)
         uow.commit()
     delivery = deliver(rt, outbound.id, address)
@@ -129,7 +132,7 @@ def _outbound(
     channel: str,
     respondent_id: uuid.UUID,
     conversation_id: uuid.UUID,
-    replies: tuple[str, ...],
+    body: str,
     now: datetime,
 ) -> Message:
     """Queue the first message of a survey in the message log."""
@@ -138,7 +141,7 @@ def _outbound(
         channel=channel,
         respondent_id=respondent_id,
         conversation_id=conversation_id,
-        body="\n\n".join(replies),
+        body=body,
         status="queued",
         created_at=now,
         updated_at=now,
@@ -200,10 +203,25 @@ def survey_report(rt: Runtime, survey_id: uuid.UUID) -> dict[str, Any] | None:
                     "text": a.raw_text,
                     "language": a.language,
                     "answered_at": a.answered_at.isoformat(),
+                    "translation": _translation(rt, a),
                 }
                 for a in answers
             ],
         }
+
+
+def _translation(rt: Runtime, answer: Answer) -> dict[str, Any] | None:
+    """Describe a free-text answer's translation; "pending" until it is done (None otherwise)."""
+    if answer.translation_status is None:
+        return None
+    done = answer.translation_status == TranslationStatus.DONE
+    return {
+        "status": answer.translation_status,
+        "text": answer.translation if done else None,
+        "language": answer.translation_language if done else rt.agency_language,
+        "provider": answer.translation_provider if done else None,
+        "detected_language": answer.detected_language,
+    }
 
 
 def _iso(moment: datetime | None) -> str | None:

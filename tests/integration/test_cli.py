@@ -28,7 +28,7 @@ def test_db_upgrade_then_status_is_current(env: dict[str, str]) -> None:
     code, out = run(env, "db", "upgrade")
     assert code == 0 and "database at revision" in out
     code, after = run(env, "db", "status")
-    assert code == 0 and "current: 0001_initial" in after
+    assert code == 0 and "current: 0003_language_menu" in after
 
 
 def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> None:
@@ -49,10 +49,28 @@ def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> 
         rt.close()
 
 
-def test_flows_check_lists_the_shipped_flows(env: dict[str, str]) -> None:
+def test_flows_check_lists_every_language_of_the_shipped_flows(env: dict[str, str]) -> None:
+    from bot.flowfiles import load_flows
+
     code, out = run(env, "flows", "check")
+    assert code == 0, out
+    assert "flow post_contact" in out
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines() if line.startswith("  ")}
+    for language in load_flows(Path("flows"))["post_contact"].languages:
+        assert rows.get(language) == "ok", f"{language} is not reported ok"
+    assert out.splitlines()[-1].startswith("OK: ")
+
+
+def test_flows_check_prints_json(env: dict[str, str]) -> None:
+    import json
+
+    code, out = run(env, "flows", "check", "--json")
     assert code == 0
-    assert "post_contact" in out and "en, es" in out
+    report = json.loads(out)
+    assert report["ok"] is True
+    (flow,) = (f for f in report["flows"] if f["id"] == "post_contact")
+    english = next(lang for lang in flow["languages"] if lang["language"] == "en")
+    assert english["encoding"] == "GSM-7" and english["max_segments"] <= 2
 
 
 def test_flows_check_reports_file_line_and_reason(env: dict[str, str], tmp_path: Path) -> None:
@@ -61,11 +79,72 @@ def test_flows_check_reports_file_line_and_reason(env: dict[str, str], tmp_path:
     source = Path("flows/post_contact.yaml").read_text(encoding="utf-8")
     broken = source.replace("next: respect", "next: q9", 1)
     (flows / "post_contact.yaml").write_text(broken, encoding="utf-8")
-    (flows / "schema.json").write_text(Path("flows/schema.json").read_text(), encoding="utf-8")
     line = broken.splitlines().index("    next: q9") + 1
     code, out = run({**env, "FLOWS_DIR": str(flows)}, "flows", "check")
     assert code == 1
     assert f"post_contact.yaml:{line}: next 'q9' names no node" in out
+
+
+def tiny_flows(tmp_path: Path, vi: str) -> dict[str, str]:
+    """Write the tiny flow and a Vietnamese file; return the settings pointing at them."""
+    from tests.translation_samples import FLOW, write
+
+    write(tmp_path / "flows", "tiny.yaml", FLOW)
+    write(tmp_path / "flows", "tiny.vi.yaml", vi)
+    return {"FLOWS_DIR": str(tmp_path / "flows")}
+
+
+def test_flows_check_fails_on_an_incomplete_translation(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.translation_samples import changed
+
+    vi = changed('    text: "Tại sao?"\n', "")
+    code, out = run({**env, **tiny_flows(tmp_path, vi)}, "flows", "check")
+    assert code == 1
+    assert "vi: not translated: why" in out
+    assert "tiny.vi.yaml" in out and "text of node 'why' is not translated" in out
+    assert "incomplete: tiny vi" in out
+
+
+def test_flows_check_passes_with_a_draft_awaiting_review(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.translation_samples import VI, changed
+
+    vi = changed("machine: false", "machine: true", VI)
+    code, out = run({**env, **tiny_flows(tmp_path, vi)}, "flows", "check")
+    assert code == 0, out
+    assert "drafts awaiting review (not offered): tiny vi (tiny.vi.yaml)" in out
+    code, out = run({**env, **tiny_flows(tmp_path, VI)}, "flows", "check")
+    assert code == 0 and "drafts awaiting review" not in out
+
+
+def test_flows_draft_translation_writes_a_machine_draft(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.translation_samples import VI, BracketTranslator
+
+    settings = tiny_flows(tmp_path, VI)
+    monkeypatch.setattr("bot.i18n.translate.make_translator", lambda s: BracketTranslator())
+    code, out = run({**env, **settings}, "flows", "draft-translation", "tiny", "ko")
+    assert code == 0, out
+    path = tmp_path / "flows" / "tiny.ko.yaml"
+    assert f"wrote {path}: 9 texts" in out
+    assert "machine: true" in path.read_text(encoding="utf-8")
+    code, out = run({**env, **settings}, "flows", "draft-translation", "tiny", "ko")
+    assert code == 1 and "exists; pass --force" in out
+    code, out = run({**env, **settings}, "flows", "check")
+    assert code == 0 and "tiny ko (tiny.ko.yaml)" in out
+
+
+def test_flows_draft_translation_needs_a_translator(env: dict[str, str], tmp_path: Path) -> None:
+    from tests.translation_samples import VI
+
+    settings = {**tiny_flows(tmp_path, VI), "TRANSLATOR": "none"}
+    code, out = run({**env, **settings}, "flows", "draft-translation", "tiny", "ko")
+    assert code == 1 and "no translator configured" in out
+    assert not (tmp_path / "flows" / "tiny.ko.yaml").exists()
 
 
 def test_console_chat_walks_the_survey_in_spanish(env: dict[str, str]) -> None:

@@ -21,7 +21,15 @@ from storage.models import Base, Contact, Message
 from tests.services import postgres_schema
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-TABLES = {"respondents", "contacts", "conversations", "answers", "messages", "api_tokens"}
+TABLES = {
+    "respondents",
+    "contacts",
+    "conversations",
+    "answers",
+    "messages",
+    "api_tokens",
+    "translations",
+}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -50,7 +58,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0001_initial"
+    assert current_revision(empty_engine) == head_revision() == "0003_language_menu"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

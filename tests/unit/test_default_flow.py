@@ -1,13 +1,16 @@
-"""The default post-contact survey, walked with the engine in English and Spanish.
+"""The default post-contact survey, walked with the engine in every language it offers.
 
-Transcripts read as a conversation: (what the resident says, what Parley's answer contains).
-`None` as the resident's text is Parley opening the conversation.
+Every offered language (inline or from a translation file) is walked answering by number, so
+one script works in all of them. English and Spanish transcripts also try forgiving answers;
+they read as a conversation: (what the resident says, what Parley's answer contains), `None`
+as the resident's text being Parley opening the conversation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -16,15 +19,20 @@ from bot.config import Settings
 from bot.engine.conversation import Context, begin, prompt, step
 from bot.engine.model import AnswerValue, ConversationState, Flow, Locale, NodeKind, Status
 from bot.engine.text import render
-from bot.flowfiles import load_flow_file
+from bot.flowfiles import load_flows
 from bot.i18n.catalog import load_locales
-from bot.i18n.sms import segments
+from bot.i18n.sms import is_gsm7, segments
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2025, 3, 14, 15, 9, tzinfo=UTC)
 # The shipped defaults: a realistic length for each placeholder a resident will see filled.
 VALUES = Settings().placeholder_values
 AGENCY, COMPLAINTS = VALUES["agency"], VALUES["complaints"]
+
+# The twelve languages residents are offered (README): every one must be in the shipped flow.
+TWELVE = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt")
+# What one message may cost: GSM-7 carries 153 characters a segment, UCS-2 only 67.
+SEGMENT_BUDGET = {True: 2, False: 3}
 
 Transcript = Sequence[tuple[str | None, tuple[str, ...]]]
 
@@ -93,10 +101,22 @@ UNHAPPY_ANSWERS: Mapping[str, AnswerValue] = {
 }
 
 
+@cache
+def shipped_flow() -> Flow:
+    """Load the default flow with its translation files, as Parley does at start-up."""
+    return load_flows(ROOT / "flows")["post_contact"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run tests taking `offered` once per language the shipped flow offers."""
+    if "offered" in metafunc.fixturenames:
+        metafunc.parametrize("offered", shipped_flow().languages)
+
+
 @pytest.fixture(scope="module")
 def flow() -> Flow:
     """Load the default flow."""
-    return load_flow_file(ROOT / "flows" / "post_contact.yaml")
+    return shipped_flow()
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +204,8 @@ def sent_texts(flow: Flow, ctx: Context, language: str) -> dict[str, str]:
         else:
             texts[node.id] = render(node.text[language], VALUES)
     locale: Locale = ctx.locales[language]
-    keyword = {"keyword": flow.keywords[language][0].upper()}
+    words = flow.keywords.get(language) or flow.keywords[flow.base_language]
+    keyword = {"keyword": words[0].upper()}
     for key, message in locale.messages.items():
         # Hints and re-prompts only travel inside the prompts measured above.
         if not key.startswith(("hint_", "reprompt")):
@@ -192,17 +213,19 @@ def sent_texts(flow: Flow, ctx: Context, language: str) -> dict[str, str]:
     return texts
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
-def test_every_text_fits_two_sms_segments(flow: Flow, ctx: Context, language: str) -> None:
-    texts = sent_texts(flow, ctx, language)
-    assert len(texts) > len(flow.nodes) + len(ctx.locales[language].messages)
-    too_long = {name: segments(text) for name, text in texts.items() if segments(text) > 2}
+def test_every_text_fits_its_sms_budget(flow: Flow, ctx: Context, offered: str) -> None:
+    texts = sent_texts(flow, ctx, offered)
+    assert len(texts) > len(flow.nodes) + len(ctx.locales[offered].messages)
+    too_long = {
+        name: (segments(text), "GSM-7" if is_gsm7(text) else "UCS-2")
+        for name, text in texts.items()
+        if segments(text) > SEGMENT_BUDGET[is_gsm7(text)]
+    }
     assert not too_long, too_long
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
-def test_texts_name_the_agency_and_link_nowhere(flow: Flow, ctx: Context, language: str) -> None:
-    texts = sent_texts(flow, ctx, language)
+def test_texts_name_the_agency_and_link_nowhere(flow: Flow, ctx: Context, offered: str) -> None:
+    texts = sent_texts(flow, ctx, offered)
     assert AGENCY in texts["opening 0"]
     assert AGENCY not in texts["opening 1"], "the first question comes as its own text"
     for name, text in texts.items():
@@ -210,7 +233,67 @@ def test_texts_name_the_agency_and_link_nowhere(flow: Flow, ctx: Context, langua
         assert "{" not in text and "}" not in text, f"{name} has an unfilled placeholder: {text}"
 
 
-def test_the_flow_offers_its_keywords_and_both_languages(flow: Flow) -> None:
-    assert flow.languages == ("en", "es")
-    assert flow.keywords == {"en": ("survey",), "es": ("encuesta",)}
+def said(flow: Flow, node_id: str, language: str) -> str:
+    """Return a node's own text in `language`, as sent."""
+    return render(flow.nodes[node_id].text[language], VALUES)
+
+
+def answer_by_number(
+    flow: Flow, ctx: Context, language: str, replies: Sequence[tuple[str, str]]
+) -> tuple[ConversationState, dict[str, AnswerValue]]:
+    """Walk the flow with (reply, next node) pairs, checking each question comes in `language`."""
+    opening = begin(flow, language, ctx, NOW)
+    assert opening.replies[0] == said(flow, "intro", language)
+    assert opening.replies[1].startswith(said(flow, "listened", language))
+    state, answers = opening.state, {}
+    for reply, expected in replies:
+        result = step(flow, state, reply, NOW, ctx)
+        assert result.replies, f"no reply to {reply!r} in {language}"
+        assert result.replies[-1].startswith(said(flow, expected, language)), result.replies
+        answers |= {answer.question_id: answer.value for answer in result.answers}
+        state = result.state
+    return state, answers
+
+
+def test_a_satisfied_resident_answers_by_number(flow: Flow, ctx: Context, offered: str) -> None:
+    replies = [("1", "respect"), ("5", "explained"), ("4", "overall"), ("4", "trust")]
+    replies += [("5", "comment"), ("The officer was kind.", "thanks")]
+    state, answers = answer_by_number(flow, ctx, offered, replies)
+    assert state.status is Status.COMPLETED
+    assert answers == {**SATISFIED_ANSWERS, "comment": "The officer was kind."}
+
+
+def test_an_unhappy_resident_answers_by_number(flow: Flow, ctx: Context, offered: str) -> None:
+    skip = sorted(ctx.locales[offered].skip)[0]
+    replies = [("2", "respect"), ("2", "explained"), ("1", "overall"), ("2", "what_wrong")]
+    replies += [("2", "trust"), ("1", "comment"), (skip, "thanks")]
+    state, answers = answer_by_number(flow, ctx, offered, replies)
+    assert state.status is Status.COMPLETED
+    assert answers == {**UNHAPPY_ANSWERS, "what_wrong": "disrespect"}
+
+
+def test_what_went_wrong_lists_its_options_in_the_language(
+    flow: Flow, ctx: Context, offered: str
+) -> None:
+    state = ConversationState("what_wrong", offered)
+    asked = prompt(flow, state, ctx).splitlines()
+    options = flow.nodes["what_wrong"].options
+    assert asked[-len(options) :] == [
+        f"{number} {render(option.label[offered], VALUES)}"
+        for number, option in enumerate(options, start=1)
+    ]
+    reprompt = step(flow, state, "???", NOW, ctx)
+    assert reprompt.replies[0].startswith(render(ctx.locales[offered].messages["reprompt"], VALUES))
+    assert reprompt.state.node_id == "what_wrong"
+    chosen = step(flow, state, "6", NOW, ctx)
+    assert [(a.question_id, a.value, a.language) for a in chosen.answers] == [
+        ("what_wrong", "other", offered)
+    ]
+
+
+def test_the_flow_offers_the_twelve_languages_and_its_keywords(flow: Flow, ctx: Context) -> None:
+    assert sorted(flow.languages) == sorted(TWELVE)
+    assert flow.languages[:2] == ("en", "es"), "the inline languages come first"
+    assert set(flow.languages) <= set(ctx.locales), "every language needs its locale file"
+    assert flow.keywords["en"] == ("survey",) and flow.keywords["es"] == ("encuesta",)
     assert all(node.retries == 2 for node in flow.nodes.values() if node.waits)

@@ -1,0 +1,49 @@
+"""Choose the language to survey a resident in, before they have said a word."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import phonenumbers
+from babel.languages import get_official_languages
+
+# Babel's codes where Parley's differ: Filipino is written as Tagalog (tl) in our locales.
+ALIASES = {"fil": "tl"}
+
+
+def country_languages(address: str, home_region: str) -> Iterator[str]:
+    """Yield the official languages of a foreign phone number's country, most used first.
+
+    A number from the agency's own region says nothing about its owner's language, so it
+    yields nothing; a Mexican or Vietnamese number in a US city is a useful first guess.
+    """
+    try:
+        number = phonenumbers.parse(address, None)
+    except phonenumbers.NumberParseException:
+        return
+    region = phonenumbers.region_code_for_number(number)
+    if not region or region == home_region.upper():
+        return
+    for code in get_official_languages(region, de_facto=True):
+        base = code.split("_")[0]
+        yield ALIASES.get(base, base)
+
+
+def choose_language(
+    offered: Sequence[str],
+    *,
+    hint: str | None = None,
+    remembered: str | None = None,
+    address: str | None = None,
+    home_region: str = "US",
+    default: str = "en",
+) -> str:
+    """Pick the trigger's hint, else the remembered language, else the number's, else default."""
+    guesses: list[str | None] = [hint, remembered]
+    if address:
+        guesses.extend(country_languages(address, home_region))
+    guesses.append(default)
+    for guess in guesses:
+        if guess and guess in offered:
+            return guess
+    return offered[0]

@@ -1,0 +1,42 @@
+"""Which language a survey starts in: hint, memory, the number's country, the default."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n.choice import choose_language, country_languages
+
+OFFERED = ["en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"hint": "vi", "remembered": "es", "address": "+525512345678"}, "vi"),
+        ({"hint": "xx", "remembered": "es"}, "es"),
+        ({"remembered": "ko", "address": "+525512345678"}, "ko"),
+        ({"address": "+525512345678"}, "es"),
+        ({"address": "+84912345678"}, "vi"),
+        ({"address": "+50937123456"}, "ht"),
+        ({"address": "+639171234567"}, "en"),
+        ({"address": "+15551230000"}, "en"),
+        ({"address": "+15551230000", "default": "es"}, "es"),
+        ({"address": "telegram-chat-42"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_choice_order(kwargs: dict[str, str], expected: str) -> None:
+    assert choose_language(OFFERED, **kwargs) == expected
+
+
+def test_home_region_numbers_say_nothing() -> None:
+    assert list(country_languages("+15551230000", "US")) == []
+    assert list(country_languages("+525512345678", "MX")) == []
+
+
+def test_filipino_is_offered_as_tagalog() -> None:
+    assert "tl" in list(country_languages("+639171234567", "US"))
+
+
+def test_falls_back_to_the_first_offered_language() -> None:
+    assert choose_language(["fr", "pt"], default="en") == "fr"

@@ -1,0 +1,120 @@
+"""Residents switch language at any time: by name, from the menu, or by writing in it."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.support import FakeClock
+from tests.web.helpers import post_sms, random_number, reply
+
+
+def conversation_of(app: Flask, number: str) -> tuple[str, str | None]:
+    """Return (language, node id) of a resident's open conversation."""
+    rt = app.extensions["parley.runtime"]
+    with rt.uow() as uow:
+        respondent = uow.repo.find_respondent("sms", number)
+        conversation = uow.repo.open_conversation(respondent.id)
+        return conversation.language, conversation.node_id
+
+
+def test_naming_a_language_switches_and_asks_again(app: Flask, client: FlaskClient) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    before = conversation_of(app, number)
+    text = reply(post_sms(client, number, "Español"))
+    assert conversation_of(app, number) == ("es", before[1])
+    assert "¿El agente escuchó" in text
+
+
+def test_language_menu_lists_each_language_in_its_own_script(
+    app: Flask, client: FlaskClient
+) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    menu = reply(post_sms(client, number, "LANGUAGE"))
+    rt = app.extensions["parley.runtime"]
+    flow = rt.flows["post_contact"]
+    for position, code in enumerate(flow.languages, 1):
+        assert f"{position} {rt.locales[code].name}" in menu
+    pick = flow.languages.index("es") + 1
+    text = reply(post_sms(client, number, str(pick)))
+    assert conversation_of(app, number)[0] == "es"
+    assert "¿El agente escuchó" in text
+
+
+def test_idioma_menu_is_introduced_in_spanish(client: FlaskClient, app: Flask) -> None:
+    rt = app.extensions["parley.runtime"]
+    menu = reply(post_sms(client, random_number(), "IDIOMA"))
+    assert menu.startswith(rt.locales["es"].messages["language_menu"])
+
+
+def test_stop_beats_an_open_menu(client: FlaskClient) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    reply(post_sms(client, number, "LANGUAGE"))
+    assert "Springfield Police" in reply(post_sms(client, number, "STOP"))
+    assert reply(post_sms(client, number, "2")) == ""
+
+
+def test_a_stale_menu_no_longer_takes_digits(
+    app: Flask, client: FlaskClient, clock: FakeClock
+) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    reply(post_sms(client, number, "LANGUAGE"))
+    clock.advance(hours=2)
+    reply(post_sms(client, number, "2"))  # now an answer to the yes/no question: 2 = no
+    language, node = conversation_of(app, number)
+    assert language == "en"
+    assert node == "respect"
+
+
+def test_writing_in_another_language_switches_with_one_line(
+    app: Flask, client: FlaskClient
+) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    text = reply(post_sms(client, number, "sí, me escuchó"))
+    language, node = conversation_of(app, number)
+    assert (language, node) == ("es", "respect")
+    first_line = text.split("\n")[0]
+    assert (
+        first_line == app.extensions["parley.runtime"].locales["es"].messages["language_switched"]
+    )
+    assert "dignidad" in text
+
+
+def test_signal_free_replies_keep_the_language(app: Flask, client: FlaskClient) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    for text in ["ok", "1", "🙂"]:
+        post_sms(client, number, text)
+    assert conversation_of(app, number)[0] == "en"
+
+
+def test_a_foreign_number_starts_in_its_country_language(
+    app: Flask, client: FlaskClient, api_token: str
+) -> None:
+    response = client.post(
+        "/api/v1/surveys",
+        json={"channel": "sms", "address": "+525512345678", "flow": "post_contact"},
+        headers={"Authorization": f"Bearer {api_token}"},
+    )
+    assert response.status_code == 201
+    assert conversation_of(app, "+525512345678")[0] == "es"
+
+
+def test_the_remembered_language_is_used_next_time(
+    app: Flask, client: FlaskClient, api_token: str
+) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    reply(post_sms(client, number, "tiếng việt"))
+    assert conversation_of(app, number)[0] == "vi"
+    client.post(
+        "/api/v1/surveys",
+        json={"channel": "sms", "address": number, "flow": "post_contact"},
+        headers={"Authorization": f"Bearer {api_token}"},
+    )
+    assert conversation_of(app, number)[0] == "vi"
