@@ -9,7 +9,9 @@ Choices, and why:
   "unsubscribe", "remove me"...), and (2) in a short message made only of a stop keyword plus
   filler words ("stop please", "please stop", "parar por favor", "no más mensajes").
   Filler words are required because "stop" is a noun in police work: "the traffic stop was fair"
-  must stay an answer.
+  must stay an answer. They come from the locales' `filler:` lists plus a built-in English one,
+  shared by every language since residents write STOP with their own "please" ("stop po").
+  In scripts written without spaces they may be glued on: "请停止" (请 + 停止), "중지해주세요".
 - The carriers' standard English keywords are always on, whatever the locales say: STOP,
   STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT, OPT OUT; START, UNSTOP; HELP, INFO.
   "YES" is deliberately not a start keyword: it answers yes/no questions.
@@ -23,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.engine.locale import LocaleMemo, may_join
 from bot.engine.model import Locale
 from bot.engine.text import normalise
 
@@ -63,19 +66,20 @@ _OPT_OUT_PHRASES = (
     "no more texts",
     "no more messages",
 )
-# Words that may surround a stop keyword in a short opt-out message, in English and Spanish.
+# Words that may surround a stop keyword in a short opt-out message. Each locale adds its own
+# (`filler:`); these English ones are always on, like the carriers' English keywords.
 # fmt: off
-_FILLER = frozenset({
-    "please", "pls", "plz", "now", "it", "me", "us", "thanks", "thank", "you", "ok", "okay",
-    "just", "all", "right", "away", "immediately", "already", "asap", "the", "this", "these",
-    "those", "your", "texts", "text", "messages", "message", "texting", "messaging", "sms",
-    "survey", "surveys",
-    "por", "favor", "ya", "gracias", "mensajes", "mensaje", "textos", "de", "los", "las", "la",
-    "esto", "ahora", "inmediatamente", "encuesta",
+BUILT_IN_FILLER = frozenset({
+    "please", "pls", "plz", "now", "it", "me", "us", "thanks", "thank", "you", "thx", "ty", "ok",
+    "okay", "just", "all", "right", "away", "immediately", "already", "asap", "the", "this",
+    "these", "those", "your", "texts", "text", "messages", "message", "texting", "messaging",
+    "sms", "survey", "surveys",
 })
 # fmt: on
-# Longest message (in words) searched for a stop keyword among filler words.
+# Longest message, in words and in characters, searched for a stop keyword among filler words.
+# The character bound keeps the search short for scripts written without spaces.
 _SHORT_MESSAGE = 6
+_SHORT_CHARACTERS = 60
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,22 @@ class KeywordHit:
     language: str
 
 
-Table = Sequence[tuple[str, str, frozenset[str]]]
+Row = tuple[str, str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The words matched against every message, built once per set of locales.
+
+    `rows` lists (kind, language, words) in priority order; `filler` is every locale's filler
+    words and the built-in ones; `stop_words` every stop keyword; `longest` the length of the
+    longest stop keyword or filler word, which bounds the pieces a message is cut into.
+    """
+
+    rows: Sequence[Row]
+    filler: frozenset[str]
+    stop_words: frozenset[str]
+    longest: int
 
 
 def match_keyword(text: str, locales: Iterable[Locale]) -> KeywordHit | None:
@@ -95,34 +114,37 @@ def match_keyword(text: str, locales: Iterable[Locale]) -> KeywordHit | None:
     if not norm:
         return None
     table = _memo_table(tuple(locales))
-    for kind, language, words in table:
+    for kind, language, words in table.rows:
         if norm in words:
             return KeywordHit(kind=kind, language=language)
     return _stop_intent(norm, table)
 
 
+def _build_table(locales: tuple[Locale, ...]) -> Table:
+    """Gather the keyword rows, the filler words and the bounds of a search for opt-outs."""
+    rows = _rows(locales)
+    stop_words = frozenset().union(*(words for kind, _, words in rows if kind == STOP))
+    # Filler is shared by every language: residents write "STOP" (the word every message
+    # gives) with their own "please" ("stop por favor", "stop po").
+    filler = BUILT_IN_FILLER.union(*(locale.filler for locale in locales))
+    filler = frozenset(word for word in filler if not word.isdigit())
+    longest = max(map(len, stop_words | filler), default=0)
+    return Table(rows=rows, filler=filler, stop_words=stop_words, longest=longest)
+
+
 # Tables built per set of locale objects: every message is checked, the locales rarely change.
-_TABLES: dict[tuple[int, ...], tuple[tuple[Locale, ...], Table]] = {}
+_TABLES = LocaleMemo(_build_table)
 
 
 def _memo_table(locales: tuple[Locale, ...]) -> Table:
     """Return the keyword table for these locale objects, built once."""
-    key = tuple(id(locale) for locale in locales)
-    hit = _TABLES.get(key)
-    # Holding the locales in the entry keeps their ids from being reused by other objects.
-    if hit is not None and all(a is b for a, b in zip(hit[0], locales, strict=True)):
-        return hit[1]
-    if len(_TABLES) >= 16:
-        _TABLES.clear()
-    table = _table(locales)
-    _TABLES[key] = (locales, table)
-    return table
+    return _TABLES.get(locales)
 
 
-def _table(locales: Sequence[Locale]) -> Table:
+def _rows(locales: Sequence[Locale]) -> list[Row]:
     """List (kind, language, words) in priority order: the locales' words, then built-ins."""
     answers = frozenset().union(*(locale.yes | locale.no for locale in locales))
-    rows: list[tuple[str, str, frozenset[str]]] = []
+    rows: list[Row] = []
     for kind in KINDS:
         for locale in locales:
             words = (normalise(word) for word in locale.keywords.get(kind, ()))
@@ -146,21 +168,63 @@ def _words_of(norm: str) -> list[str]:
 def _stop_intent(norm: str, table: Table) -> KeywordHit | None:
     """Find an opt-out phrase anywhere, or a stop keyword among filler words in a short message."""
     words = _words_of(norm)
-    padded = f" {' '.join(words)} "
-    if any(f" {phrase} " in padded for phrase in _OPT_OUT_PHRASES):
+    text = " ".join(words)
+    if any(f" {phrase} " in f" {text} " for phrase in _OPT_OUT_PHRASES):
         return KeywordHit(kind=STOP, language=BUILT_IN_LANGUAGE)
-    if len(words) > _SHORT_MESSAGE:
+    if len(words) > _SHORT_MESSAGE or len(text) > _SHORT_CHARACTERS:
         return None
-    for kind, language, keywords in table:
-        if kind == STOP and _only_filler_around(padded, keywords):
+    pieces = _pieces(text, table.longest)
+    seen = {piece for starting in pieces.values() for _, piece in starting}
+    if table.stop_words.isdisjoint(seen):
+        return None  # the usual case: no stop keyword anywhere in the message
+    for kind, language, keywords in table.rows:
+        if kind != STOP or keywords.isdisjoint(seen):
+            continue
+        if _only_filler_around(pieces, len(text), keywords, table.filler):
             return KeywordHit(kind=STOP, language=language)
     return None
 
 
-def _only_filler_around(padded: str, keywords: frozenset[str]) -> bool:
-    """Say whether removing the keywords from a message leaves only filler words."""
-    rest, found = padded, False
-    for keyword in keywords:
-        while f" {keyword} " in rest:
-            rest, found = rest.replace(f" {keyword} ", " "), True
-    return found and all(word in _FILLER for word in rest.split())
+Pieces = dict[int, list[tuple[int, str]]]
+
+
+def _pieces(text: str, longest: int) -> Pieces:
+    """Map each place a word may start to the (next start, piece) pairs beginning there.
+
+    Words start and end at spaces, and also between two characters of a script written without
+    spaces ("请停止" is 请 + 停止), so keywords and filler may be glued together there. A piece
+    may hold spaces: keywords and filler can be phrases ("no más", "por favor").
+    """
+    size = len(text)
+    spaces = {i for i, char in enumerate(text) if char == " "}
+    joins = (
+        {i for i in range(1, size) if may_join(text[i - 1], text[i])}
+        - spaces
+        - {i + 1 for i in spaces}
+    )
+    ends = sorted({size} | joins | spaces)
+    starts = {0} | joins | {i + 1 for i in spaces}
+    pieces: Pieces = {}
+    for start in sorted(starts):
+        pieces[start] = [
+            (end + 1 if end < size and text[end] == " " else end, text[start:end])
+            for end in ends
+            if start < end <= start + longest
+        ]
+    return pieces
+
+
+def _only_filler_around(
+    pieces: Pieces, size: int, keywords: frozenset[str], filler: frozenset[str]
+) -> bool:
+    """Say whether a message splits into filler words and at least one of the keywords."""
+    # reached[i]: the message up to i splits into keywords and filler; True if a keyword is in.
+    reached: dict[int, bool] = {0: False}
+    for start, starting in sorted(pieces.items()):
+        if start not in reached:
+            continue
+        for after, piece in starting:
+            is_keyword = piece in keywords
+            if is_keyword or piece in filler:
+                reached[after] = reached.get(after, False) or reached[start] or is_keyword
+    return reached.get(size, False)

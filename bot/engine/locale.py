@@ -1,10 +1,13 @@
-"""Build Locales from parsed locale YAML, and pick system messages with language fallback."""
+"""Build Locales from parsed locale YAML, pick system messages with language fallback, and
+remember the tables matching builds from a set of locales."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
-from typing import Any
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from bot.engine.model import Locale
 from bot.engine.text import normalise, render
@@ -52,6 +55,9 @@ def locale_from_dict(data: Mapping[str, Any]) -> Locale:
             str(kind): _words(words)
             for kind, words in (keywords.items() if isinstance(keywords, Mapping) else ())
         },
+        filler=_words(data.get("filler")),
+        units=_words(data.get("units")),
+        out_of=_words(data.get("out_of")),
     )
 
 
@@ -104,3 +110,55 @@ def system_message(
     # A missing text must not break a conversation; the caller drops empty replies.
     logger.warning("no locale defines the system message %r", key)
     return ""
+
+
+T = TypeVar("T")
+
+
+class LocaleMemo(Generic[T]):
+    """Remember what `build` makes of a set of Locale objects, keyed by the objects themselves.
+
+    Every message is matched against the same few locale objects, which rarely change, so the
+    word tables built from them are kept rather than rebuilt per message.
+    """
+
+    def __init__(self, build: Callable[[tuple[Locale, ...]], T], size: int = 16) -> None:
+        self._build = build
+        self._size = size
+        self._built: dict[tuple[int, ...], tuple[tuple[Locale, ...], T]] = {}
+
+    def get(self, locales: tuple[Locale, ...]) -> T:
+        """Return the value built from these locale objects, building it the first time."""
+        key = tuple(id(locale) for locale in locales)
+        hit = self._built.get(key)
+        # Holding the locales in the entry keeps their ids from being reused by other objects.
+        if hit is not None and all(a is b for a, b in zip(hit[0], locales, strict=True)):
+            return hit[1]
+        if len(self._built) >= self._size:
+            self._built.clear()
+        value = self._build(locales)
+        self._built[key] = (locales, value)
+        return value
+
+
+# Scripts whose words run together: Chinese and Japanese write no spaces, and Korean glues
+# endings and particles to its words ("중지해주세요", "5점").
+_UNSPACED_SCRIPTS = (
+    "CJK UNIFIED IDEOGRAPH",
+    "CJK COMPATIBILITY IDEOGRAPH",
+    "IDEOGRAPHIC",
+    "HIRAGANA",
+    "KATAKANA",
+    "HANGUL SYLLABLE",
+)
+
+
+@lru_cache(maxsize=4096)
+def unspaced(char: str) -> bool:
+    """Say whether a character belongs to a script that writes words without spaces between."""
+    return unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS)
+
+
+def may_join(left: str, right: str) -> bool:
+    """Say whether two adjacent characters may end one word and start the next (no space)."""
+    return unspaced(left) or unspaced(right)

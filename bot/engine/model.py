@@ -105,7 +105,9 @@ class Locale:
 
     `messages` holds system texts (re-prompts, help, opt-out confirmation...), `numbers` maps
     number words to values, and `keywords` maps a global keyword kind (stop, start, help,
-    language) to the words that trigger it.
+    language) to the words that trigger it. `filler` lists the words that may surround a stop
+    keyword in a short opt-out ("please"), `units` the words that may follow a score ("stars")
+    and `out_of` the words between a score and its maximum ("out of").
     """
 
     code: str
@@ -118,6 +120,9 @@ class Locale:
     skip: frozenset[str] = frozenset()
     keywords: Mapping[str, frozenset[str]] = field(default_factory=dict)
     direction: str = "ltr"
+    filler: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
+    out_of: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
