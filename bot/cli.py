@@ -65,9 +65,13 @@ def token() -> None:
 
 
 @token.command("create")
-@click.option("--name", required=True, help="Who or what will use the token.")
+@click.option(
+    "--name", required=True, type=click.STRING, help="Who or what will use the token (≤ 100)."
+)
 def token_create(name: str) -> None:
     """Create an API token; it is printed once and stored only as a hash."""
+    if not 0 < len(name.strip()) <= 100:
+        raise click.BadParameter("must be 1 to 100 characters", param_hint="--name")
     from bot.services.tokens import create_token
 
     rt = _runtime()

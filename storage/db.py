@@ -25,7 +25,8 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return make_sqlite_engine(parsed)
-    return create_engine(parsed, pool_pre_ping=True)
+    # hide_parameters: a database error must never print a resident's answer into the logs.
+    return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

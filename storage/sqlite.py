@@ -25,7 +25,9 @@ def make_sqlite_engine(url: URL) -> Engine:
     on_disk = bool(database) and database != ":memory:" and not database.startswith("file:")
     if on_disk:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+    )
     gate = WriterGate(SQLITE_BUSY_TIMEOUT_MS / 1000, f"{database}.writer-lock" if on_disk else None)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", gate.enter)

@@ -12,6 +12,7 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.addresses import AddressError, normalise_phone
+from bot.channels.common import clean_text
 from bot.config import Settings
 from bot.ports import DeliveryError, InboundMessage
 from bot.services.inbound import handle_inbound
@@ -103,7 +104,7 @@ def inbound_sms() -> Response:
     message = InboundMessage(
         channel="sms",
         address=address,
-        text=request.form.get("Body", ""),
+        text=clean_text(request.form.get("Body", "")),
         provider_message_id=sid,
         received_at=rt.clock(),
         provider_keyword=request.form.get("OptOutType"),

@@ -173,10 +173,10 @@ def _stop_intent(norm: str, table: Table) -> KeywordHit | None:
         return KeywordHit(kind=STOP, language=BUILT_IN_LANGUAGE)
     if len(words) > _SHORT_MESSAGE or len(text) > _SHORT_CHARACTERS:
         return None
+    if not any(word in text for word in table.stop_words):
+        return None  # the usual case: no stop keyword anywhere in the message
     pieces = _pieces(text, table.longest)
     seen = {piece for starting in pieces.values() for _, piece in starting}
-    if table.stop_words.isdisjoint(seen):
-        return None  # the usual case: no stop keyword anywhere in the message
     for kind, language, keywords in table.rows:
         if kind != STOP or keywords.isdisjoint(seen):
             continue
@@ -197,11 +197,10 @@ def _pieces(text: str, longest: int) -> Pieces:
     """
     size = len(text)
     spaces = {i for i, char in enumerate(text) if char == " "}
-    joins = (
-        {i for i in range(1, size) if may_join(text[i - 1], text[i])}
-        - spaces
-        - {i + 1 for i in spaces}
-    )
+    joins: set[int] = set()
+    if not text.isascii():  # the scripts that glue words are never ASCII
+        joins = {i for i in range(1, size) if may_join(text[i - 1], text[i])}
+        joins -= spaces | {i + 1 for i in spaces}
     ends = sorted({size} | joins | spaces)
     starts = {0} | joins | {i + 1 for i in spaces}
     pieces: Pieces = {}

@@ -4,6 +4,7 @@ remember the tables matching builds from a set of locales."""
 from __future__ import annotations
 
 import logging
+import operator
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
@@ -123,16 +124,17 @@ class LocaleMemo(Generic[T]):
     """
 
     def __init__(self, build: Callable[[tuple[Locale, ...]], T], size: int = 16) -> None:
+        """Remember up to `size` values made by `build`; beyond that, start afresh."""
         self._build = build
         self._size = size
         self._built: dict[tuple[int, ...], tuple[tuple[Locale, ...], T]] = {}
 
     def get(self, locales: tuple[Locale, ...]) -> T:
         """Return the value built from these locale objects, building it the first time."""
-        key = tuple(id(locale) for locale in locales)
+        key = tuple(map(id, locales))
         hit = self._built.get(key)
         # Holding the locales in the entry keeps their ids from being reused by other objects.
-        if hit is not None and all(a is b for a, b in zip(hit[0], locales, strict=True)):
+        if hit is not None and all(map(operator.is_, hit[0], locales)):
             return hit[1]
         if len(self._built) >= self._size:
             self._built.clear()

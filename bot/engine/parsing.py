@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.engine.locale import LocaleMemo, may_join
 from bot.engine.model import AnswerValue, Locale, Node, NodeKind, Option
 from bot.engine.text import normalise
+
+# Clause breaks after which a yes/no reply may go on to explain itself.
+_CLAUSE = re.compile(r"[,.!;，。！،؛]")
 
 
 @dataclass(frozen=True)
@@ -30,17 +34,25 @@ _normal = lru_cache(maxsize=8192)(normalise)
 # Star characters counted as a rating when a reply is made of nothing else ("⭐⭐⭐⭐" = 4).
 _STARS = frozenset("\u2b50\u2605\U0001f31f")
 _STAR_PADDING = frozenset("\ufe0e\ufe0f")
-# Words that may follow a score ("4 stars", "4 estrellas"). Locale files have no slot for them,
-# and a wrong guess only costs a re-prompt, so a small list of the likely ones is kept here.
-_UNITS = frozenset({
-    "star", "stars", "estrella", "estrellas", "etoile", "etoiles", "estrela", "estrelas",
-    "point", "points", "pts", "punto", "puntos",
-})  # fmt: skip
-# "4/5", "4 out of 5", "4 of 5", "4 de 5", "4 sobre 5", "4 sur 5", each with an optional unit.
-_SCORE = re.compile(
-    r"(?P<n>[^\s/]+)(?:(?:\s*/\s*|\s+(?:out of|of|de|sobre|sur)\s+)(?P<d>[^\s/]+))?"
-    r"(?:\s+(?P<u>\S+))?"
-)
+# Words that may follow a score ("4 stars", "5점") and words between a score and the scale's top
+# ("4 out of 5"): each locale adds its own (`units:`, `out_of:`); these English ones are always on.
+BUILT_IN_UNITS = frozenset({"star", "stars", "point", "points", "pts"})
+BUILT_IN_OUT_OF = frozenset({"out of", "of"})
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The unit and "out of" words of a set of locales, built once for them.
+
+    `out_of` holds the words with a space either side, longest first, so "4 out of 5" is split
+    at "out of" before "of" is tried; `longest_unit` bounds the endings tried as a unit ("5점").
+    """
+
+    units: frozenset[str]
+    out_of: tuple[str, ...]
+    longest_unit: int
+
+
 # An option as the prompt lists it: its number, perhaps "." or ")", then its label.
 _NUMBERED = re.compile(r"(?P<n>\d{1,3})[.):-]?\s+(?P<rest>.+)")
 # A unique prefix of a choice label must be this long to count ("tra" for "Traffic"), so that
@@ -89,21 +101,74 @@ def _star_count(raw: str) -> int | None:
 
 
 def _score(norm: str, raw: str, top: int, locales: Sequence[Locale]) -> int | None:
-    """Read a score: "4", "four", "4/5", "4 out of 5", "4 stars", "⭐⭐⭐⭐".
+    """Read a score: "4", "four", "4/5", "4 out of 5", "4 stars", "5점", "⭐⭐⭐⭐".
 
-    A denominator must equal the scale's top: "3/10" on a 1-5 scale is not silently 3.
+    A denominator must equal the scale's top: "3/10" on a 1-5 scale is not silently 3. Units
+    never change the number, so the caller's range check still refuses "50分" on a 1-5 scale.
     """
     if not norm:
         return _star_count(raw)
     whole = _number(norm, locales)
     if whole is not None:
         return whole
-    match = _SCORE.fullmatch(norm)
-    if match is None or (match["u"] is not None and match["u"] not in _UNITS):
+    scoring = _SCORINGS.get(tuple(locales))
+    score, most = _split_out_of(norm, scoring.out_of)
+    if most is not None and _amount(most, scoring, locales) != top:
         return None
-    if match["d"] is not None and _number(match["d"], locales) != top:
-        return None
-    return _number(match["n"], locales)
+    return _amount(score, scoring, locales)
+
+
+def _build_scoring(locales: tuple[Locale, ...]) -> Scoring:
+    """Gather the unit and "out of" words of the locales and the built-in English ones."""
+    units = BUILT_IN_UNITS.union(*(locale.units for locale in locales))
+    out_of = BUILT_IN_OUT_OF.union(*(locale.out_of for locale in locales))
+    return Scoring(
+        units=units,
+        out_of=tuple(f" {words} " for words in sorted(out_of, key=lambda w: (-len(w), w))),
+        longest_unit=max(map(len, units), default=0),
+    )
+
+
+# Replies to scale questions are read against the same few locale objects every time.
+_SCORINGS = LocaleMemo(_build_scoring)
+
+
+def _split_out_of(norm: str, out_of: Sequence[str]) -> tuple[str, str | None]:
+    """Split "4/5" or "4 out of 5" into the score and the scale's top (None when not given)."""
+    score, slash, most = norm.partition("/")
+    if slash:
+        return score.strip(), most.strip()
+    if " " not in norm:
+        return norm, None
+    padded = f" {norm} "
+    for padded_words in out_of:
+        if padded_words in padded:
+            score, _, most = padded.partition(padded_words)
+            return score.strip(), most.strip()
+    return norm, None
+
+
+def _amount(part: str, scoring: Scoring, locales: Sequence[Locale]) -> int | None:
+    """Read a number, alone or followed by a unit: "4", "four", "4 stars", "5점", "五分"."""
+    number = _number(part, locales)
+    if number is not None:
+        return number
+    for cut in _unit_starts(part, scoring):
+        number = _number(part[:cut].rstrip(), locales)
+        if number is not None:
+            return number
+    return None
+
+
+def _unit_starts(part: str, scoring: Scoring) -> Iterator[int]:
+    """Yield where a unit ending `part` begins: after a space, a digit, or glued in CJK."""
+    for size in range(1, min(len(part) - 1, scoring.longest_unit) + 1):
+        cut = len(part) - size
+        if part[cut:] not in scoring.units:
+            continue
+        before = part[cut - 1]
+        if before == " " or before.isdigit() or may_join(before, part[cut]):
+            yield cut
 
 
 def _parse_scale(node: Node, raw: str, norm: str, locales: Sequence[Locale]) -> Parsed:
@@ -161,15 +226,24 @@ def _parse_yes_no(node: Node, raw: str, norm: str, locales: Sequence[Locale]) ->
     """Accept the yes/no words of every locale, 1 for yes, 2 for no, or a thumb emoji."""
     if norm in _YES_NO_DIGITS:
         return Parsed(ok=True, value=_YES_NO_DIGITS[norm])
-    is_yes = any(norm in locale.yes for locale in locales)
-    is_no = any(norm in locale.no for locale in locales)
-    if norm and is_yes != is_no:
-        # A word that is "yes" in one language and "no" in another is refused, not guessed.
-        return Parsed(ok=True, value=is_yes)
+    verdict = _yes_or_no(norm, locales)
+    if verdict is None and _CLAUSE.search(raw):
+        # "Sí, me escuchó" / "No, not really": the first clause answers, the rest explains.
+        # Only after punctuation: "no sé" (I don't know) must not read as "no".
+        verdict = _yes_or_no(normalise(_CLAUSE.split(raw, maxsplit=1)[0]), locales)
+    if verdict is not None:
+        return Parsed(ok=True, value=verdict)
     thumbs = {_THUMBS[char] for char in raw if char in _THUMBS}
     if not norm and len(thumbs) == 1:
         return Parsed(ok=True, value=thumbs.pop())
     return FAILED
+
+
+def _yes_or_no(norm: str, locales: Sequence[Locale]) -> bool | None:
+    """Read a yes/no word; None when it is neither, or yes in one language and no in another."""
+    is_yes = any(norm in locale.yes for locale in locales)
+    is_no = any(norm in locale.no for locale in locales)
+    return is_yes if norm and is_yes != is_no else None
 
 
 def _parse_text(node: Node, raw: str, norm: str, locales: Sequence[Locale]) -> Parsed:

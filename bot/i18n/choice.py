@@ -44,6 +44,17 @@ def choose_language(
         guesses.extend(country_languages(address, home_region))
     guesses.append(default)
     for guess in guesses:
-        if guess and guess in offered:
-            return guess
+        chosen = offered_tag(guess, offered)
+        if chosen is not None:
+            return chosen
     return offered[0]
+
+
+def offered_tag(tag: str | None, offered: Sequence[str]) -> str | None:
+    """Match a language tag to an offered language: exactly, else by its base (es-MX → es)."""
+    if not tag:
+        return None
+    if tag in offered:
+        return tag
+    base = ALIASES.get(tag.split("-")[0].split("_")[0].lower(), tag.split("-")[0].lower())
+    return base if base in offered else None

@@ -27,7 +27,12 @@ COMMON_WORDS: dict[str, str] = {
         "officer officers cop cops with to of in on for at about all everything nothing just "
         "only sir maam well alright listened explained treated respectful professional "
         "disrespectful slow fast quick always never would could should had have has no one some "
-        "more less much many time wait thx ty tyvm pls plz u ur idk nah"
+        "more less much many time wait thx ty tyvm pls plz u ur idk nah "
+        # Praise and chat that English shares with French or Spanish spelling, and short words
+        # other languages' lists also hold: without them "Excellent" or "no way" read as foreign.
+        "excellent super job great team guy guys way go went problem problems expected as ha "
+        "service awesome amazing perfect fantastic wonderful outstanding best worst respect "
+        "man appreciated appreciate everyone thing things got get ok fair unfair calm"
     ),
     "es": (
         "el la los las un una unos y o pero que qué de del en con sin por para muy bien mal "

@@ -63,6 +63,8 @@ def open_conversation(
         previous.status = Status.EXPIRED.value
         previous.updated_at = now
     chosen = rt.language_for(flow, language, respondent.language, respondent.address)
+    # A menu shown before this survey numbered other choices: a digit now answers the survey.
+    respondent.menu_open_at = None
     result = begin(flow, chosen, rt.context, now)
     conversation = Conversation(
         respondent_id=respondent.id,

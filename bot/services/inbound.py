@@ -177,6 +177,9 @@ def _start_or_point(turn: Turn) -> list[str]:
     found = flow_for_keyword(turn.rt.flows, turn.msg.text)
     if found is not None:
         flow, language = found
+        if language == flow.base_language and turn.respondent.language:
+            # Posters print the base keyword for everyone; a remembered choice says more.
+            language = turn.respondent.language
         conversation, result = open_conversation(turn.rt, turn.uow, turn.respondent, flow, language)
         turn.conversation = conversation
         turn.reply_language = conversation.language

@@ -9,6 +9,7 @@ from bot.engine.conversation import prompt
 from bot.engine.keywords import KeywordHit
 from bot.engine.model import Status
 from bot.engine.text import normalise
+from bot.i18n.scripts import script_language
 from bot.services.conversations import state_of
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ def switch_to(turn: Turn, code: str) -> list[str]:
         return said
     conversation.language = code
     conversation.updated_at = turn.msg.received_at
+    # The question is asked afresh in the new language: earlier misses don't count against it.
+    conversation.retries = 0
     turn.reply_language = code
     question = prompt(flow, state_of(conversation), turn.rt.context)
     return [*said, question] if question else said
@@ -85,7 +88,25 @@ def follow_written_language(turn: Turn) -> list[str]:
     flow = turn.rt.flows.get(conversation.flow_id)
     if not detected or detected == conversation.language or flow is None:
         return []
-    if detected not in flow.languages:
+    if detected not in flow.languages or not _clearly_written(turn.msg.text, detected, turn):
         return []
     conversation.language = turn.respondent.language = detected
     return turn.say("language_switched", detected)
+
+
+def _clearly_written(text: str, detected: str, turn: Turn) -> bool:
+    """Say whether a reply is clear enough evidence to change the conversation's language.
+
+    A different script (Hangul in an English survey) is; in the same script one word is not
+    ("Excellent", "merci", "super" are at home in several languages), two or more are.
+    """
+    current = turn.conversation.language if turn.conversation else ""
+    if script_language(text.casefold()) != script_language(_sample(turn, current).casefold()):
+        return True
+    return len(normalise(text).split()) >= 2
+
+
+def _sample(turn: Turn, language: str) -> str:
+    """Return a text written in `language` (its own name), to compare scripts with."""
+    locale = turn.rt.locales.get(language)
+    return locale.name if locale is not None else ""

@@ -11,6 +11,7 @@ from typing import Any
 from bot.addresses import AddressError, mask, normalise_address
 from bot.engine.model import Status
 from bot.i18n.bidi import for_locale
+from bot.i18n.choice import offered_tag
 from bot.ports import DeliveryError
 from bot.services.conversations import open_conversation
 from bot.services.runtime import Runtime
@@ -87,7 +88,7 @@ def _check(rt: Runtime, request: SurveyRequest) -> str:
     flow = rt.flows.get(request.flow)
     if flow is None:
         errors["flow"] = f"no flow {request.flow!r}"
-    elif request.language and request.language not in flow.languages:
+    elif request.language and offered_tag(request.language, flow.languages) is None:
         errors["language"] = f"flow {flow.id!r} offers {', '.join(flow.languages)}"
     address = ""
     try:

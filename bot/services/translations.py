@@ -62,10 +62,10 @@ def same_language(a: str | None, b: str | None) -> bool:
     return a.split("-")[0].lower() == b.split("-")[0].lower()
 
 
-def detect(text: str, hint: str | None) -> str | None:
-    """Detect the language of a free-text answer; None when the text carries no signal."""
+def detect(rt: Runtime, text: str, hint: str | None) -> str | None:
+    """Detect the language of a free-text answer with the runtime's detector (its locales)."""
     try:
-        return detect_language(text, hint=hint)
+        return (rt.detect or detect_language)(text, hint)
     except Exception:
         # A detector fault must not cost the resident's turn; the hint is the next best guess.
         log.exception("language detection failed")
@@ -112,7 +112,7 @@ def _mark(
 ) -> uuid.UUID | None:
     """Store a free-text answer's detected language and status; return its id if pending."""
     text = _free_text(answer.value)
-    detected = detect(text, answer.language) if text else None
+    detected = detect(rt, text, answer.language) if text else None
     status = _initial_status(rt, text, detected or answer.language)
     pending = status is TranslationStatus.PENDING
     answer_id = uow.translations.mark_answer(

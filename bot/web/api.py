@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, Literal
 
 from flask import Blueprint, Response, abort, jsonify, request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.channels.common import has_controls
 from bot.services.surveys import SurveyError, SurveyRequest, start_survey, survey_report
 from bot.services.tokens import authenticate
 from bot.web.context import runtime
@@ -17,6 +19,7 @@ from bot.web.context import runtime
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 Short = Field(default=None, min_length=1, max_length=64)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class SurveyPayload(BaseModel):
@@ -32,6 +35,28 @@ class SurveyPayload(BaseModel):
     incident_id: str | None = Short
     call_type: str | None = Short
     occurred_at: AwareDatetime | None = None
+
+    @field_validator("address", "flow", "language", "officer_id", "incident_id", "call_type")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        """Refuse control characters: no identifier or number legitimately carries one."""
+        if value is not None and has_controls(value):
+            raise ValueError("must not contain control characters")
+        return value
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        """Refuse moments no police contact happened at (and that overflow in UTC)."""
+        if value is None:
+            return None
+        try:
+            moment = value.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValueError("is out of range") from exc
+        if not EARLIEST <= moment <= datetime.now(UTC) + timedelta(days=1):
+            raise ValueError("must be a real moment, not in the future")
+        return moment
 
 
 def require_token(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,7 +89,10 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
 @require_token
 def create_survey() -> tuple[Response, int]:
     """Start a survey for a police contact."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None  # absurdly nested JSON: not a survey request
     if not isinstance(body, dict):
         abort(400, "the body must be a JSON object (Content-Type: application/json)")
     try:

@@ -101,3 +101,21 @@ def test_resident_completes_the_survey_after_an_api_trigger(
     after = reply(post_sms(app.test_client(), number, "hello?"))
     assert "555-0100" in after
     assert "SURVEY" not in after and "ENCUESTA" not in after
+
+
+def test_control_characters_in_a_reply_are_dropped_not_a_500(
+    database_url: str, make_app: Callable[[str], Flask]
+) -> None:
+    app = make_app(database_url)
+    client = app.test_client()
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    for text in ["yes", "5", "5", "5", "5"]:
+        reply(post_sms(client, number, text))
+    assert reply(post_sms(client, number, "hello\x00world\x07"))
+    rt = app.extensions["parley.runtime"]
+    with rt.uow() as uow:
+        respondent = uow.repo.find_respondent("sms", number)
+        latest = uow.repo.latest_conversation(respondent.id)
+        texts = [a.raw_text for a in uow.repo.answers(latest.id)]
+    assert "helloworld" in texts

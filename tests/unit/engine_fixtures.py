@@ -96,6 +96,10 @@ ES_LOCALE: dict[str, Any] = {
         "help": ["ayuda"],
         "language": ["idioma"],
     },
+    # Spanish filler, units and "out of" words live in the locale (English ones are built in).
+    "filler": ["por favor", "ya", "gracias", "mensajes"],
+    "units": ["estrella", "estrellas"],
+    "out_of": ["de", "sobre"],
 }
 
 SURVEY: dict[str, Any] = {

@@ -40,3 +40,24 @@ def test_filipino_is_offered_as_tagalog() -> None:
 
 def test_falls_back_to_the_first_offered_language() -> None:
     assert choose_language(["fr", "pt"], default="en") == "fr"
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("es-MX", "es"),
+        ("pt-BR", "pt"),
+        ("zh-CN", "zh"),
+        ("zh-Hans", "zh"),
+        ("fil", "tl"),
+        ("EN", "en"),
+        ("xx-YY", None),
+        (None, None),
+    ],
+)
+def test_region_tags_fall_back_to_their_base_language(
+    tag: str | None, expected: str | None
+) -> None:
+    from bot.i18n.choice import offered_tag
+
+    assert offered_tag(tag, OFFERED) == expected

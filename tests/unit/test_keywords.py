@@ -6,11 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from bot.engine.keywords import BUILT_IN, KeywordHit, match_keyword
+from bot.engine.keywords import BUILT_IN, KeywordHit, _memo_table, match_keyword
 from tests.unit.engine_fixtures import locales
 
-LOCALES = tuple(locales().values())
-EN, ES = LOCALES
+EN, _ES = locales().values()
+# Spanish filler comes from the locale (locales/es.yaml); the test locale gets a few of its words.
+ES = replace(_ES, filler=frozenset({"por favor", "ya", "gracias", "mensajes"}))
+LOCALES = (EN, ES)
 
 
 def hit(kind: str, language: str) -> KeywordHit:
@@ -161,3 +163,23 @@ def test_only_the_given_locales_keywords_are_known() -> None:
 def test_stop_outranks_other_kinds() -> None:
     both = replace(ES, keywords={**ES.keywords, "help": frozenset({"alto"})})
     assert match_keyword("alto", (both,)) == hit("stop", "es")
+
+
+def test_filler_comes_from_the_locales() -> None:
+    no_filler = replace(ES, filler=frozenset())
+    assert match_keyword("parar por favor", (EN, no_filler)) is None
+    assert match_keyword("parar", (EN, no_filler)) == hit("stop", "es")
+    assert match_keyword("parar por favor", (EN, ES)) == hit("stop", "es")
+
+
+@pytest.mark.parametrize("text", ["stop please", "Please STOP now", "cancel it, thanks"])
+def test_built_in_english_filler_needs_no_locale(text: str) -> None:
+    assert match_keyword(text, ()) == hit("stop", "en")
+
+
+def test_the_table_is_built_once_per_set_of_locales() -> None:
+    assert _memo_table((EN, ES)) is _memo_table(tuple(locale for locale in (EN, ES)))
+    polite = replace(ES, filler=ES.filler | {"porfa"})
+    assert _memo_table((EN, polite)) is not _memo_table((EN, ES))
+    assert match_keyword("alto porfa", (EN, polite)) == hit("stop", "es")
+    assert match_keyword("alto porfa", (EN, ES)) is None

@@ -11,7 +11,11 @@ from bot.engine.parsing import PARSERS, Parsed, parse_answer
 from tests.unit.engine_fixtures import locales, make_flow
 
 FLOW = make_flow()
-LOCALES = tuple(locales().values())
+EN, _ES = locales().values()
+# Spanish units and "out of" words come from the locale (locales/es.yaml); the test locale gets
+# a few of its words. English ones are built in.
+ES = replace(_ES, units=frozenset({"estrella", "estrellas"}), out_of=frozenset({"de", "sobre"}))
+LOCALES = (EN, ES)
 SCALE = FLOW.nodes["respect"]  # 1..5
 CHOICE = FLOW.nodes["reason"]  # traffic, noise, crime, other
 YES_NO = FLOW.nodes["again"]
@@ -223,9 +227,8 @@ def test_choice_label_starting_with_a_number() -> None:
 
 
 def test_yes_no_refuses_a_word_that_is_yes_and_no() -> None:
-    en, es = LOCALES
-    confused = replace(es, yes=es.yes | {"no"})
-    assert parse_answer(YES_NO, "no", (en, confused)) == NOT_OK
+    confused = replace(ES, yes=ES.yes | {"no"})
+    assert parse_answer(YES_NO, "no", (EN, confused)) == NOT_OK
 
 
 @pytest.mark.parametrize(
@@ -260,6 +263,31 @@ def test_only_the_given_locales_words_are_understood(code: str) -> None:
     assert parse_answer(SCALE, other, only) == NOT_OK
 
 
+@pytest.mark.parametrize("text", ["4 estrellas", "4 de 5", "4 sobre 5"])
+def test_units_and_out_of_words_come_from_the_locales(text: str) -> None:
+    assert parse_answer(SCALE, text, (EN,)) == NOT_OK
+    assert parse_answer(SCALE, text, (EN, ES)) == ok(4)
+
+
+@pytest.mark.parametrize("text", ["4 stars", "4 points", "4 out of 5", "4 of 5", "4/5", "4stars"])
+def test_english_units_need_no_locale(text: str) -> None:
+    assert parse_answer(SCALE, text, ()) == ok(4)
+
+
 @pytest.mark.parametrize("kind", [NodeKind.MESSAGE, NodeKind.END])
 def test_nodes_that_do_not_wait_take_no_answer(kind: NodeKind) -> None:
     assert parse_answer(Node(id="x", kind=kind, text={}), "yes", LOCALES) == NOT_OK
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("sí, me escuchó", True), ("No, not really", False), ("Yes! He was great", True)],
+)
+def test_a_yes_or_no_may_be_followed_by_an_explanation(text: str, expected: bool) -> None:
+    node = Node(id="q", kind=NodeKind.YES_NO, text={"en": "?"})
+    assert parse_answer(node, text, [EN, ES]) == Parsed(ok=True, value=expected)
+
+
+def test_no_without_a_clause_break_is_not_read_as_no() -> None:
+    node = Node(id="q", kind=NodeKind.YES_NO, text={"en": "?"})
+    assert not parse_answer(node, "no sé", [EN, ES]).ok

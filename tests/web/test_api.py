@@ -80,6 +80,11 @@ def test_basic_auth_scheme_is_401(client: FlaskClient, api_token: str) -> None:
         ({"occurred_at": "yesterday"}, "occurred_at"),
         ({"occurred_at": "2026-11-02T10:00:00"}, "occurred_at"),
         ({"surprise": 1}, "surprise"),
+        ({"officer_id": "A\x00123"}, "officer_id"),
+        ({"incident_id": "24-0012\n34"}, "incident_id"),
+        ({"occurred_at": "0001-01-01T00:00:00+14:00"}, "occurred_at"),
+        ({"occurred_at": "9999-12-31T23:59:59-12:00"}, "occurred_at"),
+        ({"occurred_at": "2999-01-01T00:00:00Z"}, "occurred_at"),
     ],
 )
 def test_bad_payloads_get_400_with_field_errors(
@@ -93,7 +98,7 @@ def test_bad_payloads_get_400_with_field_errors(
     assert twilio.sent == []
 
 
-@pytest.mark.parametrize("raw", ["not json", "[1, 2]", "null", '"text"'])
+@pytest.mark.parametrize("raw", ["not json", "[1, 2]", "null", '"text"', "[" * 100_000])
 def test_body_that_is_not_a_json_object_gets_400(
     client: FlaskClient, api_token: str, raw: str
 ) -> None:
@@ -164,3 +169,13 @@ def test_tokens_are_stored_hashed(app: Flask, api_token: str) -> None:
         assert stored is not None
         assert stored.token_hash != api_token
         assert api_token not in stored.token_hash
+
+
+def test_region_tagged_language_falls_back_to_its_base(
+    client: FlaskClient, api_token: str, twilio: TwilioStandIn
+) -> None:
+    response = create(
+        client, api_token, {**PAYLOAD, "language": "es-MX", "address": random_number()}
+    )
+    assert response.status_code == 201
+    assert "encuesta" in twilio.sent[0]["Body"]
