@@ -17,6 +17,7 @@ from bot.i18n.catalog import load_locales
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
 from bot.ports import Clock, Sender, Translator
+from bot.scheduling.model import SendPolicy
 from bot.services.runtime import Runtime
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.unit_of_work import SqlAlchemyUnitOfWork
@@ -119,6 +120,7 @@ def bootstrap(
         dispatcher=dispatcher,
         agency_language=settings.agency_language,
         detect=LanguageDetector(locales, flows).detect,
+        policy=settings.send_policy or SendPolicy(),
         close=_closer(engine, dispatcher),
     )
     if dispatcher is not None:

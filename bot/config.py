@@ -7,7 +7,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.scheduling.model import SendPolicy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,6 +112,8 @@ class Settings:
     translator_region: str = ""
     translator_timeout_seconds: float = 10.0
     redis_url: str = ""
+    # When surveys may be sent (survey_rules.yaml, then the environment); None = the defaults.
+    send_policy: SendPolicy | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -121,6 +126,7 @@ class Settings:
                     values[name] = convert(env[key])
                 except ConfigError as exc:
                     raise ConfigError(f"{key}: {exc}") from exc
+        values["send_policy"] = _send_policy(env)
         return cls(**values)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -167,3 +173,13 @@ _ENV: dict[str, tuple[str, Any]] = {
     "translator_timeout_seconds": ("TRANSLATOR_TIMEOUT_SECONDS", _seconds),
     "redis_url": ("REDIS_URL", _redis_url),
 }
+
+
+def _send_policy(env: Mapping[str, str]) -> SendPolicy:
+    """Read the send rules: SURVEY_RULES_FILE or ./survey_rules.yaml if present, then env."""
+    from bot.scheduling.policy import POLICY_FILE_NAME, load_policy
+
+    named = env.get("SURVEY_RULES_FILE", "")
+    default = ROOT / POLICY_FILE_NAME
+    path = Path(named) if named else (default if default.is_file() else None)
+    return load_policy(path, env)

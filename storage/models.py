@@ -138,8 +138,10 @@ class Conversation(Base):
     flow_version: Mapped[str] = mapped_column(String(32))
     node_id: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(35))
-    # scheduled, active, completed, expired, opted_out (bot.engine.model.Status)
+    # scheduled, active, completed, expired, opted_out, refused (bot.engine.model.Status)
     status: Mapped[str] = mapped_column(String(16))
+    # Why a survey was never sent (bot.scheduling.model.RefusalReason), for the API.
+    refusal_reason: Mapped[str | None] = mapped_column(String(32))
     retries: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -38,6 +38,8 @@ class Status(StrEnum):
     COMPLETED = "completed"
     EXPIRED = "expired"
     OPTED_OUT = "opted_out"
+    # Never sent: a rule refused it (the reason is stored beside it).
+    REFUSED = "refused"
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.engine.conversation import Context
 from bot.engine.model import Flow, Locale
 from bot.i18n.choice import choose_language
 from bot.ports import Clock, Dispatcher, Sender, Translator, UnitOfWorkFactory
+from bot.scheduling.model import SendPolicy
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Runtime:
     agency_language: str = "en"
     # Reads the language a reply is written in (None: no reliable signal); None = never switch.
     detect: Callable[[str, str | None], str | None] | None = None
+    # When a survey may be sent; only the call-type exclusions are applied so far.
+    policy: SendPolicy = field(default_factory=SendPolicy)
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

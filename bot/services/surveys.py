@@ -13,6 +13,8 @@ from bot.engine.model import Status
 from bot.i18n.bidi import for_locale
 from bot.i18n.choice import offered_tag
 from bot.ports import DeliveryError
+from bot.scheduling.calltypes import excluded_type
+from bot.scheduling.model import RefusalReason
 from bot.services.conversations import open_conversation
 from bot.services.runtime import Runtime
 from bot.services.translations import TranslationStatus
@@ -51,6 +53,7 @@ class SurveyStarted:
     status: str
     delivery: str | None = None
     replies: tuple[str, ...] = field(default=())
+    reason: str | None = None
 
 
 def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
@@ -62,11 +65,13 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
         contact = _contact(request, respondent.id, now)
         uow.repo.add(contact)
         uow.repo.flush()
-        if respondent.opted_out_at is not None:
-            conversation = _refused(rt, request, respondent.id, contact, now)
+        reason = _refusal(rt, request, respondent.opted_out_at is not None)
+        if reason is not None:
+            conversation = _refused(rt, request, respondent.id, contact, now, reason)
             uow.repo.add(conversation)
             uow.commit()
-            return SurveyStarted(conversation.id, conversation.status)
+            log.info("survey %s refused: %s", conversation.id, reason.value)
+            return SurveyStarted(conversation.id, conversation.status, reason=reason.value)
         flow = rt.flows[request.flow]
         conversation, result = open_conversation(
             rt, uow, respondent, flow, request.language, contact
@@ -112,10 +117,28 @@ def _contact(request: SurveyRequest, respondent_id: uuid.UUID, now: datetime) ->
     )
 
 
+def _refusal(rt: Runtime, request: SurveyRequest, opted_out: bool) -> RefusalReason | None:
+    """Say why a survey must not be sent now, if a rule forbids it.
+
+    Call-type exclusions come first: after a domestic-violence call, a text can put someone
+    in danger whatever else is true.
+    """
+    policy = rt.policy
+    excluded = policy.excluded_call_types
+    if request.call_type and excluded_type(request.call_type, excluded, policy.call_type_aliases):
+        return RefusalReason.EXCLUDED_CALL_TYPE
+    return RefusalReason.OPTED_OUT if opted_out else None
+
+
 def _refused(
-    rt: Runtime, request: SurveyRequest, respondent_id: uuid.UUID, contact: Contact, now: datetime
+    rt: Runtime,
+    request: SurveyRequest,
+    respondent_id: uuid.UUID,
+    contact: Contact,
+    now: datetime,
+    reason: RefusalReason,
 ) -> Conversation:
-    """Record a survey that was not sent because the resident opted out."""
+    """Record a survey that was not sent, and why."""
     flow = rt.flows[request.flow]
     return Conversation(
         respondent_id=respondent_id,
@@ -123,7 +146,8 @@ def _refused(
         flow_id=flow.id,
         flow_version=flow.version,
         language=rt.language_for(flow, request.language),
-        status=Status.OPTED_OUT.value,
+        status=(Status.OPTED_OUT if reason is RefusalReason.OPTED_OUT else Status.REFUSED).value,
+        refusal_reason=reason.value,
         created_at=now,
         updated_at=now,
     )
@@ -194,6 +218,7 @@ def survey_report(rt: Runtime, survey_id: uuid.UUID) -> dict[str, Any] | None:
             "flow": conversation.flow_id,
             "flow_version": conversation.flow_version,
             "status": conversation.status,
+            "refusal_reason": conversation.refusal_reason,
             "language": conversation.language,
             "created_at": conversation.created_at.isoformat(),
             "completed_at": _iso(conversation.completed_at),

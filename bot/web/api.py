@@ -103,7 +103,12 @@ def create_survey() -> tuple[Response, int]:
         started = start_survey(runtime(), SurveyRequest(**payload.model_dump()))
     except SurveyError as exc:
         return jsonify(error="invalid payload", fields=exc.fields), 400
-    result = {"id": str(started.id), "status": started.status, "delivery": started.delivery}
+    result = {
+        "id": str(started.id),
+        "status": started.status,
+        "delivery": started.delivery,
+        "reason": started.reason,
+    }
     return jsonify(result), 201
 
 

@@ -58,7 +58,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0003_language_menu"
+    assert current_revision(empty_engine) == head_revision() == "0004_refusal_reason"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

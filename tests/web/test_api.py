@@ -157,6 +157,7 @@ def test_opted_out_resident_is_not_texted_and_the_refusal_is_visible(
     response = create(client, api_token, {**PAYLOAD, "address": number})
     assert response.status_code == 201
     assert response.get_json()["status"] == "opted_out"
+    assert response.get_json()["reason"] == "opted_out"
     assert twilio.bodies_to(number) == []
 
 
@@ -179,3 +180,41 @@ def test_region_tagged_language_falls_back_to_its_base(
     )
     assert response.status_code == 201
     assert "encuesta" in twilio.sent[0]["Body"]
+
+
+@pytest.mark.parametrize(
+    "call_type",
+    [
+        "domestic_violence",
+        "Domestic Violence",
+        "DV",
+        "sexual_assault",
+        "child_abuse",
+        "death_notification",
+        "mental_health_crisis",
+        "273.5",
+        "DV follow-up",
+    ],
+)
+def test_excluded_call_types_are_never_texted_and_the_refusal_is_visible(
+    client: FlaskClient, api_token: str, twilio: TwilioStandIn, call_type: str
+) -> None:
+    number = random_number()
+    response = create(client, api_token, {**PAYLOAD, "address": number, "call_type": call_type})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["status"], body["reason"]) == ("refused", "excluded_call_type")
+    assert twilio.bodies_to(number) == []
+    survey = client.get(
+        f"/api/v1/surveys/{body['id']}", headers={"Authorization": f"Bearer {api_token}"}
+    ).get_json()
+    assert (survey["status"], survey["refusal_reason"]) == ("refused", "excluded_call_type")
+
+
+def test_an_ordinary_call_type_is_surveyed(
+    client: FlaskClient, api_token: str, twilio: TwilioStandIn
+) -> None:
+    number = random_number()
+    response = create(client, api_token, {**PAYLOAD, "address": number, "call_type": "DVD theft"})
+    assert response.get_json()["status"] == "active"
+    assert len(twilio.bodies_to(number)) == 1
