@@ -18,7 +18,7 @@ from bot.scheduling.model import RefusalReason
 from bot.services.conversations import open_conversation
 from bot.services.runtime import Runtime
 from bot.services.translations import TranslationStatus
-from storage.models import Answer, Contact, Conversation, Message
+from storage.models import Answer, Contact, Conversation
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +77,11 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
             rt, uow, respondent, flow, request.language, contact
         )
         body = for_locale("\n\n".join(result.replies), rt.locales.get(conversation.language))
-        outbound = _outbound(request.channel, respondent.id, conversation.id, body, now)
-        uow.repo.add(outbound)
+        outbound_id = uow.repo.add_outbound_message(
+            request.channel, body, respondent.id, conversation.id, None, now
+        )
         uow.commit()
-    delivery = deliver(rt, outbound.id, address)
+    delivery = deliver(rt, outbound_id, address)
     log.info("survey %s started for %s", conversation.id, mask(address))
     return SurveyStarted(conversation.id, conversation.status, delivery, result.replies)
 
@@ -148,26 +149,6 @@ def _refused(
         language=rt.language_for(flow, request.language),
         status=(Status.OPTED_OUT if reason is RefusalReason.OPTED_OUT else Status.REFUSED).value,
         refusal_reason=reason.value,
-        created_at=now,
-        updated_at=now,
-    )
-
-
-def _outbound(
-    channel: str,
-    respondent_id: uuid.UUID,
-    conversation_id: uuid.UUID,
-    body: str,
-    now: datetime,
-) -> Message:
-    """Queue the first message of a survey in the message log."""
-    return Message(
-        direction="out",
-        channel=channel,
-        respondent_id=respondent_id,
-        conversation_id=conversation_id,
-        body=body,
-        status="queued",
         created_at=now,
         updated_at=now,
     )
