@@ -9,7 +9,7 @@ from functools import partial
 
 from sqlalchemy import Engine
 
-from bot.background import InProcessDispatcher, RqDispatcher
+from bot.background import InProcessDispatcher
 from bot.config import ConfigError, Settings
 from bot.engine.model import Flow, Locale
 from bot.flowfiles import load_flows
@@ -17,6 +17,7 @@ from bot.i18n.catalog import load_locales
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
 from bot.ports import Clock, Sender, Translator
+from bot.rq_dispatcher import RqDispatcher
 from bot.scheduling.model import SendPolicy
 from bot.services.runtime import Runtime
 from storage.db import make_engine, make_session_factory, upgrade
@@ -48,17 +49,16 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
 
 def build_background(
     settings: Settings,
-) -> tuple[Translator | None, InProcessDispatcher | RqDispatcher | None]:
-    """Build the translator and its dispatcher: RQ when REDIS_URL is set, else threads.
+) -> tuple[Translator | None, InProcessDispatcher | RqDispatcher]:
+    """Build the translator and the dispatcher: RQ when REDIS_URL is set, else threads.
 
-    No provider, no background: free-text answers are then stored as "disabled".
+    No translation provider: free-text answers are stored as "disabled". The dispatcher is
+    always there: it sends scheduled surveys, reminders and retries.
     """
     translator = make_translator(settings)
-    if translator is None:
-        return None, None
     if settings.redis_url:
-        return translator, RqDispatcher(settings.redis_url)
-    return translator, InProcessDispatcher()
+        return translator, RqDispatcher(settings.redis_url, settings.sweep_seconds)
+    return translator, InProcessDispatcher(sweep_seconds=settings.sweep_seconds)
 
 
 def _closer(
@@ -121,6 +121,7 @@ def bootstrap(
         agency_language=settings.agency_language,
         detect=LanguageDetector(locales, flows).detect,
         policy=settings.send_policy or SendPolicy(),
+        pacing=settings.pacing,
         close=_closer(engine, dispatcher),
     )
     if dispatcher is not None:

@@ -1,4 +1,4 @@
-"""Command line: python -m bot db|token|flows|chat …"""
+"""Command line: python -m bot db|token|flows|contacts|user|chat …"""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli_contacts import contacts
+from bot.cli_users import user
+from bot.cli_worker import worker
 from bot.config import ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -30,6 +33,11 @@ def _runtime(migrate: bool = True) -> Runtime:
 @click.group()
 def main() -> None:
     """Parley: multilingual post-contact surveys by SMS and chat."""
+
+
+main.add_command(contacts)
+main.add_command(user)
+main.add_command(worker)
 
 
 @main.group()

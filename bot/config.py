@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.scheduling.model import SendPolicy
+    from bot.scheduling.pacing import Pacing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,6 +85,49 @@ def _redis_url(value: str) -> str:
     return url
 
 
+def _secret_key(value: str) -> str:
+    """Read the key that signs login cookies: long enough that it cannot be guessed."""
+    key = value.strip()
+    if key and len(key) < 32:
+        hint = "python -c 'import secrets; print(secrets.token_hex(32))'"
+        raise ConfigError(f"use at least 32 random characters, e.g. from {hint}")
+    return key
+
+
+def _auto_flag(value: str) -> bool | None:
+    """Read true/false, or `auto` (None) to let Parley decide."""
+    return None if value.strip().lower() in {"auto", ""} else _flag(value)
+
+
+def _sender_rates(value: str) -> dict[str, float]:
+    """Read per-number sending rates: `+15550100=1,+18005550100=3`."""
+    from bot.scheduling.pacing import parse_rates
+
+    try:
+        return parse_rates(value)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _positive(value: str) -> float:
+    """Read a positive number (hours, minutes, a count)."""
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"expected a positive number, got {value!r}") from exc
+    if not 0 < number < 1_000_000:
+        raise ConfigError(f"expected a positive number, got {value!r}")
+    return number
+
+
+def _count(value: str) -> int:
+    """Read a whole number of at least one."""
+    number = _integer(value)
+    if number < 1:
+        raise ConfigError(f"expected 1 or more, got {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Parley is configured with; see the README's configuration table."""
@@ -114,6 +159,21 @@ class Settings:
     redis_url: str = ""
     # When surveys may be sent (survey_rules.yaml, then the environment); None = the defaults.
     send_policy: SendPolicy | None = None
+    # Outbound pace: SMS segments per second for every sending number, or per number.
+    sms_segments_per_second: float = 1.0
+    sms_sender_rates: Mapping[str, float] = field(default_factory=dict, hash=False)
+    # How often the database is swept for due reminders and retries (None: never, tests).
+    sweep_seconds: float | None = 30.0
+    # Staff pages. No SECRET_KEY: a random key per start, so logins end with each restart.
+    secret_key: str = ""
+    # None (auto): Secure cookies unless PUBLIC_BASE_URL is http:// or a request is plain
+    # http to localhost (the quick start); see bot/web/security.py.
+    session_cookie_secure: bool | None = None
+    session_hours: float = 12.0
+    login_max_failures: int = 5
+    login_lockout_minutes: float = 15.0
+    # The flow the officer page starts.
+    default_flow: str = "post_contact"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -132,6 +192,13 @@ class Settings:
     def with_overrides(self, **changes: Any) -> Settings:
         """Return a copy with some settings changed (tests, CLI flags)."""
         return replace(self, **changes)
+
+    @property
+    def pacing(self) -> Pacing:
+        """Return how fast each sending number may send."""
+        from bot.scheduling.pacing import Pacing
+
+        return Pacing(self.sms_segments_per_second, MappingProxyType(dict(self.sms_sender_rates)))
 
     @property
     def twilio_configured(self) -> bool:
@@ -172,6 +239,15 @@ _ENV: dict[str, tuple[str, Any]] = {
     "translator_region": ("TRANSLATOR_REGION", str),
     "translator_timeout_seconds": ("TRANSLATOR_TIMEOUT_SECONDS", _seconds),
     "redis_url": ("REDIS_URL", _redis_url),
+    "sms_segments_per_second": ("SMS_SEGMENTS_PER_SECOND", _positive),
+    "sms_sender_rates": ("SMS_SENDER_RATES", _sender_rates),
+    "sweep_seconds": ("SWEEP_SECONDS", _positive),
+    "secret_key": ("SECRET_KEY", _secret_key),
+    "session_cookie_secure": ("SESSION_COOKIE_SECURE", _auto_flag),
+    "session_hours": ("SESSION_HOURS", _positive),
+    "login_max_failures": ("LOGIN_MAX_FAILURES", _count),
+    "login_lockout_minutes": ("LOGIN_LOCKOUT_MINUTES", _positive),
+    "default_flow": ("DEFAULT_FLOW", str.strip),
 }
 
 

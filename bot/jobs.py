@@ -1,7 +1,7 @@
 """RQ entry points: ids in, a service call, exceptions out (so RQ records and retries them).
 
-Run a worker with the web app's environment: `rq worker parley --with-scheduler --url
-$REDIS_URL`. The runtime is wired from the environment on the first job, not at import.
+Run a worker with the web app's environment: `python -m bot worker`. The runtime is wired from
+the environment on the first job, not at import (or installed by the worker command).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import threading
 import uuid
 
 from bot.services.runtime import Runtime
+from bot.services.schedule import run_item as run_item_service
+from bot.services.schedule import sweep_items
 from bot.services.translations import sweep_translations
 from bot.services.translations import translate_answer as translate_answer_service
 
@@ -28,6 +30,19 @@ def runtime() -> Runtime:
         return _built["rt"]
 
 
+def install(rt: Runtime) -> None:
+    """Make jobs in this process run with `rt` (the worker command, tests)."""
+    with _lock:
+        _built["rt"] = rt
+
+
+def uninstall(rt: Runtime) -> None:
+    """Stop running jobs with `rt` (it is being closed by whoever installed it)."""
+    with _lock:
+        if _built.get("rt") is rt:
+            del _built["rt"]
+
+
 def reset() -> None:
     """Close this worker's runtime; the next job wires a fresh one (tests, reconfiguration)."""
     with _lock:
@@ -41,6 +56,13 @@ def translate_answer(answer_id: str) -> str | None:
     return translate_answer_service(runtime(), uuid.UUID(answer_id))
 
 
+def run_item(item_id: str) -> str:
+    """Carry out one scheduled item (idempotent: a second delivery of the job does nothing)."""
+    return run_item_service(runtime(), uuid.UUID(item_id))
+
+
 def sweep() -> int:
-    """Enqueue every answer whose translation is due; return how many."""
-    return sweep_translations(runtime())
+    """Enqueue every due translation and scheduled item; return how many translations."""
+    rt = runtime()
+    sweep_items(rt)
+    return sweep_translations(rt)

@@ -10,7 +10,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from storage.accounts import AccountsRepository
     from storage.repository import SqlAlchemyRepository
+    from storage.schedule import ScheduleRepository
     from storage.translations_repo import TranslationsRepository
 
 
@@ -38,6 +40,11 @@ class DeliveryError(Exception):
 
 class Sender(Protocol):
     """Deliver one outbound text on a channel; return the provider's message id."""
+
+    @property
+    def identity(self) -> str:
+        """Name the sending number (or channel) whose pace a send counts against."""
+        ...
 
     def send(self, address: str, body: str) -> str | None:
         """Send `body` to `address`; raise DeliveryError when the provider fails."""
@@ -70,6 +77,16 @@ class UnitOfWork(Protocol):
         """Return the translation queries bound to this block's transaction."""
         ...
 
+    @property
+    def schedule(self) -> ScheduleRepository:
+        """Return the scheduled-item queries bound to this block's transaction."""
+        ...
+
+    @property
+    def accounts(self) -> AccountsRepository:
+        """Return the staff-account queries bound to this block's transaction."""
+        ...
+
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once the block's next commit succeeds (dropped on rollback)."""
         ...
@@ -84,6 +101,10 @@ class Dispatcher(Protocol):
 
     def enqueue_translation(self, answer_id: uuid.UUID) -> None:
         """Ask for an answer to be translated soon; the database already says it is due."""
+        ...
+
+    def enqueue_item(self, item_id: uuid.UUID, due_at: datetime) -> None:
+        """Ask for a scheduled item to be run at `due_at`; the database already holds it."""
         ...
 
 

@@ -101,6 +101,8 @@ class Respondent(Base):
     opted_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set while the numbered language menu awaits a choice: a digit then picks a language.
     menu_open_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Texted NOSURVEY (or listed by the agency): never surveyed again; other texts still allowed.
+    do_not_survey_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
@@ -108,6 +110,9 @@ class Contact(Base):
     """A contact between a resident and the police that a survey asks about."""
 
     __tablename__ = "contacts"
+    # One survey per incident and resident: two officers at one scene, or a retried request,
+    # find the first contact (NULL incident ids never conflict).
+    __table_args__ = (UniqueConstraint("respondent_id", "incident_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     # Deleting a respondent (erasure request) deletes what we know about them.
@@ -142,6 +147,11 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16))
     # Why a survey was never sent (bot.scheduling.model.RefusalReason), for the API.
     refusal_reason: Mapped[str | None] = mapped_column(String(32))
+    # complete, partial, breakoff, no_response, refused, opted_out (bot.scheduling.disposition)
+    disposition: Mapped[str | None] = mapped_column(String(16))
+    # When the first message is due (status scheduled) and when an unfinished run closes.
+    scheduled_for: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     retries: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -8,7 +8,9 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.accounts import AccountsRepository
 from storage.repository import SqlAlchemyRepository
+from storage.schedule import ScheduleRepository
 from storage.translations_repo import TranslationsRepository
 
 
@@ -20,6 +22,8 @@ class SqlAlchemyUnitOfWork:
         self._session: Session | None = None
         self._repo: SqlAlchemyRepository | None = None
         self._translations: TranslationsRepository | None = None
+        self._schedule: ScheduleRepository | None = None
+        self._accounts: AccountsRepository | None = None
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -36,6 +40,20 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("unit of work is not open: use it in a `with` block")
         return self._translations
 
+    @property
+    def schedule(self) -> ScheduleRepository:
+        """Return the scheduled-item queries of the open block."""
+        if self._schedule is None:
+            raise RuntimeError("unit of work is not open: use it in a `with` block")
+        return self._schedule
+
+    @property
+    def accounts(self) -> AccountsRepository:
+        """Return the staff-account queries of the open block."""
+        if self._accounts is None:
+            raise RuntimeError("unit of work is not open: use it in a `with` block")
+        return self._accounts
+
     def __enter__(self) -> Self:
         """Open a fresh Session and its repository."""
         if self._session is not None:
@@ -43,6 +61,8 @@ class SqlAlchemyUnitOfWork:
         self._session = self._session_factory()
         self._repo = SqlAlchemyRepository(self._session)
         self._translations = TranslationsRepository(self._session)
+        self._schedule = ScheduleRepository(self._session)
+        self._accounts = AccountsRepository(self._session)
         return self
 
     def __exit__(
@@ -54,6 +74,8 @@ class SqlAlchemyUnitOfWork:
         """Roll back whatever was not committed and close the Session."""
         session, self._session, self._repo = self._session, None, None
         self._translations = None
+        self._schedule = None
+        self._accounts = None
         self._after_commit.clear()
         if session is not None:
             # close() rolls back the open transaction like rollback() would, but without

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.services import REDIS_URL, postgres_schema, require_service
 from tests.standins import TwilioStandIn, twilio_standin
-from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, PUBLIC_BASE_URL, FakeClock
+from tests.support import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    FROM_NUMBER,
+    IMMEDIATE_POLICY,
+    PUBLIC_BASE_URL,
+    FakeClock,
+)
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -79,6 +86,11 @@ def make_settings(twilio: TwilioStandIn) -> Callable[[str], Settings]:
             agency_name="Springfield Police",
             complaints_contact="springfield.gov/complaints",
             help_contact="555-0100",
+            # Surveys go out at once and the sweep runs only when a test asks: tests of the
+            # send rules and the scheduler set their own policy and move the clock.
+            send_policy=IMMEDIATE_POLICY,
+            sms_segments_per_second=1000.0,
+            sweep_seconds=None,
         )
 
     return build
@@ -87,15 +99,15 @@ def make_settings(twilio: TwilioStandIn) -> Callable[[str], Settings]:
 @pytest.fixture()
 def make_app(
     make_settings: Callable[[str], Settings], clock: FakeClock
-) -> Iterator[Callable[[str], Flask]]:
-    """Return a builder of a fully wired app on a database URL; close its pools afterwards."""
+) -> Iterator[Callable[..., Flask]]:
+    """Return a builder of wired apps on a database URL (settings overridable); close them after."""
     from bot import create_app
     from bot.bootstrap import bootstrap
 
     built: list[Flask] = []
 
-    def build(database_url: str) -> Flask:
-        settings = make_settings(database_url)
+    def build(database_url: str, **overrides: Any) -> Flask:
+        settings = make_settings(database_url).with_overrides(**overrides)
         app = create_app(settings, bootstrap(settings, clock=clock))
         app.config["TESTING"] = True
         built.append(app)

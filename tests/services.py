@@ -25,14 +25,37 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
-def require_service(name: str, host: str, port: int) -> None:
-    """Skip (laptop) or fail (CI) when a real service is not reachable."""
-    if _reachable(host, port):
-        return
-    reason = f"{name} not reachable on {host}:{port}"
+def missing_service(reason: str, name: str) -> None:
+    """Skip on a laptop, fail in CI, for a service that is not there."""
+    _missing(reason, name)
+
+
+def _missing(reason: str, name: str) -> None:
+    """Skip on a laptop, fail in CI: CI must exercise the real thing."""
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         pytest.fail(f"{reason}; CI must exercise the real {name}", pytrace=False)
     pytest.skip(reason)
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip (laptop) or fail (CI) when a real service is not reachable."""
+    if not _reachable(host, port):
+        _missing(f"{name} not reachable on {host}:{port}", name)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def require_browser() -> None:
+    """Skip (laptop) or fail (CI) without Debian's chromium and the playwright package."""
+    if not os.access(CHROMIUM, os.X_OK):
+        _missing(f"{CHROMIUM} is missing (scripts/setup-browser installs it)", "browser")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing(
+            "the playwright package is missing (pip install -r requirements-dev.txt)", "browser"
+        )
 
 
 @contextmanager

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from twilio.request_validator import RequestValidator
 
+from bot.scheduling.model import SendPolicy
+
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "0" * 32
 FROM_NUMBER = "+15005550006"
@@ -29,3 +31,8 @@ class FakeClock:
 def sign(path: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
     """Compute the X-Twilio-Signature Twilio would send for a POST to PUBLIC_BASE_URL+path."""
     return str(RequestValidator(token).compute_signature(PUBLIC_BASE_URL + path, params))
+
+
+# Send rules that let a survey go out the moment it is asked for: no delay after the contact,
+# no quiet hours, no frequency cap (call-type exclusions still apply). Most tests use it.
+IMMEDIATE_POLICY = SendPolicy(delay=timedelta(0), quiet_hours=None, frequency_cap=timedelta(0))

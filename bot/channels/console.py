@@ -5,13 +5,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from typing import TextIO
 
 from bot.engine.model import Status
 from bot.ports import InboundMessage
 from bot.services.inbound import handle_inbound
+from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
-from bot.services.surveys import SurveyRequest, start_survey, survey_report
+from bot.services.surveys import SurveyRequest, start_survey
 
 FINISHED = {Status.COMPLETED.value, Status.OPTED_OUT.value, Status.EXPIRED.value}
 
@@ -21,6 +23,11 @@ class ConsoleSender:
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
+
+    @property
+    def identity(self) -> str:
+        """Name what this sender sends from (the pacing key): the console itself."""
+        return "console"
 
     def send(self, address: str, body: str) -> str | None:
         """Print one message from Parley."""
@@ -44,7 +51,9 @@ def run_chat(
     address: str | None = None,
 ) -> str:
     """Converse until the survey ends or input runs out; return the survey's final status."""
-    rt = replace(rt, senders={**rt.senders, "console": ConsoleSender(out)})
+    # A simulator starts at once: no delay after the contact, no quiet hours, no cap.
+    policy = replace(rt.policy, delay=timedelta(0), quiet_hours=None, frequency_cap=timedelta(0))
+    rt = replace(rt, senders={**rt.senders, "console": ConsoleSender(out)}, policy=policy)
     address = address or f"console-{secrets.token_hex(4)}"
     started = start_survey(rt, SurveyRequest("console", address, flow_id, language))
     status = started.status

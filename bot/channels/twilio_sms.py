@@ -1,10 +1,12 @@
-"""Twilio SMS: the signed inbound webhook (TwiML replies) and the REST sender."""
+"""Twilio SMS: the signed inbound and status webhooks, and the REST sender."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Blueprint, Response, abort, request
+from twilio.base import values
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
@@ -16,6 +18,7 @@ from bot.channels.common import clean_text
 from bot.config import Settings
 from bot.ports import DeliveryError, InboundMessage
 from bot.services.inbound import handle_inbound
+from bot.services.message_status import StatusReport, record_status
 from bot.web.context import runtime, settings
 
 log = logging.getLogger(__name__)
@@ -24,14 +27,45 @@ bp = Blueprint("twilio_sms", __name__)
 # Provider errors that will never succeed on retry: 21610 the number replied STOP to us,
 # 21211/21614 the number is invalid or cannot receive SMS.
 PERMANENT_ERRORS = frozenset({21610, 21211, 21614, 21408, 21612})
+# A status callback's ErrorCode saying the recipient replied STOP to the carrier or to Twilio:
+# they must be treated as opted out here too. Others (30004 blocked, 30005 unknown number,
+# 30006 landline or unreachable carrier) are only recorded on the message.
+CARRIER_OPT_OUT = "21610"
+STATUS_PATH = "/webhooks/twilio/status"
+# Every MessageStatus Twilio sends; anything else is not from Twilio.
+TWILIO_STATUSES = frozenset(
+    {
+        "queued",
+        "sending",
+        "sent",
+        "delivered",
+        "undelivered",
+        "failed",
+        "read",
+        "accepted",
+        "scheduled",
+        "canceled",
+        "receiving",
+        "received",
+    }
+)
+_ERROR_CODE = re.compile(r"[0-9]{1,10}")
 
 
 class TwilioSender:
     """Send SMS through the Twilio REST API (or a stand-in at TWILIO_API_BASE_URL)."""
 
-    def __init__(self, client: Client, from_number: str) -> None:
+    def __init__(
+        self, client: Client, from_number: str, status_callback: str | None = None
+    ) -> None:
         self._client = client
         self._from = from_number
+        self._status_callback = status_callback
+
+    @property
+    def identity(self) -> str:
+        """Name the number (or Messaging Service) this sender sends from: the pacing key."""
+        return self._from
 
     @classmethod
     def from_settings(cls, config: Settings) -> TwilioSender:
@@ -43,19 +77,41 @@ class TwilioSender:
         )
         if config.twilio_api_base_url:
             client.api.base_url = config.twilio_api_base_url
-        return cls(client, config.twilio_from_number)
+        # Without a public origin Twilio has nowhere to report delivery: ask for no callbacks.
+        base = config.public_base_url.rstrip("/")
+        callback = base + STATUS_PATH if base else None
+        return cls(client, config.twilio_from_number, callback)
 
     def send(self, address: str, body: str) -> str | None:
         """Send one SMS; raise DeliveryError with Twilio's error code when it fails."""
+        callback = self._status_callback or values.unset
+        # A Messaging Service (MG…) picks the sending number from its pool itself.
+        service = self._from.startswith("MG")
         try:
-            message = self._client.messages.create(to=address, from_=self._from, body=body)
+            message = self._client.messages.create(
+                to=address,
+                from_=values.unset if service else self._from,
+                messaging_service_sid=self._from if service else values.unset,
+                body=body,
+                status_callback=callback,
+            )
         except TwilioRestException as exc:
-            permanent = exc.code in PERMANENT_ERRORS
-            raise DeliveryError(str(exc.msg), str(exc.code or exc.status), permanent) from exc
+            code = str(exc.code or exc.status)
+            raise DeliveryError(str(exc.msg), code, is_permanent(exc)) from exc
         except (TwilioException, OSError) as exc:
             raise DeliveryError(f"Twilio unreachable: {type(exc).__name__}") from exc
         sid: str | None = message.sid
         return sid
+
+
+def is_permanent(exc: TwilioRestException) -> bool:
+    """Say whether a refused send would fail again however often it is retried.
+
+    Rate limiting (429) and Twilio's own outages (5xx) are temporary, whatever code they carry.
+    """
+    if exc.status == 429 or exc.status >= 500:
+        return False
+    return exc.code in PERMANENT_ERRORS
 
 
 def signed_url(config: Settings) -> str:
@@ -110,3 +166,22 @@ def inbound_sms() -> Response:
         provider_keyword=request.form.get("OptOutType"),
     )
     return twiml(handle_inbound(rt, message))
+
+
+@bp.post(STATUS_PATH)
+def message_status() -> Response:
+    """Record Twilio's report of how an outbound message fared; Twilio ignores the answer."""
+    config = settings()
+    verify_signature(config)
+    sid = request.form.get("MessageSid")
+    status = request.form.get("MessageStatus")
+    if not sid or not status:
+        abort(400, "MessageSid and MessageStatus are required")
+    if status not in TWILIO_STATUSES:
+        abort(400, f"MessageStatus: {status[:32]!r} is not a Twilio message status")
+    error_code = request.form.get("ErrorCode") or None
+    if error_code is not None and not _ERROR_CODE.fullmatch(error_code):
+        abort(400, "ErrorCode: must be a number")
+    report = StatusReport("sms", sid, status, error_code, error_code == CARRIER_OPT_OUT)
+    record_status(runtime(), report)
+    return Response(status=204)

@@ -1,4 +1,4 @@
-"""Recognise global keywords (stop, start, help, language) in a resident's message.
+"""Recognise global keywords (stop, nosurvey, start, help, language) in a resident's message.
 
 Choices, and why:
 - A keyword is normally the whole message after normalise(), so "STOP", "stop.", " Stop! " and
@@ -17,6 +17,12 @@ Choices, and why:
   "YES" is deliberately not a start keyword: it answers yes/no questions.
 - Words that answer questions are never keywords, even if a locale lists them: the locales'
   yes/no words ("no", "yes") and bare numbers ("1").
+- NOSURVEY puts a resident on the do-not-survey list for good; STOP stops every text until
+  START. The literal NOSURVEY and NO SURVEY work whatever the locales say, like the carriers'
+  words. A message made only of no-survey words and filler ("no more surveys please") is
+  nosurvey: it names what to stop. "Stop" with filler stays stop, even when the filler is
+  "survey" ("stop the survey", "cancel the survey"), and so does a message with both a stop
+  word and a no-survey phrase ("STOP NOSURVEY"): a resident who writes STOP gets no texts.
 """
 
 from __future__ import annotations
@@ -29,15 +35,18 @@ from bot.engine.locale import LocaleMemo, may_join
 from bot.engine.model import Locale
 from bot.engine.text import normalise
 
-STOP, START, HELP, LANGUAGE = "stop", "start", "help", "language"
+STOP, NOSURVEY, START, HELP, LANGUAGE = "stop", "nosurvey", "start", "help", "language"
 # When a word is a keyword of several kinds, the first kind here wins: opting out first.
-KINDS = (STOP, START, HELP, LANGUAGE)
+KINDS = (STOP, NOSURVEY, START, HELP, LANGUAGE)
+# The kinds also found among filler words in a short message, in the order they are tried.
+_AMONG_FILLER = (NOSURVEY, STOP)
 BUILT_IN_LANGUAGE = "en"
 BUILT_IN: Mapping[str, frozenset[str]] = {
     STOP: frozenset(
         {"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke"}
         | {"optout", "opt out", "opt-out"}
     ),
+    NOSURVEY: frozenset({"nosurvey", "nosurveys", "no survey", "no surveys", "no-survey"}),
     START: frozenset({"start", "unstop"}),
     HELP: frozenset({"help", "info"}),
 }
@@ -84,7 +93,7 @@ _SHORT_CHARACTERS = 60
 
 @dataclass(frozen=True)
 class KeywordHit:
-    """A recognised keyword: its kind (stop, start, help, language) and the language it was in."""
+    """A recognised keyword: its kind (stop, nosurvey, ...) and the language it was in."""
 
     kind: str
     language: str
@@ -98,13 +107,16 @@ class Table:
     """The words matched against every message, built once per set of locales.
 
     `rows` lists (kind, language, words) in priority order; `filler` is every locale's filler
-    words and the built-in ones; `stop_words` every stop keyword; `longest` the length of the
-    longest stop keyword or filler word, which bounds the pieces a message is cut into.
+    words and the built-in ones; `words` every stop and every nosurvey keyword, by kind;
+    `beside_stop` the filler and the nosurvey keywords, which may surround a stop keyword;
+    `longest` the length of the longest of all those words, which bounds the pieces a message
+    is cut into.
     """
 
     rows: Sequence[Row]
     filler: frozenset[str]
-    stop_words: frozenset[str]
+    words: Mapping[str, frozenset[str]]
+    beside_stop: frozenset[str]
     longest: int
 
 
@@ -123,13 +135,17 @@ def match_keyword(text: str, locales: Iterable[Locale]) -> KeywordHit | None:
 def _build_table(locales: tuple[Locale, ...]) -> Table:
     """Gather the keyword rows, the filler words and the bounds of a search for opt-outs."""
     rows = _rows(locales)
-    stop_words = frozenset().union(*(words for kind, _, words in rows if kind == STOP))
+    by_kind = {
+        kind: frozenset().union(*(words for row_kind, _, words in rows if row_kind == kind))
+        for kind in _AMONG_FILLER
+    }
     # Filler is shared by every language: residents write "STOP" (the word every message
     # gives) with their own "please" ("stop por favor", "stop po").
     filler = BUILT_IN_FILLER.union(*(locale.filler for locale in locales))
     filler = frozenset(word for word in filler if not word.isdigit())
-    longest = max(map(len, stop_words | filler), default=0)
-    return Table(rows=rows, filler=filler, stop_words=stop_words, longest=longest)
+    longest = max(map(len, filler.union(*by_kind.values())), default=0)
+    beside_stop = filler | by_kind[NOSURVEY]
+    return Table(rows, filler, by_kind, beside_stop, longest)
 
 
 # Tables built per set of locale objects: every message is checked, the locales rarely change.
@@ -166,22 +182,29 @@ def _words_of(norm: str) -> list[str]:
 
 
 def _stop_intent(norm: str, table: Table) -> KeywordHit | None:
-    """Find an opt-out phrase anywhere, or a stop keyword among filler words in a short message."""
+    """Find a no-survey or stop keyword among filler words, or an opt-out phrase anywhere."""
     words = _words_of(norm)
     text = " ".join(words)
+    short = len(words) <= _SHORT_MESSAGE and len(text) <= _SHORT_CHARACTERS
+    if short and (found := _among_filler(text, NOSURVEY, table, table.filler)):
+        return found
     if any(f" {phrase} " in f" {text} " for phrase in _OPT_OUT_PHRASES):
         return KeywordHit(kind=STOP, language=BUILT_IN_LANGUAGE)
-    if len(words) > _SHORT_MESSAGE or len(text) > _SHORT_CHARACTERS:
-        return None
-    if not any(word in text for word in table.stop_words):
-        return None  # the usual case: no stop keyword anywhere in the message
+    # A no-survey phrase beside a stop word ("STOP NOSURVEY") reads as filler: stop wins.
+    return _among_filler(text, STOP, table, table.beside_stop) if short else None
+
+
+def _among_filler(text: str, kind: str, table: Table, filler: frozenset[str]) -> KeywordHit | None:
+    """Find a keyword of `kind` in a short message made only of such keywords and filler."""
+    if not any(word in text for word in table.words[kind]):
+        return None  # the usual case: no such keyword anywhere in the message
     pieces = _pieces(text, table.longest)
     seen = {piece for starting in pieces.values() for _, piece in starting}
-    for kind, language, keywords in table.rows:
-        if kind != STOP or keywords.isdisjoint(seen):
+    for row_kind, language, keywords in table.rows:
+        if row_kind != kind or keywords.isdisjoint(seen):
             continue
-        if _only_filler_around(pieces, len(text), keywords, table.filler):
-            return KeywordHit(kind=STOP, language=language)
+        if _only_filler_around(pieces, len(text), keywords, filler):
+            return KeywordHit(kind=kind, language=language)
     return None
 
 

@@ -23,6 +23,7 @@ MESSAGE_KEYS = (
     "reprompt",
     "reprompt_text",
     "stop_confirm",
+    "nosurvey_confirm",
     "start_confirm",
     "help",
     "unknown",

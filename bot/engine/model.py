@@ -106,8 +106,8 @@ class Locale:
     """Everything language-specific the engine needs that is not in a flow.
 
     `messages` holds system texts (re-prompts, help, opt-out confirmation...), `numbers` maps
-    number words to values, and `keywords` maps a global keyword kind (stop, start, help,
-    language) to the words that trigger it. `filler` lists the words that may surround a stop
+    number words to values, and `keywords` maps a global keyword kind (stop, nosurvey, start,
+    help, language) to the words that trigger it. `filler` lists the words that may surround a stop
     keyword in a short opt-out ("please"), `units` the words that may follow a score ("stars")
     and `out_of` the words between a score and its maximum ("out of").
     """

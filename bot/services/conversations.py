@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.engine.conversation import begin, step
 from bot.engine.model import ConversationState, Flow, Status, StepResult
 from bot.ports import UnitOfWork
+from bot.scheduling.disposition import Disposition, unfinished
 from bot.services.runtime import Runtime
 from bot.services.translations import queue_translations
 from storage.models import Contact, Conversation, Respondent
@@ -34,6 +35,9 @@ def apply_result(
     conversation.updated_at = now
     if state.status is Status.COMPLETED and conversation.completed_at is None:
         conversation.completed_at = now
+        conversation.disposition = Disposition.COMPLETE.value
+        # Nothing is left to remind about, and nothing to expire.
+        uow.schedule.cancel([conversation.id], ("reminder", "expiry"), now, "completed")
     for answer in result.answers:
         uow.repo.save_answer(
             conversation.id,
@@ -57,31 +61,52 @@ def open_conversation(
 ) -> tuple[Conversation, StepResult]:
     """Begin `flow` with a respondent (closing any conversation still open) and store it."""
     now = rt.clock()
-    previous = uow.repo.open_conversation(respondent.id)
-    if previous is not None:
-        # One conversation at a time: a newer survey supersedes an unfinished one.
-        previous.status = Status.EXPIRED.value
-        previous.updated_at = now
     chosen = rt.language_for(flow, language, respondent.language, respondent.address)
-    # A menu shown before this survey numbered other choices: a digit now answers the survey.
-    respondent.menu_open_at = None
-    result = begin(flow, chosen, rt.context, now)
     conversation = Conversation(
         respondent_id=respondent.id,
         contact_id=contact.id if contact is not None else None,
         flow_id=flow.id,
         flow_version=flow.version,
         language=chosen,
-        status=Status.ACTIVE.value,
-        started_at=now,
+        status=Status.SCHEDULED.value,
         created_at=now,
         updated_at=now,
     )
     uow.repo.add(conversation)
     uow.repo.flush()
+    return conversation, activate(rt, uow, respondent, conversation, flow)
+
+
+def activate(
+    rt: Runtime, uow: UnitOfWork, respondent: Respondent, conversation: Conversation, flow: Flow
+) -> StepResult:
+    """Send a stored conversation's flow off (closing any other still open); store the step."""
+    now = rt.clock()
+    previous = uow.repo.open_conversation(respondent.id)
+    if previous is not None and previous.id != conversation.id:
+        # One conversation at a time: a newer survey supersedes an unfinished one.
+        close_unfinished(rt, uow, previous, now)
+    # A menu shown before this survey numbered other choices: a digit now answers the survey.
+    respondent.menu_open_at = None
+    result = begin(flow, conversation.language, rt.context, now)
+    conversation.status = Status.ACTIVE.value
+    conversation.started_at = conversation.updated_at = now
     apply_result(rt, uow, conversation, result, now)
     respondent.language = result.state.language
-    return conversation, result
+    return result
+
+
+def close_unfinished(
+    rt: Runtime, uow: UnitOfWork, conversation: Conversation, now: datetime
+) -> None:
+    """Expire an unfinished conversation, keep its answers and record how far it got."""
+    answered = sum(1 for a in uow.repo.answers(conversation.id) if a.value is not None)
+    flow = rt.flows.get(conversation.flow_id)
+    questions = sum(1 for node in flow.nodes.values() if node.waits) if flow else 0
+    conversation.status = Status.EXPIRED.value
+    conversation.disposition = unfinished(answered, questions).value
+    conversation.updated_at = now
+    uow.schedule.cancel([conversation.id], ("start", "reminder", "expiry"), now, "expired")
 
 
 def advance(

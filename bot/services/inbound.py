@@ -23,6 +23,7 @@ from bot.services.languages import (
     send_menu,
     switch_to,
 )
+from bot.services.optout import join_do_not_survey, opt_out
 from bot.services.runtime import Runtime
 from storage.models import Conversation, Respondent
 
@@ -81,6 +82,9 @@ def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
         if inbound is None:
             return _replayed(uow, msg)
         turn = Turn(rt, uow, msg, respondent, conversation)
+        if conversation is not None:
+            # Any reply shows the resident has seen the survey: no reminder is needed now.
+            uow.schedule.cancel([conversation.id], ("reminder",), msg.received_at, "replied")
         replies = route(turn)
         body = for_locale("\n\n".join(replies), rt.locales.get(turn.reply_language or ""))
         if body:
@@ -133,14 +137,19 @@ def _keyword(turn: Turn) -> KeywordHit | None:
 
 
 def _stop(turn: Turn, hit: KeywordHit) -> list[str]:
-    """Record an opt-out, end any conversation and confirm once."""
-    now = turn.msg.received_at
-    turn.respondent.opted_out_at = now
-    if turn.conversation is not None:
-        turn.conversation.status = Status.OPTED_OUT.value
-        turn.conversation.updated_at = now
+    """Record an opt-out, end every survey scheduled or open, and confirm once."""
+    language = turn.language(hit)
+    opt_out(turn.uow, turn.respondent, turn.msg.received_at)
     log.info("%s opted out on %s", mask(turn.msg.address), turn.msg.channel)
-    return turn.say("stop_confirm", turn.language(hit))
+    return turn.say("stop_confirm", language)
+
+
+def _nosurvey(turn: Turn, hit: KeywordHit) -> list[str]:
+    """Put the number on the do-not-survey list, end its surveys, and confirm."""
+    language = turn.language(hit)
+    join_do_not_survey(turn.uow, turn.respondent, turn.msg.received_at)
+    log.info("%s joined the do-not-survey list", mask(turn.msg.address))
+    return turn.say("nosurvey_confirm", language)
 
 
 def _start(turn: Turn, hit: KeywordHit) -> list[str]:
@@ -158,6 +167,7 @@ KEYWORD_HANDLERS: dict[str, Callable[[Turn, KeywordHit], list[str]]] = {
     "stop": _stop,
     "start": _start,
     "help": _help,
+    "nosurvey": _nosurvey,
     "language": send_menu,
 }
 
@@ -189,6 +199,9 @@ def _start_or_point(turn: Turn) -> list[str]:
     if latest is not None and latest.status == Status.COMPLETED.value:
         # A thank-you after the survey: say the line is not watched and where to turn instead.
         return turn.say("completed", latest.language)
+    if latest is not None and latest.status == Status.EXPIRED.value:
+        # A late answer: the survey has closed; thank them rather than start it over.
+        return turn.say("expired", latest.language)
     return turn.say("unknown", language, keyword=_any_keyword(turn.rt, language))
 
 

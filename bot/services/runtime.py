@@ -10,6 +10,7 @@ from bot.engine.model import Flow, Locale
 from bot.i18n.choice import choose_language
 from bot.ports import Clock, Dispatcher, Sender, Translator, UnitOfWorkFactory
 from bot.scheduling.model import SendPolicy
+from bot.scheduling.pacing import Pacing
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,10 @@ class Runtime:
     agency_language: str = "en"
     # Reads the language a reply is written in (None: no reliable signal); None = never switch.
     detect: Callable[[str, str | None], str | None] | None = None
-    # When a survey may be sent; only the call-type exclusions are applied so far.
+    # When a survey may be sent: delay, quiet hours, frequency cap, exclusions, reminders.
     policy: SendPolicy = field(default_factory=SendPolicy)
+    # How fast each sending number may send.
+    pacing: Pacing = field(default_factory=Pacing)
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

@@ -1,4 +1,8 @@
-"""Start a survey for a police contact and report on it."""
+"""Trigger a survey for a police contact: one service behind the API, the CSV import and /officer.
+
+Nothing is texted here unless it is due now: the survey is stored as scheduled with its send
+time, decided by the agency's rules (bot.scheduling), and the scheduler sends it when due.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,18 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from bot.addresses import AddressError, mask, normalise_address
 from bot.engine.model import Status
-from bot.i18n.bidi import for_locale
 from bot.i18n.choice import offered_tag
-from bot.ports import DeliveryError
-from bot.scheduling.calltypes import excluded_type
-from bot.scheduling.model import RefusalReason
-from bot.services.conversations import open_conversation
+from bot.ports import UnitOfWork
+from bot.scheduling.disposition import Disposition
+from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
+from bot.scheduling.rules import decide_send
+from bot.scheduling.timezones import resident_timezone
 from bot.services.runtime import Runtime
-from bot.services.translations import TranslationStatus
-from storage.models import Answer, Contact, Conversation
+from bot.services.schedule import START, run_item
+from storage.models import Contact, Conversation, Respondent
 
 log = logging.getLogger(__name__)
 
@@ -47,46 +50,45 @@ class SurveyRequest:
 
 @dataclass(frozen=True)
 class SurveyStarted:
-    """The stored conversation, its status and how delivery of the first message went."""
+    """The stored survey: its status, when it goes out, and how a send due now went."""
 
     id: uuid.UUID
     status: str
     delivery: str | None = None
     replies: tuple[str, ...] = field(default=())
     reason: str | None = None
+    scheduled_for: datetime | None = None
+    # The same incident and resident were asked for before: this is that survey.
+    duplicate: bool = False
 
 
 def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
-    """Open a conversation for a contact and send its first message."""
-    address = _check(rt, request)
+    """Record a contact and schedule its survey (or record why not); send it if due now."""
+    address = check_request(rt, request)
     with rt.uow() as uow:
         now = rt.clock()
         respondent = uow.repo.respondent_for_update(request.channel, address, now)
+        existing = uow.schedule.conversation_for_incident(respondent.id, request.incident_id)
+        if existing is not None:
+            return _described(existing, duplicate=True)
         contact = _contact(request, respondent.id, now)
         uow.repo.add(contact)
         uow.repo.flush()
-        reason = _refusal(rt, request, respondent.opted_out_at is not None)
-        if reason is not None:
-            conversation = _refused(rt, request, respondent.id, contact, now, reason)
-            uow.repo.add(conversation)
-            uow.commit()
-            log.info("survey %s refused: %s", conversation.id, reason.value)
-            return SurveyStarted(conversation.id, conversation.status, reason=reason.value)
-        flow = rt.flows[request.flow]
-        conversation, result = open_conversation(
-            rt, uow, respondent, flow, request.language, contact
-        )
-        body = for_locale("\n\n".join(result.replies), rt.locales.get(conversation.language))
-        outbound_id = uow.repo.add_outbound_message(
-            request.channel, body, respondent.id, conversation.id, None, now
-        )
+        decision = _decide(rt, uow, request, respondent, contact.occurred_at, now)
+        conversation = _conversation(rt, request, respondent, contact, decision, now)
+        uow.repo.add(conversation)
+        uow.repo.flush()
+        due = decision.at if isinstance(decision, Send) else None
+        item_id = uow.schedule.schedule(conversation.id, START, due, now).id if due else None
         uow.commit()
-    delivery = deliver(rt, outbound_id, address)
-    log.info("survey %s started for %s", conversation.id, mask(address))
-    return SurveyStarted(conversation.id, conversation.status, delivery, result.replies)
+    if item_id is None or due is None:
+        log.info("survey %s refused: %s", conversation.id, conversation.refusal_reason)
+        return _described(conversation)
+    log.info("survey %s for %s scheduled for %s", conversation.id, mask(address), due.isoformat())
+    return _hand_over(rt, conversation.id, item_id, due, now)
 
 
-def _check(rt: Runtime, request: SurveyRequest) -> str:
+def check_request(rt: Runtime, request: SurveyRequest) -> str:
     """Validate a request against what is configured; return the normalised address."""
     errors: dict[str, str] = {}
     if request.channel not in rt.senders:
@@ -118,119 +120,86 @@ def _contact(request: SurveyRequest, respondent_id: uuid.UUID, now: datetime) ->
     )
 
 
-def _refusal(rt: Runtime, request: SurveyRequest, opted_out: bool) -> RefusalReason | None:
-    """Say why a survey must not be sent now, if a rule forbids it.
+def _decide(
+    rt: Runtime,
+    uow: UnitOfWork,
+    request: SurveyRequest,
+    respondent: Respondent,
+    occurred_at: datetime,
+    now: datetime,
+) -> Decision:
+    """Apply the agency's rules: whether the survey goes out, and when."""
+    history = RespondentHistory(
+        opted_out=respondent.opted_out_at is not None,
+        do_not_survey=respondent.do_not_survey_at is not None,
+        last_survey_at=uow.schedule.last_survey_at(respondent.id, besides=None),
+    )
+    zone = resident_timezone(respondent.address, rt.policy.default_zone)
+    return decide_send(occurred_at, now, request.call_type, history, rt.policy, zone)
 
-    Call-type exclusions come first: after a domestic-violence call, a text can put someone
-    in danger whatever else is true.
-    """
-    policy = rt.policy
-    excluded = policy.excluded_call_types
-    if request.call_type and excluded_type(request.call_type, excluded, policy.call_type_aliases):
-        return RefusalReason.EXCLUDED_CALL_TYPE
-    return RefusalReason.OPTED_OUT if opted_out else None
 
-
-def _refused(
+def _conversation(
     rt: Runtime,
     request: SurveyRequest,
-    respondent_id: uuid.UUID,
+    respondent: Respondent,
     contact: Contact,
+    decision: Decision,
     now: datetime,
-    reason: RefusalReason,
 ) -> Conversation:
-    """Record a survey that was not sent, and why."""
+    """Build the stored survey: scheduled with its send time, or refused with the reason."""
     flow = rt.flows[request.flow]
-    return Conversation(
-        respondent_id=respondent_id,
+    conversation = Conversation(
+        respondent_id=respondent.id,
         contact_id=contact.id,
         flow_id=flow.id,
         flow_version=flow.version,
-        language=rt.language_for(flow, request.language),
-        status=(Status.OPTED_OUT if reason is RefusalReason.OPTED_OUT else Status.REFUSED).value,
-        refusal_reason=reason.value,
+        language=rt.language_for(flow, request.language, respondent.language, respondent.address),
+        status=Status.SCHEDULED.value,
         created_at=now,
         updated_at=now,
     )
+    if isinstance(decision, Refuse):
+        opted_out = decision.reason is RefusalReason.OPTED_OUT
+        conversation.status = (Status.OPTED_OUT if opted_out else Status.REFUSED).value
+        conversation.refusal_reason = decision.reason.value
+        conversation.disposition = (
+            Disposition.OPTED_OUT if opted_out else Disposition.REFUSED
+        ).value
+    else:
+        conversation.scheduled_for = decision.at
+    return conversation
 
 
-def deliver(rt: Runtime, message_id: uuid.UUID, address: str) -> str:
-    """Hand a queued message to its channel and record the outcome; return the new status."""
-    claimed = _claim(rt, message_id)
-    if claimed is None:
-        return "skipped"
-    channel, body = claimed
-    # The provider call happens outside any transaction, so no lock is held over the network.
-    try:
-        provider_id, status, code = rt.senders[channel].send(address, body), "sent", None
-    except DeliveryError as exc:
-        log.warning("delivery of %s failed: %s", message_id, exc.code or exc)
-        provider_id, status, code = None, "failed", exc.code
+def _hand_over(
+    rt: Runtime, conversation_id: uuid.UUID, item_id: uuid.UUID, due: datetime, now: datetime
+) -> SurveyStarted:
+    """Send now what is due now; leave the rest to the scheduler."""
+    delivery = None
+    if due <= now:
+        delivery = run_item(rt, item_id)
+    elif rt.dispatcher is not None:
+        rt.dispatcher.enqueue_item(item_id, due)
     with rt.uow() as uow:
-        message = uow.repo.get_message(message_id)
-        if message is not None:
-            message.provider_message_id = provider_id
-            message.status, message.error_code = status, code
-            message.updated_at = rt.clock()
-            uow.commit()
-    return status
+        conversation = uow.repo.get_conversation(conversation_id)
+        replies = uow.schedule.first_message(conversation_id) if delivery else None
+    assert conversation is not None
+    return _described(conversation, delivery=delivery, replies=replies)
 
 
-def _claim(rt: Runtime, message_id: uuid.UUID) -> tuple[str, str] | None:
-    """Mark a queued message as being sent, so no other deliverer sends it too."""
-    with rt.uow() as uow:
-        message = uow.repo.get_message(message_id, for_update=True)
-        if message is None or message.status != "queued":
-            return None
-        message.status, message.updated_at = "sending", rt.clock()
-        uow.commit()
-        return message.channel, message.body or ""
-
-
-def survey_report(rt: Runtime, survey_id: uuid.UUID) -> dict[str, Any] | None:
-    """Describe a survey: its status, language and answers; None if there is none."""
-    with rt.uow() as uow:
-        conversation = uow.repo.get_conversation(survey_id)
-        if conversation is None:
-            return None
-        answers = uow.repo.answers(conversation.id)
-        return {
-            "id": str(conversation.id),
-            "flow": conversation.flow_id,
-            "flow_version": conversation.flow_version,
-            "status": conversation.status,
-            "refusal_reason": conversation.refusal_reason,
-            "language": conversation.language,
-            "created_at": conversation.created_at.isoformat(),
-            "completed_at": _iso(conversation.completed_at),
-            "answers": [
-                {
-                    "question": a.question_id,
-                    "value": a.value,
-                    "text": a.raw_text,
-                    "language": a.language,
-                    "answered_at": a.answered_at.isoformat(),
-                    "translation": _translation(rt, a),
-                }
-                for a in answers
-            ],
-        }
-
-
-def _translation(rt: Runtime, answer: Answer) -> dict[str, Any] | None:
-    """Describe a free-text answer's translation; "pending" until it is done (None otherwise)."""
-    if answer.translation_status is None:
-        return None
-    done = answer.translation_status == TranslationStatus.DONE
-    return {
-        "status": answer.translation_status,
-        "text": answer.translation if done else None,
-        "language": answer.translation_language if done else rt.agency_language,
-        "provider": answer.translation_provider if done else None,
-        "detected_language": answer.detected_language,
-    }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    """Format an optional moment as ISO 8601."""
-    return moment.isoformat() if moment is not None else None
+def _described(
+    conversation: Conversation,
+    *,
+    duplicate: bool = False,
+    delivery: str | None = None,
+    replies: str | None = None,
+) -> SurveyStarted:
+    """Describe a stored survey to the caller."""
+    return SurveyStarted(
+        id=conversation.id,
+        status=conversation.status,
+        delivery=delivery,
+        replies=(replies,) if replies else (),
+        reason=conversation.refusal_reason,
+        scheduled_for=conversation.scheduled_for,
+        duplicate=duplicate,
+    )

@@ -12,7 +12,8 @@ from flask import Blueprint, Response, abort, jsonify, request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.channels.common import has_controls
-from bot.services.surveys import SurveyError, SurveyRequest, start_survey, survey_report
+from bot.services.reports import survey_report
+from bot.services.surveys import SurveyError, SurveyRequest, start_survey
 from bot.services.tokens import authenticate
 from bot.web.context import runtime
 
@@ -108,8 +109,11 @@ def create_survey() -> tuple[Response, int]:
         "status": started.status,
         "delivery": started.delivery,
         "reason": started.reason,
+        "scheduled_for": started.scheduled_for.isoformat() if started.scheduled_for else None,
+        "duplicate": started.duplicate,
     }
-    return jsonify(result), 201
+    # The same incident and resident asked for again: the first survey, nothing new created.
+    return jsonify(result), 200 if started.duplicate else 201
 
 
 @bp.get("/surveys/<survey_id>")

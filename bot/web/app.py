@@ -22,6 +22,8 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
     from bot.bootstrap import bootstrap, configure_logging
     from bot.channels.twilio_sms import bp as twilio_bp
     from bot.web.api import bp as api_bp
+    from bot.web.auth import init_auth
+    from bot.web.officer import bp as officer_bp
 
     config = config or Settings.from_env()
     configure_logging(config)
@@ -34,10 +36,23 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     app.register_blueprint(twilio_bp)
     app.register_blueprint(api_bp)
+    # Staff pages: signed sessions, CSRF on every form (not on token- or signature-checked routes).
+    init_auth(app, config, exempt=(twilio_bp, api_bp))
+    app.register_blueprint(officer_bp)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
     app.add_url_rule("/healthz", "healthz", _health)
+    app.before_request(_start_background)
     return app
+
+
+def _start_background() -> None:
+    """Start this worker process's sweep on its first request (threads don't survive a fork)."""
+    from bot.web.context import runtime
+
+    dispatcher = runtime().dispatcher
+    if dispatcher is not None:
+        dispatcher.start()
 
 
 def _health() -> Response:

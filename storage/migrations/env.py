@@ -7,8 +7,10 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
+from storage.accounts import User  # noqa: F401 - registers its table on Base
 from storage.db import make_engine
 from storage.models import Base
+from storage.schedule import ScheduledItem  # noqa: F401 - registers its tables on Base
 
 
 def _url() -> str:

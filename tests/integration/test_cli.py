@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from tests.standins import TwilioStandIn
+from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
 
 
 @pytest.fixture()
@@ -28,7 +30,7 @@ def test_db_upgrade_then_status_is_current(env: dict[str, str]) -> None:
     code, out = run(env, "db", "upgrade")
     assert code == 0 and "database at revision" in out
     code, after = run(env, "db", "status")
-    assert code == 0 and "current: 0004_refusal_reason" in after
+    assert code == 0 and "current: 0006_accounts" in after
 
 
 def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> None:
@@ -165,3 +167,41 @@ def test_console_chat_with_unknown_flow_fails_cleanly(env: dict[str, str]) -> No
     code, out = run(env, "chat", "nope")
     assert code == 1
     assert "no flow 'nope'" in out
+
+
+@pytest.mark.parametrize("queue", ["in-process", "rq"])
+def test_worker_burst_runs_what_is_due(
+    env: dict[str, str], twilio: TwilioStandIn, queue: str, request: pytest.FixtureRequest
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.bootstrap import bootstrap
+    from bot.config import Settings
+    from bot.services.surveys import SurveyRequest, start_survey
+
+    env = {
+        **env,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": FROM_NUMBER,
+        "TWILIO_API_BASE_URL": twilio.url,
+        "SURVEY_DELAY_MINUTES": "60",
+        "QUIET_HOURS": "",
+    }
+    if queue == "rq":
+        env["REDIS_URL"] = request.getfixturevalue("redis_url")
+    # The web app scheduled it two hours ago, for an hour later, and nobody sent it since.
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    rt = bootstrap(Settings.from_env(env), clock=lambda: two_hours_ago)
+    try:
+        started = start_survey(rt, SurveyRequest("sms", "+12125550188", "post_contact"))
+    finally:
+        rt.close()
+    assert started.status == "scheduled" and twilio.sent == []
+
+    code, out = run(env, "worker", "--burst")
+    assert code == 0, out
+    assert [m["To"] for m in twilio.sent] == ["+12125550188"]
+    code, out = run(env, "worker", "--burst")
+    assert code == 0, out
+    assert len(twilio.sent) == 1

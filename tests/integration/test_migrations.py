@@ -16,8 +16,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.accounts import User  # noqa: F401 - its table joins Base.metadata
 from storage.db import alembic_config, current_revision, head_revision, make_engine, upgrade
 from storage.models import Base, Contact, Message
+from storage.schedule import ScheduledItem  # noqa: F401 - its tables join Base.metadata
 from tests.services import postgres_schema
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -28,7 +30,10 @@ TABLES = {
     "answers",
     "messages",
     "api_tokens",
+    "scheduled_items",
+    "sender_slots",
     "translations",
+    "users",
 }
 
 
@@ -58,7 +63,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0004_refusal_reason"
+    assert current_revision(empty_engine) == head_revision() == "0006_accounts"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from bot import create_app, jobs
-from bot.background import InProcessDispatcher, RqDispatcher
+from bot.background import InProcessDispatcher
 from bot.bootstrap import bootstrap
 from bot.config import Settings
+from bot.rq_dispatcher import RqDispatcher
+from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
-from bot.services.surveys import survey_report
 from tests.integration.test_translations import SPANISH, _comment, _settings, _translation
 from tests.services import postgres_schema
 from tests.standins import LibreStandIn, libre_standin

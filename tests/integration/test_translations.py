@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,8 +20,8 @@ from bot.bootstrap import bootstrap
 from bot.config import Settings
 from bot.ports import TranslationError
 from bot.services.conversations import advance, open_conversation
+from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
-from bot.services.surveys import survey_report
 from bot.services.translations import sweep_translations, translate_answer
 from storage.models import Answer
 from tests.standins import LibreStandIn, libre_standin
@@ -37,12 +37,16 @@ class Recorder:
 
     def __init__(self) -> None:
         self.enqueued: list[uuid.UUID] = []
+        self.items: list[uuid.UUID] = []
 
     def start(self) -> None:
         """Start nothing."""
 
     def enqueue_translation(self, answer_id: uuid.UUID) -> None:
         self.enqueued.append(answer_id)
+
+    def enqueue_item(self, item_id: uuid.UUID, due_at: datetime) -> None:
+        self.items.append(item_id)
 
 
 @pytest.fixture()
@@ -78,7 +82,7 @@ def _runtime(
     """Wire a runtime whose dispatcher only records (unless translation is off)."""
     rt = bootstrap(settings, **({"clock": clock} if clock else {}), senders={})
     runtimes.append(rt)
-    return replace(rt, dispatcher=Recorder()) if rt.dispatcher is not None else rt
+    return replace(rt, dispatcher=Recorder())
 
 
 def _comment(rt: Runtime, text: str, language: str = "es") -> tuple[uuid.UUID, uuid.UUID]:
@@ -242,10 +246,11 @@ def test_translator_none_stores_disabled_and_sends_nothing(
     rt = _runtime(runtimes, _settings(database_url, libre, translator="none"), clock)
     survey_id, answer_id = _comment(rt, _unique(SPANISH))
 
-    assert (rt.translator, rt.dispatcher) == (None, None)
+    assert rt.translator is None
     assert _translation(rt, survey_id)["status"] == "disabled"
     assert translate_answer(rt, answer_id) == "disabled"
-    assert sweep_translations(rt) == 0  # no dispatcher: nothing to hand work to
+    assert sweep_translations(rt) == 0  # nothing is ever due for translation
+    assert rt.dispatcher is not None and rt.dispatcher.enqueued == []
     assert libre.calls == []
 
 

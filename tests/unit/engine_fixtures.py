@@ -25,6 +25,7 @@ EN_LOCALE: dict[str, Any] = {
         "reprompt": "Sorry, I didn't get that.",
         "reprompt_text": "Sorry, I got an empty message.",
         "stop_confirm": "You will get no more messages from {agency}. Reply START to resume.",
+        "nosurvey_confirm": "{agency} will send you no more surveys.",
         "start_confirm": "Welcome back to the {agency} survey.",
         "help": "{agency} survey. Questions: {help}. Reply STOP to stop.",
         "unknown": "'{keyword}' is not a word I know.",
@@ -64,6 +65,7 @@ ES_LOCALE: dict[str, Any] = {
         "reprompt": "Perdone, no le entendí.",
         "reprompt_text": "Perdone, recibí un mensaje vacío.",
         "stop_confirm": "No recibirá más mensajes de {agency}. Responda ALTA para volver.",
+        "nosurvey_confirm": "{agency} no le enviará más encuestas.",
         "start_confirm": "Bienvenido de nuevo a la encuesta de {agency}.",
         "help": "Encuesta de {agency}. Preguntas: {help}. Responda ALTO para parar.",
         "unknown": "'{keyword}' no es una palabra que conozca.",
@@ -92,6 +94,7 @@ ES_LOCALE: dict[str, Any] = {
     "skip": ["omitir", "saltar"],
     "keywords": {
         "stop": ["alto", "parar", "no más", "baja", "cancelar"],
+        "nosurvey": ["no encuesta", "no más encuestas"],
         "start": ["inicio", "alta"],
         "help": ["ayuda"],
         "language": ["idioma"],

@@ -146,7 +146,23 @@ def test_provider_failure_is_recorded_not_a_500(
     twilio.failures.append((503, 20500))
     response = create(client, api_token, {**PAYLOAD, "address": random_number()})
     assert response.status_code == 201
+    # A 503 may pass: the send is kept and retried after a backoff, not lost.
+    assert response.get_json()["delivery"] == "retry"
+    assert twilio.sent == []
+
+
+def test_permanent_provider_failure_is_recorded_as_failed(
+    app: Flask, client: FlaskClient, api_token: str, twilio: TwilioStandIn
+) -> None:
+    twilio.failures.append((400, 21211))
+    response = create(client, api_token, {**PAYLOAD, "address": random_number()})
+    assert response.status_code == 201
     assert response.get_json()["delivery"] == "failed"
+    report = client.get(
+        f"/api/v1/surveys/{response.get_json()['id']}",
+        headers={"Authorization": f"Bearer {api_token}"},
+    ).get_json()
+    assert (report["schedule"][0]["kind"], report["schedule"][0]["status"]) == ("start", "failed")
 
 
 def test_opted_out_resident_is_not_texted_and_the_refusal_is_visible(
@@ -218,3 +234,16 @@ def test_an_ordinary_call_type_is_surveyed(
     response = create(client, api_token, {**PAYLOAD, "address": number, "call_type": "DVD theft"})
     assert response.get_json()["status"] == "active"
     assert len(twilio.bodies_to(number)) == 1
+
+
+def test_the_same_incident_and_resident_twice_yield_one_survey(
+    client: FlaskClient, api_token: str, twilio: TwilioStandIn
+) -> None:
+    payload = {**PAYLOAD, "address": random_number(), "incident_id": "2026-000777"}
+    first = create(client, api_token, payload)
+    # A retried request, or a second officer at the same scene.
+    again = create(client, api_token, {**payload, "officer_id": "B-22"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert again.get_json()["duplicate"] is True
+    assert len(twilio.sent) == 1

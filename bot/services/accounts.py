@@ -1,0 +1,218 @@
+"""Staff accounts: create them, sign in with a lockout, disable and unlock them."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bot.channels.common import has_controls
+from bot.ports import UnitOfWorkFactory
+from storage.accounts import ROLES, User
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD = 12
+# Long enough for any passphrase; bounded so nobody makes the server hash megabytes.
+MAX_PASSWORD = 1024
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class AccountError(ValueError):
+    """An account that cannot be created as asked; `fields` names what is wrong."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the pages need to know about a signed-in person (never the password hash)."""
+
+    id: uuid.UUID
+    email: str
+    role: str
+    officer_id: str
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How many wrong passwords, within what window, lock an account, and for how long."""
+
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+    lockout: timedelta = timedelta(minutes=15)
+
+
+def normalise_email(raw: str) -> str:
+    """Return an email address trimmed and lower-cased; raise AccountError if it is not one."""
+    email = raw.strip().lower()
+    if len(email) > 254 or has_controls(email) or not _EMAIL.fullmatch(email):
+        raise AccountError({"email": "must be an email address such as name@agency.gov"})
+    return email
+
+
+def create_user(
+    uow: UnitOfWorkFactory,
+    email: str,
+    password: str,
+    role: str,
+    now: datetime,
+    officer_id: str | None = None,
+    unit: str | None = None,
+) -> Account:
+    """Create an account; the officer id defaults to the email. Raise AccountError if invalid."""
+    address = normalise_email(email)
+    errors = _check_fields(password, role, officer_id or address, unit)
+    if errors:
+        raise AccountError(errors)
+    with uow() as work:
+        if work.accounts.user_by_email(address) is not None:
+            raise AccountError({"email": "an account with this email already exists"})
+        user = User(
+            email=address,
+            role=role,
+            password_hash=hash_password(password),
+            officer_id=(officer_id or address).strip(),
+            unit=unit.strip() if unit else None,
+            created_at=now,
+        )
+        work.accounts.add_user(user)
+        work.commit()
+        log.info("account %s created with role %s", user.id, role)
+        return _account(user)
+
+
+def _check_fields(password: str, role: str, officer_id: str, unit: str | None) -> dict[str, str]:
+    """Return what is wrong with a new account's password, role, officer id and unit."""
+    errors: dict[str, str] = {}
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        errors["password"] = f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"
+    if role not in ROLES:
+        errors["role"] = f"must be one of {', '.join(ROLES)}"
+    if not 0 < len(officer_id.strip()) <= 64 or has_controls(officer_id):
+        errors["officer_id"] = "must be 1 to 64 printable characters (pass an officer id)"
+    if unit is not None and (len(unit.strip()) > 64 or has_controls(unit)):
+        errors["unit"] = "must be at most 64 printable characters"
+    return errors
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with scrypt and a random salt (werkzeug's format)."""
+    return generate_password_hash(password, method="scrypt")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash no password matches, checked for unknown emails to take the same time."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
+def log_in(
+    uow: UnitOfWorkFactory, email: str, password: str, now: datetime, policy: LoginPolicy
+) -> Account | None:
+    """Return the account if the password is right and it may sign in now, else None.
+
+    Unknown, disabled, locked and wrong all look the same to the caller, and take about as
+    long: the password is hashed in every case.
+    """
+    try:
+        address = normalise_email(email)
+    except AccountError:
+        address = ""
+    with uow() as work:
+        user = work.accounts.user_by_email(address, for_update=True) if address else None
+        if user is None:
+            check_password_hash(_dummy_hash(), password)
+            log.info("login refused: no such account")
+            return None
+        matches = check_password_hash(user.password_hash, password)
+        if not _may_sign_in(user, now):
+            return None
+        if not matches:
+            _count_failure(user, now, policy)
+            work.commit()
+            return None
+        user.failed_logins, user.failed_since, user.locked_until = 0, None, None
+        user.last_login_at = now
+        work.commit()
+        log.info("account %s signed in", user.id)
+        return _account(user)
+
+
+def _may_sign_in(user: User, now: datetime) -> bool:
+    """Say whether an account may sign in at all now (not disabled, not locked); log why not."""
+    if user.disabled_at is not None:
+        log.info("login refused: account %s is disabled", user.id)
+        return False
+    if user.locked_until is not None and now < user.locked_until:
+        log.warning("login refused: account %s is locked until %s", user.id, user.locked_until)
+        return False
+    return True
+
+
+def _count_failure(user: User, now: datetime, policy: LoginPolicy) -> None:
+    """Count a wrong password; lock the account when too many fall within the window."""
+    if user.failed_since is None or now - user.failed_since >= policy.window:
+        user.failed_logins, user.failed_since = 0, now
+    user.failed_logins += 1
+    log.info("login refused: wrong password for account %s", user.id)
+    if user.failed_logins >= policy.max_failures:
+        user.locked_until = now + policy.lockout
+        user.failed_logins, user.failed_since = 0, None
+        log.warning(
+            "account %s locked until %s after %d wrong passwords",
+            user.id,
+            user.locked_until,
+            policy.max_failures,
+        )
+
+
+def load_account(uow: UnitOfWorkFactory, user_id: str) -> Account | None:
+    """Return the account a login cookie names, or None if it is gone or disabled."""
+    try:
+        key = uuid.UUID(user_id)
+    except ValueError:
+        return None
+    with uow() as work:
+        user = work.accounts.get_user(key)
+        if user is None or user.disabled_at is not None:
+            return None
+        return _account(user)
+
+
+def disable_user(uow: UnitOfWorkFactory, email: str, now: datetime) -> bool:
+    """Stop an account from signing in, ending its open logins; False if there is none."""
+    with uow() as work:
+        user = work.accounts.user_by_email(normalise_email(email), for_update=True)
+        if user is None:
+            return False
+        user.disabled_at = user.disabled_at or now
+        work.commit()
+        log.info("account %s disabled", user.id)
+        return True
+
+
+def unlock_user(uow: UnitOfWorkFactory, email: str) -> bool:
+    """Lift a lockout and forget the wrong passwords counted; False if there is no account."""
+    with uow() as work:
+        user = work.accounts.user_by_email(normalise_email(email), for_update=True)
+        if user is None:
+            return False
+        user.failed_logins, user.failed_since, user.locked_until = 0, None, None
+        work.commit()
+        log.info("account %s unlocked", user.id)
+        return True
+
+
+def _account(user: User) -> Account:
+    """Copy what the pages may see of an account."""
+    return Account(user.id, user.email, user.role, user.officer_id, user.unit)

@@ -1,0 +1,207 @@
+"""Deliver a scheduled item's message: pace the sender, call the provider, record the outcome.
+
+The provider is called outside any transaction, so no row stays locked over the network. A
+message is marked "sending" before the call: if the process dies during it, nobody can know
+whether the text left, and a resident must never get it twice, so it is not sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.i18n.sms import segments
+from bot.ports import DeliveryError, Sender, UnitOfWork
+from bot.scheduling.pacing import MAX_DELIVERY_ATTEMPTS, retry_delay
+from bot.scheduling.rules import next_allowed
+from bot.scheduling.timezones import resident_timezone
+from bot.services.followups import plan_follow_ups, undeliverable
+from bot.services.optout import opt_out
+from bot.services.runtime import Runtime
+from storage.models import Message
+from storage.schedule import DONE, FAILED, PENDING, ScheduledItem, ScheduleRepository
+
+log = logging.getLogger(__name__)
+
+# Twilio: the recipient has replied STOP to this number; sending again is refused for good.
+OPTED_OUT_AT_PROVIDER = "21610"
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A message claimed for sending, with where it goes."""
+
+    sender: Sender
+    address: str
+    body: str
+
+
+def deliver_item(rt: Runtime, item_id: uuid.UUID) -> str:
+    """Send a claimed item's message once; return sent, paced, retry, failed, opted_out…"""
+    ready = _ready(rt, item_id)
+    if not isinstance(ready, Ready):
+        return ready
+    provider_id: str | None = None
+    error: DeliveryError | None = None
+    try:
+        provider_id = ready.sender.send(ready.address, ready.body)
+    except DeliveryError as exc:
+        error = exc
+    return _record(rt, item_id, provider_id, error)
+
+
+def sender_key(channel: str, sender: Sender) -> str:
+    """Name the sending number whose pace a send counts against."""
+    return sender.identity or channel
+
+
+def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
+    """Take the sender's next slot and mark the message sending; or say why not now."""
+    with rt.uow() as uow:
+        now = rt.clock()
+        item = uow.schedule.get(item_id, for_update=True)
+        message_id = item.message_id if item is not None else None
+        message = uow.repo.get_message(message_id, for_update=True) if message_id else None
+        if item is None or message is None:
+            return "skipped"
+        if message.status != "queued":
+            crashed = message.status == "sending"
+            _close(item, FAILED if crashed else DONE, now, _INTERRUPTED if crashed else None)
+            uow.commit()
+            return "skipped"
+        sender = rt.senders.get(message.channel)
+        respondent = (
+            uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+        )
+        if sender is None or respondent is None:
+            message.status, message.error_code = "failed", "no_sender"
+            _close(item, FAILED, now, "no sender for the channel or no respondent")
+            uow.commit()
+            return "failed"
+        paced = _pace(rt, uow.schedule, item, message, sender, now)
+        if paced is not None:
+            uow.commit()
+            _enqueue(rt, item_id, paced)
+            return "paced"
+        item.attempts += 1
+        message.status, message.updated_at = "sending", now
+        uow.commit()
+        return Ready(sender, respondent.address, message.body or "")
+
+
+_INTERRUPTED = "interrupted during a send; not sent again, so it is never sent twice"
+
+
+def _pace(
+    rt: Runtime,
+    schedule: ScheduleRepository,
+    item: ScheduledItem,
+    message: Message,
+    sender: Sender,
+    now: datetime,
+) -> datetime | None:
+    """Reserve the sender's next slot once; return it when the send must wait for it."""
+    if item.paced:
+        return None
+    key = sender_key(message.channel, sender)
+    cost = rt.pacing.cost(key, segments(message.body or ""))
+    slot = schedule.reserve_slot(key, now, cost)
+    item.paced = True
+    if slot <= now + rt.pacing.burst:
+        return None
+    item.status, item.due_at, item.claimed_at, item.updated_at = PENDING, slot, None, now
+    return slot
+
+
+def _record(
+    rt: Runtime, item_id: uuid.UUID, provider_id: str | None, error: DeliveryError | None
+) -> str:
+    """Store how the provider call went; schedule a retry when the failure may pass."""
+    with rt.uow() as uow:
+        now = rt.clock()
+        item = uow.schedule.get(item_id, for_update=True)
+        message = uow.repo.get_message(item.message_id) if item and item.message_id else None
+        if item is None or message is None:
+            return "skipped"
+        message.updated_at = now
+        if error is None:
+            message.status, message.provider_message_id = "sent", provider_id
+            _close(item, DONE, now, None)
+            if item.kind == "start":
+                _started(rt, uow, message, now)
+            uow.commit()
+            return "sent"
+        outcome = _failed(rt, uow, item, message, error, now)
+        retry_at = item.due_at if outcome == "retry" else None
+        uow.commit()
+    if retry_at is not None:
+        _enqueue(rt, item_id, retry_at)
+    return outcome
+
+
+def _started(rt: Runtime, uow: UnitOfWork, message: Message, now: datetime) -> None:
+    """Plan the reminders and expiry of a survey whose first text has just left."""
+    conversation = (
+        uow.repo.get_conversation(message.conversation_id) if message.conversation_id else None
+    )
+    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    if conversation is not None and respondent is not None and conversation.status == "active":
+        plan_follow_ups(rt, uow, conversation, respondent.address, now)
+
+
+def _failed(
+    rt: Runtime,
+    uow: UnitOfWork,
+    item: ScheduledItem,
+    message: Message,
+    error: DeliveryError,
+    now: datetime,
+) -> str:
+    """Record a failed send: opt out, give up, or retry later with backoff."""
+    message.error_code = error.code
+    log.warning(
+        "delivery of message %s failed (attempt %d): %s", message.id, item.attempts, error.code
+    )
+    if error.code == OPTED_OUT_AT_PROVIDER:
+        message.status = "failed"
+        respondent = (
+            uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+        )
+        if respondent is not None:
+            opt_out(uow, respondent, now)
+        _close(item, FAILED, now, "the number has opted out at the provider")
+        return "opted_out"
+    if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS:
+        message.status = "failed"
+        _close(item, FAILED, now, f"gave up after {item.attempts} attempts: {error}")
+        conversation = uow.repo.get_conversation(item.conversation_id)
+        if item.kind == "start" and conversation is not None:
+            undeliverable(conversation, now)
+        return "failed"
+    message.status = "queued"
+    item.status, item.paced, item.claimed_at = PENDING, False, None
+    item.due_at = _retry_at(rt, uow, message, item.attempts, now)
+    item.last_error, item.updated_at = str(error)[:200], now
+    return "retry"
+
+
+def _retry_at(
+    rt: Runtime, uow: UnitOfWork, message: Message, attempt: int, now: datetime
+) -> datetime:
+    """Return when to try again: after the backoff, and never in the resident's quiet hours."""
+    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    zone = resident_timezone(respondent.address if respondent else "", rt.policy.default_zone)
+    return next_allowed(now + retry_delay(attempt), rt.policy.quiet_hours, zone)
+
+
+def _close(item: ScheduledItem, status: str, now: datetime, note: str | None) -> None:
+    """Finish an item for good."""
+    item.status, item.last_error, item.updated_at = status, note and note[:200], now
+
+
+def _enqueue(rt: Runtime, item_id: uuid.UUID, due_at: datetime) -> None:
+    """Ask the dispatcher to run the item again at `due_at` (the sweep would find it anyway)."""
+    if rt.dispatcher is not None:
+        rt.dispatcher.enqueue_item(item_id, due_at)

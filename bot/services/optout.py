@@ -1,0 +1,51 @@
+"""Stop surveying a resident: STOP, NOSURVEY or a provider's report that the number opted out."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.engine.model import Status
+from bot.ports import UnitOfWork
+from bot.scheduling.disposition import Disposition
+from bot.scheduling.model import RefusalReason
+from storage.models import Respondent
+
+log = logging.getLogger(__name__)
+
+# Everything still to be sent for a conversation; expiry too, as the disposition is set now.
+ALL_KINDS = ("start", "reminder", "expiry")
+
+
+def opt_out(uow: UnitOfWork, respondent: Respondent, now: datetime) -> int:
+    """Record an opt-out and end every survey still scheduled or open; return how many."""
+    respondent.opted_out_at = respondent.opted_out_at or now
+    return close_live(uow, respondent, now, Status.OPTED_OUT, Disposition.OPTED_OUT, None)
+
+
+def join_do_not_survey(uow: UnitOfWork, respondent: Respondent, now: datetime) -> int:
+    """Put a resident on the do-not-survey list and end their surveys; return how many."""
+    respondent.do_not_survey_at = respondent.do_not_survey_at or now
+    return close_live(
+        uow, respondent, now, Status.REFUSED, Disposition.REFUSED, RefusalReason.DO_NOT_SURVEY
+    )
+
+
+def close_live(
+    uow: UnitOfWork,
+    respondent: Respondent,
+    now: datetime,
+    status: Status,
+    disposition: Disposition,
+    reason: RefusalReason | None,
+) -> int:
+    """End a respondent's scheduled and active surveys and cancel what they had pending."""
+    live = uow.schedule.live_conversations(respondent.id)
+    for conversation in live:
+        conversation.status = status.value
+        conversation.disposition = disposition.value
+        if reason is not None and conversation.started_at is None:
+            conversation.refusal_reason = reason.value
+        conversation.updated_at = now
+    uow.schedule.cancel([c.id for c in live], ALL_KINDS, now, status.value)
+    return len(live)

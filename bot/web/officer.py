@@ -1,0 +1,151 @@
+"""The officer page: ask for a survey after a contact, from a phone, in a few seconds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from wtforms import Field, Form, SelectField, StringField, TelField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from bot.addresses import mask
+from bot.channels.common import has_controls
+from bot.engine.model import Flow
+from bot.services.runtime import Runtime
+from bot.services.surveys import SurveyError, SurveyRequest, SurveyStarted, start_survey
+from bot.web.auth import role_required, signed_in
+from bot.web.context import runtime, settings
+from bot.web.outcome import describe
+from bot.web.security import page_headers
+
+bp = Blueprint("officer", __name__)
+bp.after_request(page_headers)
+
+# Offered as suggestions; officers may type any call type (the send rules read it).
+COMMON_CALL_TYPES = (
+    "Traffic stop",
+    "Traffic collision",
+    "Theft report",
+    "Burglary report",
+    "Vandalism",
+    "Noise complaint",
+    "Welfare check",
+    "Suspicious activity",
+    "Alarm",
+    "Disturbance",
+    "Found property",
+    "Civil matter",
+    "Citizen assist",
+)
+# Which form field shows a service error about each request field.
+FORM_FIELD = {"address": "phone", "language": "language", "incident_id": "incident"}
+
+
+def printable(form: Form, field: Field) -> None:
+    """Refuse control characters: no number or identifier carries one."""
+    if field.data and has_controls(field.data):
+        raise ValidationError("Remove the special characters.")
+
+
+class SurveyForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hints
+    """What an officer types after a contact."""
+
+    phone = TelField(
+        "Resident's phone number",
+        validators=[InputRequired("Enter the resident's phone number."), Length(max=32), printable],
+    )
+    language = SelectField("Language", choices=[], validate_choice=True)
+    incident = StringField("Incident number", validators=[Optional(), Length(max=64), printable])
+    call_type = StringField("Call type", validators=[Optional(), Length(max=64), printable])
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the result page shows: never the resident's answers, only part of the number."""
+
+    started: SurveyStarted
+    masked: str
+
+
+def _flow(rt: Runtime) -> Flow | None:
+    """Return the flow the officer page starts (DEFAULT_FLOW), if it is loaded."""
+    return rt.flows.get(settings().default_flow)
+
+
+def _form(rt: Runtime) -> SurveyForm:
+    """Build the form with the flow's languages, each named in its own language."""
+    form = SurveyForm()
+    flow = _flow(rt)
+    codes = [c for c in flow.languages if c in rt.locales] if flow else []
+    form.language.choices = [("", "Let the resident's number decide")] + [
+        (code, rt.locales[code].name) for code in codes
+    ]
+    return form
+
+
+@bp.route("/officer", methods=["GET", "POST"])
+@role_required("officer", "supervisor", "admin")
+def form() -> ResponseReturnValue:
+    """Show the survey form; on a valid post, ask for the survey and show what happened."""
+    rt = runtime()
+    survey_form = _form(rt)
+    if not survey_form.validate_on_submit():
+        return _page(survey_form, 400 if survey_form.is_submitted() else 200)
+    request = _request(rt, survey_form)
+    try:
+        started = start_survey(rt, request)
+    except SurveyError as exc:
+        return _refused(survey_form, exc)
+    result = Result(started, mask(re.sub(r"\D", "", request.address)))
+    outcome = describe(started, rt.policy.default_zone)
+    return render_template("officer_result.html", result=result, outcome=outcome)
+
+
+def _request(rt: Runtime, survey_form: SurveyForm) -> SurveyRequest:
+    """Build the service's request from the form and the signed-in officer."""
+    return SurveyRequest(
+        channel="sms",
+        address=survey_form.phone.data or "",
+        flow=settings().default_flow,
+        language=survey_form.language.data or None,
+        officer_id=signed_in().account.officer_id,
+        incident_id=(survey_form.incident.data or "").strip() or None,
+        call_type=(survey_form.call_type.data or "").strip() or None,
+        occurred_at=rt.clock(),
+    )
+
+
+def _refused(survey_form: SurveyForm, exc: SurveyError) -> ResponseReturnValue:
+    """Show the service's objections next to the fields they are about."""
+    general: list[str] = []
+    for name, message in exc.fields.items():
+        field = getattr(survey_form, FORM_FIELD.get(name, ""), None)
+        if field is None:
+            general.append(f"{name}: {message}")
+        else:
+            field.errors = [*field.errors, _sentence(message)]
+    # Anything not about a field is set-up (no SMS channel, no such flow), not the officer's.
+    return _page(survey_form, 503 if general else 400, general)
+
+
+def _sentence(message: str) -> str:
+    """Turn a service message into a sentence an officer reads at a glance."""
+    text = message[:1].upper() + message[1:]
+    return text if text.endswith(".") else text + "."
+
+
+def _page(
+    survey_form: SurveyForm, status: int, general: list[str] | None = None
+) -> tuple[str, int]:
+    """Render the form with what was typed and any errors."""
+    page = render_template(
+        "officer.html",
+        form=survey_form,
+        call_types=COMMON_CALL_TYPES,
+        general=general or [],
+        account=signed_in().account,
+    )
+    return page, status

@@ -1,0 +1,63 @@
+"""Staff accounts (officers, supervisors, admins) and the queries the login needs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Integer, String, Uuid, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.models import Base, UtcDateTime, utc_now
+
+ROLES = ("officer", "supervisor", "admin")
+
+
+class User(Base):
+    """A person who signs in to Parley's pages; residents never have one."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('officer', 'supervisor', 'admin')", name="role"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    # Stored lower-case so the unique key cannot hold one person twice in two spellings.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    # werkzeug.security's "scrypt:N:r:p$salt$hash"; never the password itself.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # The badge or officer number written on the contacts this person triggers surveys for.
+    officer_id: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str | None] = mapped_column(String(64))
+    # Failed logins since failed_since; reset by a success or when the window has passed.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failed_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class AccountsRepository:
+    """Find and add staff accounts inside a unit of work's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_user(self, user: User) -> None:
+        """Stage a new account; the unit of work's commit stores it."""
+        self._session.add(user)
+        self._session.flush()
+
+    def user_by_email(self, email: str, *, for_update: bool = False) -> User | None:
+        """Return the account with this (lower-case) email, locked for update if asked.
+
+        The login locks the row so simultaneous wrong guesses all count toward the lockout.
+        """
+        query = select(User).where(User.email == email.lower())
+        if for_update:
+            query = query.with_for_update()
+        return self._session.scalars(query).one_or_none()
+
+    def get_user(self, user_id: uuid.UUID) -> User | None:
+        """Return the account with this id, if any."""
+        return self._session.get(User, user_id)
