@@ -13,3 +13,12 @@ preload_app = True
 accesslog = "-"
 # Twilio's webhook URLs carry no personal data, but keep query strings out of access logs anyway.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+
+
+def post_fork(server: object, worker: object) -> None:
+    """Start the worker's background sweep at once: due reminders must not wait for a request."""
+    from wsgi import app
+
+    dispatcher = app.extensions["parley.runtime"].dispatcher
+    if dispatcher is not None:
+        dispatcher.start()

@@ -22,13 +22,30 @@ def normalise_phone(raw: str, region: str = "US") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def textable_phone(raw: str, region: str = "US") -> str:
+    """Return `raw` as an E.164 number a survey can be texted to, or say why not.
+
+    Stricter than what we accept from a provider: a 7-digit local number (`555-0100`) needs
+    its area code, and no North American area code starts with 0 or 1.
+    """
+    e164 = normalise_phone(raw, region)
+    number = phonenumbers.parse(e164, None)
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        raise AddressError(f"{raw!r} has no area code")
+    national = phonenumbers.national_significant_number(number)
+    if number.country_code == 1 and national[0] in "01":
+        raise AddressError(f"{raw!r} has an area code that does not exist")
+    return e164
+
+
 def normalise_address(channel: str, raw: str, region: str = "US") -> str:
-    """Return the canonical form of an address on `channel`."""
+    """Return the canonical form of an address a survey can be sent to on `channel`."""
     text = raw.strip()
     if not text:
         raise AddressError("address is empty")
     if channel == "sms":
-        return normalise_phone(text, region)
+        return textable_phone(text, region)
     if len(text) > 64:
         raise AddressError("address is longer than 64 characters")
     return text

@@ -22,9 +22,9 @@ def _runtime(migrate: bool = True) -> Runtime:
     from bot.bootstrap import bootstrap, configure_logging
     from bot.yamlpos import DefinitionFileError
 
-    settings = Settings.from_env()
-    configure_logging(settings)
     try:
+        settings = Settings.from_env()
+        configure_logging(settings)
         return bootstrap(settings, migrate=migrate)
     except (ConfigError, DefinitionFileError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -85,6 +85,33 @@ def token_create(name: str) -> None:
     rt = _runtime()
     click.echo(create_token(rt.uow, name, rt.clock()))
     click.echo("Store it now: Parley keeps only its hash.", err=True)
+
+
+@token.command("list")
+def token_list() -> None:
+    """List API tokens: id, name, created, last used, revoked (never the token)."""
+    from bot.services.tokens import list_tokens
+
+    rt = _runtime()
+    for info in list_tokens(rt.uow):
+        used = info.last_used_at.isoformat() if info.last_used_at else "never used"
+        state = f"revoked {info.revoked_at.isoformat()}" if info.revoked_at else "live"
+        click.echo(
+            f"{info.id}  {info.name}  created {info.created_at.isoformat()}  {used}  {state}"
+        )
+
+
+@token.command("revoke")
+@click.argument("name_or_id")
+def token_revoke(name_or_id: str) -> None:
+    """Revoke API tokens by name or id; requests with them get 401 at once."""
+    from bot.services.tokens import revoke_tokens
+
+    rt = _runtime()
+    count = revoke_tokens(rt.uow, name_or_id, rt.clock())
+    if count == 0:
+        raise click.ClickException(f"no live token named {name_or_id!r}")
+    click.echo(f"revoked {count} token{'s' if count != 1 else ''}")
 
 
 @main.group()

@@ -22,12 +22,29 @@ def worker(burst: bool) -> None:
 
     rt = _runtime(migrate=False)
     try:
+        _require_schema(Settings.from_env().database_url)
         if Settings.from_env().redis_url:
             _rq_worker(rt, burst)
         else:
             _in_process(rt, burst)
     finally:
         rt.close()
+
+
+def _require_schema(database_url: str) -> None:
+    """Refuse to work on a database the web app (or `db upgrade`) has not brought up to date."""
+    from storage.db import current_revision, head_revision, make_engine
+
+    engine = make_engine(database_url)
+    try:
+        current, head = current_revision(engine), head_revision()
+    finally:
+        engine.dispose()
+    if current != head:
+        raise click.ClickException(
+            f"the database schema is at {current or 'nothing'}, not {head}: "
+            "start the web app or run `python -m bot db upgrade` first"
+        )
 
 
 def _rq_worker(rt: Runtime, burst: bool) -> None:

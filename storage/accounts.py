@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime
 
@@ -9,6 +10,12 @@ from sqlalchemy import CheckConstraint, Integer, String, Uuid, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, UtcDateTime, utc_now
+
+
+def new_session_token() -> str:
+    """Return a fresh random token that login cookies must carry."""
+    return secrets.token_urlsafe(24)
+
 
 ROLES = ("officer", "supervisor", "admin")
 
@@ -30,6 +37,8 @@ class User(Base):
     unit: Mapped[str | None] = mapped_column(String(64))
     # Failed logins since failed_since; reset by a success or when the window has passed.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Part of every login cookie: a new value signs out every open login (sign-out, disable).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     failed_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -237,6 +237,10 @@ class SqlAlchemyRepository:
         )
         return self._session.scalars(query).one_or_none()
 
+    def tokens(self) -> list[ApiToken]:
+        """Return every API token, oldest first."""
+        return list(self._session.scalars(select(ApiToken).order_by(ApiToken.created_at)))
+
     def add_token(self, name: str, token_hash: str, now: datetime) -> ApiToken:
         """Store a new API token by its SHA-256 hex digest."""
         token = ApiToken(name=name, token_hash=token_hash, created_at=now)

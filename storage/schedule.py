@@ -165,16 +165,23 @@ class ScheduleRepository:
         """Return the police contact a survey is about, if it is still stored."""
         return self._session.get(Contact, contact_id) if contact_id is not None else None
 
-    def conversation_for_incident(
-        self, respondent_id: uuid.UUID, incident_id: str | None
+    def conversation_for_contact(
+        self, respondent_id: uuid.UUID, incident_id: str | None, occurred_at: datetime | None
     ) -> Conversation | None:
-        """Return the survey already asked for about this incident and resident, if any."""
-        if not incident_id:
+        """Return the survey already asked for about this contact, if any.
+
+        A contact is known by its incident number; without one, by the moment it happened.
+        """
+        if incident_id:
+            same = Contact.incident_id == incident_id
+        elif occurred_at is not None:
+            same = Contact.incident_id.is_(None) & (Contact.occurred_at == occurred_at)
+        else:
             return None
         query = (
             select(Conversation)
             .join(Contact, Conversation.contact_id == Contact.id)
-            .where(Contact.respondent_id == respondent_id, Contact.incident_id == incident_id)
+            .where(Contact.respondent_id == respondent_id, same)
             .order_by(Conversation.created_at)
             .limit(1)
         )

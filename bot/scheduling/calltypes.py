@@ -58,6 +58,37 @@ _ALIASES_OF: Mapping[str, tuple[str, ...]] = {
         "5150",  # California WIC 5150: involuntary psychiatric hold
     ),
 }
+# Word stems that mark a call as one of the excluded types wherever they appear, separators
+# ignored ("Child Sexual Abuse", "sexualassault", "DVRO violation", "Person in crisis"). Broad
+# on purpose: a wrongly excluded call costs one survey; a wrongly included one may cost a life.
+DANGER_STEMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        DOMESTIC_VIOLENCE: (
+            "domestic",
+            "dvro",
+            "protectiveorder",
+            "protectionorder",
+            "restrainingorder",
+            "familyviolence",
+            "partnerviolence",
+            "datingviolence",
+            "stalk",
+        ),
+        SEXUAL_ASSAULT: ("sexual", "sexassault", "sexoffen", "rape", "molest", "indecent"),
+        CHILD_ABUSE: ("childabuse", "childneglect", "childendanger", "childsex", "childwelfare"),
+        DEATH_NOTIFICATION: ("death", "nextofkin"),
+        MENTAL_HEALTH_CRISIS: (
+            "crisis",
+            "mentalhealth",
+            "mentalillness",
+            "behavioralhealth",
+            "behaviouralhealth",
+            "psych",
+            "suicid",
+        ),
+    }
+)
+
 BUILT_IN_ALIASES: Mapping[str, str] = MappingProxyType(
     {alias: name for name, aliases in _ALIASES_OF.items() for alias in aliases}
 )
@@ -106,5 +137,14 @@ def excluded_type(raw: str, excluded: frozenset[str], aliases: Mapping[str, str]
     padded = f"_{spelled}_"
     for code, target in table.items():
         if target in excluded and f"_{code}_" in padded:
+            return target
+    return _stem_match(spelled, excluded)
+
+
+def _stem_match(spelled: str, excluded: frozenset[str]) -> str | None:
+    """Return the excluded type whose danger stem appears anywhere in the call type."""
+    squashed = re.sub(r"[^0-9a-z]", "", spelled)
+    for target, stems in DANGER_STEMS.items():
+        if target in excluded and any(stem in squashed for stem in stems):
             return target
     return None

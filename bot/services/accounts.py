@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import secrets
@@ -14,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot.channels.common import has_controls
 from bot.ports import UnitOfWorkFactory
-from storage.accounts import ROLES, User
+from storage.accounts import ROLES, User, new_session_token
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class Account:
     role: str
     officer_id: str
     unit: str | None
+    # What a login cookie carries besides the id; changes when the account signs out.
+    session_token: str
 
 
 @dataclass(frozen=True)
@@ -176,8 +179,9 @@ def _count_failure(user: User, now: datetime, policy: LoginPolicy) -> None:
         )
 
 
-def load_account(uow: UnitOfWorkFactory, user_id: str) -> Account | None:
-    """Return the account a login cookie names, or None if it is gone or disabled."""
+def load_account(uow: UnitOfWorkFactory, login_id: str) -> Account | None:
+    """Return the account a login cookie names, or None if gone, disabled or signed out."""
+    user_id, _, token = login_id.partition(":")
     try:
         key = uuid.UUID(user_id)
     except ValueError:
@@ -186,7 +190,18 @@ def load_account(uow: UnitOfWorkFactory, user_id: str) -> Account | None:
         user = work.accounts.get_user(key)
         if user is None or user.disabled_at is not None:
             return None
+        if not hmac.compare_digest(token.encode(), user.session_token.encode()):
+            return None  # signed out since this cookie was issued
         return _account(user)
+
+
+def end_logins(uow: UnitOfWorkFactory, user_id: uuid.UUID) -> None:
+    """Sign the account out everywhere: every cookie issued so far stops working."""
+    with uow() as work:
+        user = work.accounts.get_user(user_id)
+        if user is not None:
+            user.session_token = new_session_token()
+            work.commit()
 
 
 def disable_user(uow: UnitOfWorkFactory, email: str, now: datetime) -> bool:
@@ -196,6 +211,7 @@ def disable_user(uow: UnitOfWorkFactory, email: str, now: datetime) -> bool:
         if user is None:
             return False
         user.disabled_at = user.disabled_at or now
+        user.session_token = new_session_token()
         work.commit()
         log.info("account %s disabled", user.id)
         return True
@@ -215,4 +231,4 @@ def unlock_user(uow: UnitOfWorkFactory, email: str) -> bool:
 
 def _account(user: User) -> Account:
     """Copy what the pages may see of an account."""
-    return Account(user.id, user.email, user.role, user.officer_id, user.unit)
+    return Account(user.id, user.email, user.role, user.officer_id, user.unit, user.session_token)

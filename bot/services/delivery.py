@@ -80,10 +80,12 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
             _close(item, FAILED, now, "no sender for the channel or no respondent")
             uow.commit()
             return "failed"
-        paced = _pace(rt, uow.schedule, item, message, sender, now)
-        if paced is not None:
+        later = _quiet(rt, item, respondent.address, now) or _pace(
+            rt, uow.schedule, item, message, sender, now
+        )
+        if later is not None:
             uow.commit()
-            _enqueue(rt, item_id, paced)
+            _enqueue(rt, item_id, later)
             return "paced"
         item.attempts += 1
         message.status, message.updated_at = "sending", now
@@ -102,8 +104,12 @@ def _pace(
     sender: Sender,
     now: datetime,
 ) -> datetime | None:
-    """Reserve the sender's next slot once; return it when the send must wait for it."""
-    if item.paced:
+    """Reserve the sender's next slot; return it when the send must wait for it.
+
+    An item woken at its reserved slot sends; one that runs well past it (a worker was down,
+    a backlog built up) takes a new slot, so a backlog leaves at the pace, not all at once.
+    """
+    if item.paced and now - item.due_at <= rt.pacing.burst:
         return None
     key = sender_key(message.channel, sender)
     cost = rt.pacing.cost(key, segments(message.body or ""))
@@ -113,6 +119,17 @@ def _pace(
         return None
     item.status, item.due_at, item.claimed_at, item.updated_at = PENDING, slot, None, now
     return slot
+
+
+def _quiet(rt: Runtime, item: ScheduledItem, address: str, now: datetime) -> datetime | None:
+    """Hold a text that would leave in the resident's quiet hours until they end."""
+    zone = resident_timezone(address, rt.policy.default_zone)
+    allowed = next_allowed(now, rt.policy.quiet_hours, zone)
+    if allowed <= now:
+        return None
+    item.status, item.due_at, item.claimed_at, item.updated_at = PENDING, allowed, None, now
+    item.paced = False  # Its slot has passed by morning: take a new one then.
+    return allowed
 
 
 def _record(

@@ -105,6 +105,9 @@ def route(turn: Turn) -> list[str]:
     """Pick the handler for a message: keyword, answer, flow keyword or a pointer to help."""
     hit = _keyword(turn)
     if turn.respondent.opted_out_at is not None and (hit is None or hit.kind != "start"):
+        if hit is not None and hit.kind == "nosurvey":
+            # Recorded even after STOP, so a later START does not bring surveys back.
+            join_do_not_survey(turn.uow, turn.respondent, turn.msg.received_at)
         # Opted out: nothing is ever sent again until the resident texts START.
         return []
     handler = KEYWORD_HANDLERS.get(hit.kind) if hit else None

@@ -68,7 +68,9 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
     with rt.uow() as uow:
         now = rt.clock()
         respondent = uow.repo.respondent_for_update(request.channel, address, now)
-        existing = uow.schedule.conversation_for_incident(respondent.id, request.incident_id)
+        existing = uow.schedule.conversation_for_contact(
+            respondent.id, request.incident_id, request.occurred_at
+        )
         if existing is not None:
             return _described(existing, duplicate=True)
         contact = _contact(request, respondent.id, now)

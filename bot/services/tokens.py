@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.ports import UnitOfWorkFactory
@@ -39,3 +41,37 @@ def authenticate(uow: UnitOfWorkFactory, raw: str, now: datetime) -> str | None:
         token.last_used_at = now
         work.commit()
         return token.name
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What staff may see of a token: never the token itself."""
+
+    id: uuid.UUID
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def list_tokens(uow: UnitOfWorkFactory) -> list[TokenInfo]:
+    """Describe every API token, live and revoked."""
+    with uow() as work:
+        return [
+            TokenInfo(t.id, t.name, t.created_at, t.last_used_at, t.revoked_at)
+            for t in work.repo.tokens()
+        ]
+
+
+def revoke_tokens(uow: UnitOfWorkFactory, name_or_id: str, now: datetime) -> int:
+    """Revoke the live tokens with this name or id at once; return how many."""
+    with uow() as work:
+        found = [
+            t
+            for t in work.repo.tokens()
+            if t.revoked_at is None and name_or_id in (t.name, str(t.id))
+        ]
+        for token in found:
+            token.revoked_at = now
+        work.commit()
+        return len(found)

@@ -26,7 +26,14 @@ from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 from bot.config import Settings
-from bot.services.accounts import MAX_PASSWORD, Account, LoginPolicy, load_account, log_in
+from bot.services.accounts import (
+    MAX_PASSWORD,
+    Account,
+    LoginPolicy,
+    end_logins,
+    load_account,
+    log_in,
+)
 from bot.web.context import runtime, settings
 from bot.web.security import configure_sessions, page_headers
 
@@ -44,8 +51,8 @@ class StaffUser(UserMixin):  # type: ignore[misc]  # Flask-Login ships no type h
         self.account = account
 
     def get_id(self) -> str:
-        """Return the id stored in the login cookie."""
-        return str(self.account.id)
+        """Return what the login cookie carries: the id and the account's current token."""
+        return f"{self.account.id}:{self.account.session_token}"
 
     @property
     def role(self) -> str:
@@ -148,7 +155,9 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out and forget the session."""
+    """Sign out everywhere (every cookie issued so far stops working) and forget the session."""
+    if current_user.is_authenticated:
+        end_logins(runtime().uow, signed_in().account.id)
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

@@ -37,9 +37,15 @@ def describe(started: SurveyStarted, zone: ZoneInfo) -> Outcome:
         return Outcome("refused", "Not sent", sentence)
     if started.delivery == "sent":
         return Outcome("sent", "Sent", "The survey was texted to the resident.")
+    if started.delivery == "opted_out":
+        # The carrier reports the number replied STOP to us before (Twilio 21610).
+        return Outcome("refused", "Not sent", REFUSALS["opted_out"])
     if started.delivery == "failed":
         detail = "The text provider did not accept the message; the request is recorded."
         return Outcome("failed", "Not delivered", detail)
+    if started.delivery in ("paced", "retry"):
+        detail = "The survey is queued and will be texted within minutes."
+        return Outcome("queued", "Queued", detail)
     if started.scheduled_for is not None:
         when = _when(started.scheduled_for, zone)
         return Outcome("scheduled", "Scheduled", f"The survey will be texted {when}.")

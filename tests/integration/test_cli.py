@@ -205,3 +205,38 @@ def test_worker_burst_runs_what_is_due(
     code, out = run(env, "worker", "--burst")
     assert code == 0, out
     assert len(twilio.sent) == 1
+
+
+def test_a_revoked_token_stops_working_at_once(env: dict[str, str]) -> None:
+    from datetime import UTC, datetime
+
+    from bot.bootstrap import bootstrap
+    from bot.config import Settings
+    from bot.services.tokens import authenticate
+
+    code, out = run(env, "token", "create", "--name", "cad")
+    token = next(line for line in out.splitlines() if line.startswith("pk_"))
+    code, listed = run(env, "token", "list")
+    assert code == 0 and " cad " in listed and "live" in listed and token not in listed
+
+    code, out = run(env, "token", "revoke", "cad")
+    assert code == 0 and "revoked 1 token" in out
+    code, out = run(env, "token", "revoke", "cad")
+    assert code == 1 and "no live token" in out
+    assert "revoked" in run(env, "token", "list")[1]
+    rt = bootstrap(Settings(database_url=env["DATABASE_URL"]))
+    try:
+        assert authenticate(rt.uow, token, datetime.now(UTC)) is None
+    finally:
+        rt.close()
+
+
+def test_worker_on_a_database_never_migrated_says_what_to_do(env: dict[str, str]) -> None:
+    code, out = run(env, "worker", "--burst")
+    assert code == 1
+    assert "db upgrade" in out and "Traceback" not in out
+
+
+def test_a_bad_setting_is_one_line_not_a_traceback(env: dict[str, str]) -> None:
+    code, out = run({**env, "QUIET_HOURS": "late"}, "worker", "--burst")
+    assert code == 1 and "QUIET_HOURS" in out and "Traceback" not in out

@@ -212,3 +212,28 @@ def test_a_messaging_service_sends_from_its_own_pool(
     [sent] = twilio.sent
     assert sent["MessagingServiceSid"] == service
     assert "From" not in sent
+
+
+def test_a_paced_backlog_never_goes_out_in_quiet_hours_nor_all_at_once(
+    build_rt: Callable[..., Runtime], clock: FakeClock, twilio: TwilioStandIn
+) -> None:
+    from tests.scheduling.conftest import at
+
+    rt = build_rt(sms_segments_per_second=1.0)
+    clock.now = at("2026-11-03T00:59:00+00:00")  # 19:59 in New York, the last allowed minute
+    numbers = [new_york() for _ in range(12)]
+    for number in numbers:
+        trigger(rt, number, occurred_at=clock.now - EARLIER)
+    early = len(twilio.sent)
+    assert early < 12  # the rest wait for their slots…
+    clock.now = at("2026-11-03T03:00:00+00:00")  # …and the worker only gets to them at 22:00
+    assert set(run(rt)) == {"paced"}
+    assert len(twilio.sent) == early  # nothing at night
+    clock.now = at("2026-11-03T14:00:00+00:00")  # 09:00
+    run(rt)
+    # At 09:00 the backlog leaves at the number's pace (a 5 s burst), not all at once.
+    assert early < len(twilio.sent) <= early + 4
+    for _ in range(40):
+        clock.now += timedelta(seconds=1)
+        run(rt)
+    assert sorted(m["To"] for m in twilio.sent) == sorted(numbers)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from bot.background import InProcessDispatcher
 from bot.services.runtime import Runtime
 from tests.scheduling.conftest import new_york
-from tests.scheduling.helpers import trigger
+from tests.scheduling.helpers import schedule, trigger
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 
@@ -29,13 +29,16 @@ def test_the_in_process_sweep_sends_surveys_and_reminders_when_due(
     rt = build_rt(sweep_seconds=0.05)
     assert isinstance(rt.dispatcher, InProcessDispatcher)
     number = new_york()
-    trigger(rt, number)
+    started = trigger(rt, number)
     rt.dispatcher.start()
     time.sleep(0.2)  # several sweeps: nothing is due yet
     assert twilio.sent == []
 
     clock.advance(hours=2)
-    assert _wait_for(lambda: len(twilio.bodies_to(number)) == 1)
+    # Sent, and recorded: the reminder is planned from the moment the text left, so the clock
+    # must not jump while the provider call is still in flight.
+    assert _wait_for(lambda: ("reminder", "pending") in schedule(rt, started.id))
+    assert len(twilio.bodies_to(number)) == 1
     clock.advance(hours=24)
     assert _wait_for(lambda: len(twilio.bodies_to(number)) == 2)
     time.sleep(0.2)

@@ -67,7 +67,6 @@ def test_quiet_hours_are_the_residents_own(
     utc_contact: str,
     expected: str,
 ) -> None:
-    number = new_york()
     rt = build_rt()
     clock.now = at(utc_contact)
     started = trigger(rt, number())
@@ -204,3 +203,31 @@ def test_a_contact_too_old_to_ask_about_is_refused(
     rt = build_rt()
     started = trigger(rt, number, occurred_at=clock.now - timedelta(days=8))
     assert (started.status, started.reason) == ("refused", "stale_contact")
+
+
+def test_nosurvey_after_stop_is_recorded_silently_and_outlasts_start(
+    build_rt: Callable[..., Runtime], clock: FakeClock
+) -> None:
+    number = new_york()
+    rt = build_rt()
+    text(rt, number, "STOP")
+    assert text(rt, number, "NOSURVEY") == []  # opted out: no more texts, not even this
+    text(rt, number, "START")
+    later = trigger(rt, number)
+    assert (later.status, later.reason) == ("refused", "do_not_survey")
+
+
+def test_without_an_incident_number_the_contact_time_identifies_the_contact(
+    build_rt: Callable[..., Runtime], clock: FakeClock, twilio: TwilioStandIn
+) -> None:
+    from bot.scheduling.model import SendPolicy
+
+    rt = build_rt(SendPolicy(default_timezone="America/New_York", frequency_cap=timedelta(0)))
+    number = new_york()
+    when = clock.now - timedelta(hours=3)
+    first = trigger(rt, number, occurred_at=when)
+    again = trigger(rt, number, occurred_at=when)  # the same export imported twice
+    other = trigger(rt, number, occurred_at=when - timedelta(minutes=1))
+    assert again.id == first.id and again.duplicate
+    assert other.id != first.id and not other.duplicate
+    assert twilio.bodies_to(number)[:1] and len(twilio.bodies_to(number)) == 2

@@ -118,3 +118,56 @@ def test_an_agencys_list_replaces_the_default_and_is_normalised() -> None:
     contact = NOON - timedelta(hours=2)
     assert isinstance(decide_send(contact, NOON, "hate-crime", NOBODY, policy, NY), Refuse)
     assert decide_send(contact, NOON, "death notification", NOBODY, policy, NY) == Send(NOON)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Child Sexual Abuse", "sexual_assault"),
+        ("Sexual Abuse", "sexual_assault"),
+        ("Molestation", "sexual_assault"),
+        ("Child molest", "sexual_assault"),
+        ("sexualassault", "sexual_assault"),
+        ("DomesticViolence", "domestic_violence"),
+        ("DVRO violation", "domestic_violence"),
+        ("Violation of protective order", "domestic_violence"),
+        ("Behavioral Health Crisis", "mental_health_crisis"),
+        ("Person in crisis", "mental_health_crisis"),
+        ("MH crisis", "mental_health_crisis"),
+        ("Suicidal subject", "mental_health_crisis"),
+        ("Unattended death", "death_notification"),
+        ("Child Neglect / Welfare", "child_abuse"),
+    ],
+)
+def test_real_cad_wordings_of_excluded_calls_are_caught(written: str, expected: str) -> None:
+    from bot.scheduling.calltypes import DEFAULT_EXCLUDED, excluded_type
+
+    assert excluded_type(written, DEFAULT_EXCLUDED, {}) == expected
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Traffic stop",
+        "Theft from vehicle",
+        "Noise complaint",
+        "Suspicious activity",
+        "Burglary",
+        "Welfare check",
+        "Trespass",
+        "Shoplifting",
+        "Parking complaint",
+        "Found property",
+    ],
+)
+def test_ordinary_calls_stay_surveyable(written: str) -> None:
+    from bot.scheduling.calltypes import DEFAULT_EXCLUDED, excluded_type
+
+    assert excluded_type(written, DEFAULT_EXCLUDED, {}) is None
+
+
+def test_an_agency_that_surveys_a_type_turns_its_stems_off_too() -> None:
+    from bot.scheduling.calltypes import DEFAULT_EXCLUDED, excluded_type
+
+    kept = DEFAULT_EXCLUDED - {"death_notification"}
+    assert excluded_type("Unattended death", kept, {}) is None

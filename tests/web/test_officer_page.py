@@ -141,6 +141,21 @@ def test_a_resident_who_opted_out_is_not_texted(app: Flask, twilio: TwilioStandI
     assert len(twilio.bodies_to(number)) == sent_before
 
 
+def test_a_number_opted_out_at_the_carrier_is_not_said_to_be_scheduled(
+    app: Flask, twilio: TwilioStandIn
+) -> None:
+    twilio.failures.append((400, 21610))
+    response = request_survey(officer(app), phone=random_number())
+    assert outcome(response) == "refused"
+    assert "asked not to get texts" in text(response)
+
+
+def test_fields_without_errors_carry_no_aria_error_attributes(app: Flask) -> None:
+    page = text(officer(app).get("/officer"))
+    assert "None" not in re.findall(r'aria-[a-z]+="([^"]*)"', page)
+    assert 'aria-invalid="' not in page
+
+
 def test_a_survey_for_later_says_when(make_app: Callable[..., Flask], tmp_path: Path) -> None:
     # The agency defaults: two hours after the contact, no texts at night.
     app = make_app(sqlite(tmp_path), send_policy=SendPolicy())

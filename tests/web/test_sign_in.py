@@ -130,6 +130,24 @@ def test_sign_out_ends_the_session(site: Flask) -> None:
     assert client.get("/officer").status_code == 302
 
 
+def test_a_cookie_copied_before_sign_out_no_longer_works(site: Flask) -> None:
+    email = make_user(site)
+    client = site.test_client()
+    log_in(client, email)
+    cookie = client.get_cookie("parley_session")
+    assert cookie is not None
+    token = csrf_token(client, "/officer")
+    client.post("/logout", data={"csrf_token": token})
+
+    thief = site.test_client()
+    thief.set_cookie(cookie.key, cookie.value)
+    assert thief.get("/officer").status_code == 302  # sent to sign in
+
+    # Signing in again works, with a new cookie.
+    log_in(client, email)
+    assert client.get("/officer").status_code == 200
+
+
 def test_a_disabled_account_is_signed_out_and_cannot_sign_in(site: Flask) -> None:
     from bot.services.accounts import disable_user
 

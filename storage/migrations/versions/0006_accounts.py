@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("officer_id", sa.String(length=64), nullable=False),
         sa.Column("unit", sa.String(length=64), nullable=True),
         sa.Column("failed_logins", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("session_token", sa.String(length=64), nullable=False),
         _timestamp("failed_since"),
         _timestamp("locked_until"),
         _timestamp("disabled_at"),
