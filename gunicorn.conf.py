@@ -1,6 +1,7 @@
 """Gunicorn settings for Parley; every value can be overridden on the command line."""
 
 import os
+from typing import Any
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Two processes per core: a Python process runs one thread at a time, and a turn waits on
@@ -15,10 +16,9 @@ accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
 
 
-def post_fork(server: object, worker: object) -> None:
+def post_worker_init(worker: Any) -> None:
     """Start the worker's background sweep at once: due reminders must not wait for a request."""
-    from wsgi import app
-
-    dispatcher = app.extensions["parley.runtime"].dispatcher
-    if dispatcher is not None:
-        dispatcher.start()
+    extensions = getattr(worker.wsgi, "extensions", {})
+    runtime = extensions.get("parley.runtime")
+    if runtime is not None and runtime.dispatcher is not None:
+        runtime.dispatcher.start()

@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -152,6 +153,9 @@ class Conversation(Base):
     # When the first message is due (status scheduled) and when an unfinished run closes.
     scheduled_for: Mapped[datetime | None] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Reminders may be pending: the resident's next reply cancels them. Read with the row, so
+    # the many replies after that cost no extra statement.
+    reminders_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     retries: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -6,10 +6,23 @@ the sweep finds every pending item whose time has come and hands it over again.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, func, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, Contact, Conversation, Message, UtcDateTime, utc_now
@@ -150,16 +163,10 @@ class ScheduleRepository:
         """Cancel the pending items of these kinds for these conversations; return how many."""
         if not conversation_ids:
             return 0
-        statement = (
-            update(ScheduledItem)
-            .where(
-                ScheduledItem.conversation_id.in_(conversation_ids),
-                ScheduledItem.kind.in_(kinds),
-                ScheduledItem.status == PENDING,
-            )
-            .values(status=CANCELLED, last_error=reason[:200], updated_at=now)
-        )
-        return int(self._session.execute(statement).rowcount)  # type: ignore[attr-defined]
+        # Every inbound turn runs this: one compiled Core statement, no ORM bookkeeping.
+        params = {"ids": conversation_ids, "kinds": list(kinds), "reason": reason[:200], "now": now}
+        result = self._session.execute(_cancel_statement(), params)
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def contact(self, contact_id: uuid.UUID | None) -> Contact | None:
         """Return the police contact a survey is about, if it is still stored."""
@@ -236,3 +243,18 @@ class ScheduleRepository:
         slot.next_free_at = start + cost
         self._session.flush()
         return start
+
+
+@functools.cache
+def _cancel_statement() -> Any:
+    """Build the UPDATE that cancels pending items of some kinds for some conversations."""
+    table = cast(Table, ScheduledItem.__table__)
+    return (
+        update(table)
+        .where(
+            table.c.conversation_id.in_(bindparam("ids", expanding=True)),
+            table.c.kind.in_(bindparam("kinds", expanding=True)),
+            table.c.status == PENDING,
+        )
+        .values(status=CANCELLED, last_error=bindparam("reason"), updated_at=bindparam("now"))
+    )

@@ -23,6 +23,7 @@ def plan_follow_ups(
     zone = resident_timezone(address, policy.default_zone)
     for ordinal, at in enumerate(reminder_times(sent_at, policy, zone), start=1):
         uow.schedule.schedule(conversation.id, REMINDER, at, sent_at, ordinal)
+        conversation.reminders_pending = True
     conversation.expires_at = expires_at(sent_at, policy)
     uow.schedule.schedule(conversation.id, EXPIRY, conversation.expires_at, sent_at)
 

@@ -82,9 +82,10 @@ def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
         if inbound is None:
             return _replayed(uow, msg)
         turn = Turn(rt, uow, msg, respondent, conversation)
-        if conversation is not None:
+        if conversation is not None and conversation.reminders_pending:
             # Any reply shows the resident has seen the survey: no reminder is needed now.
             uow.schedule.cancel([conversation.id], ("reminder",), msg.received_at, "replied")
+            conversation.reminders_pending = False
         replies = route(turn)
         body = for_locale("\n\n".join(replies), rt.locales.get(turn.reply_language or ""))
         if body:

@@ -28,6 +28,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("disposition", sa.String(length=16), nullable=True))
         batch.add_column(sa.Column("scheduled_for", UtcDateTime(), nullable=True))
         batch.add_column(sa.Column("expires_at", UtcDateTime(), nullable=True))
+        batch.add_column(
+            sa.Column("reminders_pending", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     with op.batch_alter_table("contacts") as batch:
         batch.create_unique_constraint(
             "uq_contacts_respondent_id_incident_id", ["respondent_id", "incident_id"]
@@ -88,6 +91,7 @@ def downgrade() -> None:
     with op.batch_alter_table("contacts") as batch:
         batch.drop_constraint("uq_contacts_respondent_id_incident_id", type_="unique")
     with op.batch_alter_table("conversations") as batch:
+        batch.drop_column("reminders_pending")
         batch.drop_column("expires_at")
         batch.drop_column("scheduled_for")
         batch.drop_column("disposition")
