@@ -14,6 +14,11 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+# Direction and invisible format controls: an identifier carrying one can display as another
+# (an incident number reversed by U+202E), so staff could not trust what they read.
+_FORMAT = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def has_controls(text: str) -> bool:
-    """Say whether a value carries control characters (refused in API payloads)."""
-    return bool(_CONTROLS.search(text)) or "\n" in text or "\r" in text
+    """Say whether an identifier carries control or direction characters (refused)."""
+    return bool(_CONTROLS.search(text) or _FORMAT.search(text)) or "\n" in text or "\r" in text

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from bot.scheduling.calltypes import DEFAULT_EXCLUDED, normalise_aliases, normalise_call_type
 
+# Quiet hours must leave texts at least this much of the day, or the backlog never drains.
+MIN_ALLOWED_MINUTES = 60
 # 20:00-09:00, 9:00 - 17:30; an en dash too, as people (and the issue tracker) write it.
 _WINDOW = re.compile(r"(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})")
 
@@ -33,6 +35,16 @@ class QuietHours:
                 raise ValueError("quiet hours start and end on whole minutes of local time")
         if self.start == self.end:
             raise ValueError(f"quiet hours {self} start and end at the same minute")
+        if self.allowed_minutes() < MIN_ALLOWED_MINUTES:
+            raise ValueError(
+                f"quiet hours {self} leave under {MIN_ALLOWED_MINUTES // 60} hour a day for texts"
+            )
+
+    def allowed_minutes(self) -> int:
+        """Return how many minutes a day fall outside the window."""
+        start = self.start.hour * 60 + self.start.minute
+        end = self.end.hour * 60 + self.end.minute
+        return (start - end) % (24 * 60)
 
     @classmethod
     def parse(cls, text: str) -> QuietHours:

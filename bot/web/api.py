@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 Short = Field(default=None, min_length=1, max_length=64)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+CLOCK_SKEW = timedelta(minutes=5)
+_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
 
 
 class SurveyPayload(BaseModel):
@@ -31,7 +34,7 @@ class SurveyPayload(BaseModel):
     channel: Literal["sms"]
     address: str = Field(min_length=1, max_length=64)
     flow: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
-    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+    language: str | None = Field(default=None, max_length=35)
     officer_id: str | None = Short
     incident_id: str | None = Short
     call_type: str | None = Short
@@ -45,6 +48,18 @@ class SurveyPayload(BaseModel):
             raise ValueError("must not contain control characters")
         return value
 
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, value: str | None) -> str | None:
+        """Read a BCP 47 tag however a CAD writes it: `es`, `ES`, `es_MX`, `zh-Hans-CN`."""
+        if value is None:
+            return None
+        tag = value.replace("_", "-")
+        if not _TAG.fullmatch(tag):
+            raise ValueError("must be a language code such as en, es or es-MX")
+        primary, *rest = tag.split("-")
+        return "-".join([primary.lower(), *rest])
+
     @field_validator("occurred_at")
     @classmethod
     def _plausible(cls, value: datetime | None) -> datetime | None:
@@ -55,7 +70,8 @@ class SurveyPayload(BaseModel):
             moment = value.astimezone(UTC)
         except OverflowError as exc:
             raise ValueError("is out of range") from exc
-        if not EARLIEST <= moment <= datetime.now(UTC) + timedelta(days=1):
+        # A few minutes of grace for a dispatch system whose clock runs ahead of ours.
+        if not EARLIEST <= moment <= datetime.now(UTC) + CLOCK_SKEW:
             raise ValueError("must be a real moment, not in the future")
         return moment
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, SelectField, StringField, TelField
@@ -15,10 +14,10 @@ from bot.addresses import mask
 from bot.channels.common import has_controls
 from bot.engine.model import Flow
 from bot.services.runtime import Runtime
-from bot.services.surveys import SurveyError, SurveyRequest, SurveyStarted, start_survey
+from bot.services.surveys import SurveyError, SurveyRequest, start_survey
 from bot.web.auth import role_required, signed_in
 from bot.web.context import runtime, settings
-from bot.web.outcome import describe
+from bot.web.outcome import Outcome, describe
 from bot.web.security import page_headers
 
 bp = Blueprint("officer", __name__)
@@ -62,12 +61,8 @@ class SurveyForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hi
     call_type = StringField("Call type", validators=[Optional(), Length(max=64), printable])
 
 
-@dataclass(frozen=True)
-class Result:
-    """What the result page shows: never the resident's answers, only part of the number."""
-
-    started: SurveyStarted
-    masked: str
+# The session key holding the last request's outcome: never answers, only part of the number.
+RESULT_KEY = "officer_result"
 
 
 def _flow(rt: Runtime) -> Flow | None:
@@ -99,9 +94,26 @@ def form() -> ResponseReturnValue:
         started = start_survey(rt, request)
     except SurveyError as exc:
         return _refused(survey_form, exc)
-    result = Result(started, mask(re.sub(r"\D", "", request.address)))
     outcome = describe(started, rt.policy.default_zone)
-    return render_template("officer_result.html", result=result, outcome=outcome)
+    # Post/redirect/get: reloading the result page must not ask for the survey again.
+    session[RESULT_KEY] = {
+        "kind": outcome.kind,
+        "title": outcome.title,
+        "detail": outcome.detail,
+        "masked": mask(re.sub(r"\D", "", request.address)),
+    }
+    return redirect(url_for("officer.result"), 303)
+
+
+@bp.get("/officer/result")
+@role_required("officer", "supervisor", "admin")
+def result() -> ResponseReturnValue:
+    """Show what became of the officer's last request (kept in their signed session)."""
+    shown = session.get(RESULT_KEY)
+    if not isinstance(shown, dict):
+        return redirect(url_for("officer.form"))
+    outcome = Outcome(shown["kind"], shown["title"], shown["detail"])
+    return render_template("officer_result.html", masked=shown["masked"], outcome=outcome)
 
 
 def _request(rt: Runtime, survey_form: SurveyForm) -> SurveyRequest:

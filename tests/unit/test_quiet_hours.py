@@ -20,7 +20,7 @@ from tests.unit.scheduling_fixtures import HONOLULU, LA, MANILA, MINUTE, NIGHT, 
         ("20:00 - 09:00", time(20), time(9)),
         ("20:00–09:00", time(20), time(9)),
         (" 9:00-17:30 ", time(9), time(17, 30)),
-        ("00:00-23:59", time(0), time(23, 59)),
+        ("00:00-22:59", time(0), time(22, 59)),
     ],
 )
 def test_quiet_hours_parse(text: str, start: time, end: time) -> None:
@@ -237,3 +237,11 @@ def test_next_allowed_agrees_with_stepping_minute_by_minute(
         assert next_allowed(moment, quiet, tz) == _first_allowed_by_minutes(moment, quiet, tz), (
             shown(moment, tz)
         )
+
+
+def test_quiet_hours_must_leave_an_hour_a_day_for_texts() -> None:
+    from bot.scheduling.model import QuietHours
+
+    with pytest.raises(ValueError, match="under 1 hour a day"):
+        QuietHours.parse("00:00-23:59")
+    assert QuietHours.parse("23:30-22:30").allowed_minutes() == 60

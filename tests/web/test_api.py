@@ -247,3 +247,36 @@ def test_the_same_incident_and_resident_twice_yield_one_survey(
     assert again.get_json()["id"] == first.get_json()["id"]
     assert again.get_json()["duplicate"] is True
     assert len(twilio.sent) == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"), [("ES", "es"), ("es_MX", "es"), ("zh-Hans-CN", "zh")]
+)
+def test_language_codes_are_read_however_a_cad_writes_them(
+    client: FlaskClient, api_token: str, written: str, stored: str
+) -> None:
+    response = create(
+        client, api_token, {**PAYLOAD, "address": random_number(), "language": written}
+    )
+    assert response.status_code == 201, response.get_json()
+    report = client.get(
+        f"/api/v1/surveys/{response.get_json()['id']}",
+        headers={"Authorization": f"Bearer {api_token}"},
+    ).get_json()
+    assert report["language"] == stored
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("language", "spanish!", "language code"),
+        ("incident_id", "2026-\u202e1234", "control characters"),
+        ("occurred_at", "2999-01-01T00:00:00Z", "not in the future"),
+    ],
+)
+def test_bad_fields_are_named_with_a_plain_reason(
+    client: FlaskClient, api_token: str, field: str, value: str, message: str
+) -> None:
+    response = create(client, api_token, {**PAYLOAD, "address": random_number(), field: value})
+    assert response.status_code == 400
+    assert message in response.get_json()["fields"][field]

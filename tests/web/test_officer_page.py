@@ -38,7 +38,8 @@ def officer(app: Flask, officer_id: str = "B-1042") -> FlaskClient:
 def request_survey(client: FlaskClient, **fields: str) -> TestResponse:
     """Fill in and submit the officer form."""
     form = {"phone": "", "language": "", "incident": "", "call_type": "", **fields}
-    return client.post("/officer", data={"csrf_token": csrf_token(client, "/officer"), **form})
+    data = {"csrf_token": csrf_token(client, "/officer"), **form}
+    return client.post("/officer", data=data, follow_redirects=True)
 
 
 def outcome(response: TestResponse) -> str:
@@ -200,3 +201,19 @@ def test_without_sms_configured_the_page_says_so(
     response = request_survey(officer(app), phone=random_number())
     assert response.status_code == 503
     assert "Tell your administrator" in text(response)
+
+
+def test_reloading_the_result_asks_for_nothing_again(app: Flask, twilio: TwilioStandIn) -> None:
+    client = officer(app)
+    number = random_number()
+    data = {"csrf_token": csrf_token(client, "/officer"), "phone": number, "language": ""}
+    posted = client.post("/officer", data={**data, "incident": "", "call_type": ""})
+    assert posted.status_code == 303 and posted.headers["Location"] == "/officer/result"
+    for _ in range(3):
+        shown = client.get("/officer/result")
+        assert outcome(shown) == "sent"
+    assert len(twilio.bodies_to(number)) == 1
+
+
+def test_the_result_page_without_a_request_leads_to_the_form(app: Flask) -> None:
+    assert officer(app).get("/officer/result").headers["Location"] == "/officer"
