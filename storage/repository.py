@@ -165,6 +165,12 @@ class SqlAlchemyRepository:
         query = query.execution_options(populate_existing=True)
         return self._session.scalars(query).one_or_none()
 
+    def last_outbound(self, respondent_id: uuid.UUID) -> Message | None:
+        """Return the newest message sent to a respondent, if any."""
+        query = select(Message).where(Message.respondent_id == respondent_id)
+        query = query.where(Message.direction == "out").order_by(Message.seq.desc()).limit(1)
+        return self._session.scalars(query).first()
+
     def replies_to(self, message_id: uuid.UUID) -> list[Message]:
         """Return the outbound replies to an inbound message, in the order they were created."""
         query = (

@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.addresses import mask
 from bot.engine.keywords import KeywordHit, match_keyword
@@ -29,6 +29,7 @@ from storage.models import Conversation, Respondent
 
 log = logging.getLogger(__name__)
 
+DAY = timedelta(days=1)
 # Twilio's OptOutType values mapped onto our keyword kinds.
 PROVIDER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 
@@ -202,11 +203,22 @@ def _start_or_point(turn: Turn) -> list[str]:
     latest = turn.uow.repo.latest_conversation(turn.respondent.id)
     if latest is not None and latest.status == Status.COMPLETED.value:
         # A thank-you after the survey: say the line is not watched and where to turn instead.
-        return turn.say("completed", latest.language)
+        return _once_a_day(turn, "completed", latest.language)
     if latest is not None and latest.status == Status.EXPIRED.value:
         # A late answer: the survey has closed; thank them rather than start it over.
-        return turn.say("expired", latest.language)
-    return turn.say("unknown", language, keyword=_any_keyword(turn.rt, language))
+        return _once_a_day(turn, "expired", latest.language)
+    return _once_a_day(turn, "unknown", language, keyword=_any_keyword(turn.rt, language))
+
+
+def _once_a_day(turn: Turn, key: str, language: str, **values: str) -> list[str]:
+    """Say a pointer message, but not twice in a day: an auto-responder must not loop with us."""
+    replies = turn.say(key, language, **values)
+    body = for_locale("\n\n".join(replies), turn.rt.locales.get(language))
+    last = turn.uow.repo.last_outbound(turn.respondent.id)
+    if last is not None and last.body == body and turn.msg.received_at - last.created_at < DAY:
+        turn.reply_language = None
+        return []
+    return replies
 
 
 def _any_keyword(rt: Runtime, language: str) -> str:

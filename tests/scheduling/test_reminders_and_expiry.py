@@ -164,3 +164,18 @@ def test_defaults_are_the_issues(build_rt: Callable[..., Runtime]) -> None:
     assert DEFAULTS.delay == timedelta(hours=2)
     assert (DEFAULTS.reminder_count, DEFAULTS.reminder_after) == (1, timedelta(hours=24))
     assert DEFAULTS.expire_after == timedelta(hours=72)
+
+
+def test_late_replies_get_the_closed_answer_once_a_day_so_no_auto_responder_loops(
+    build_rt: Callable[..., Runtime], clock: FakeClock
+) -> None:
+    rt = build_rt()
+    number = new_york()
+    _started(rt, clock, number)
+    clock.advance(days=3)
+    run(rt)
+    assert len(text(rt, number, "5")) == 1
+    clock.advance(minutes=1)
+    assert text(rt, number, "Thanks! I am away from my phone.") == []
+    clock.advance(days=1)
+    assert len(text(rt, number, "hello?")) == 1
