@@ -44,12 +44,23 @@ def rt(
     runtime.close()
 
 
+def _in_the_us(area: int) -> bool:
+    """Say whether a North American area code is a United States one."""
+    import phonenumbers
+
+    number = phonenumbers.parse(f"+1{area}2345678", None)
+    return phonenumbers.region_code_for_number(number) == "US"
+
+
 class Data:
     """Phone numbers and incident ids of one test: 555-01xx numbers in a random area code."""
 
     def __init__(self) -> None:
-        # 600-899: clear of the 212/213 and 555 area codes other tests draw numbers from.
+        # 600-899: clear of the 212/213 and 555 area codes other tests draw numbers from; and in
+        # the United States, since a number from Puerto Rico (787) is greeted in Spanish.
         self.area = 600 + secrets.randbelow(300)
+        while not _in_the_us(self.area):
+            self.area = 600 + secrets.randbelow(300)
         self.tag = secrets.token_hex(3)
 
     def phone(self, n: int) -> str:
