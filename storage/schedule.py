@@ -28,6 +28,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from storage.models import Base, Contact, Conversation, Message, UtcDateTime, utc_now
 
 PENDING, RUNNING, DONE, CANCELLED, FAILED = "pending", "running", "done", "cancelled", "failed"
+# What an item does: send a survey's first text, remind, or close the survey.
+START, REMINDER, EXPIRY = "start", "reminder", "expiry"
+ALL_KINDS = (START, REMINDER, EXPIRY)
 # A sender's queue never legitimately reaches this far ahead (10,000 two-segment texts at one
 # segment a second take under six hours).
 MAX_BACKLOG = timedelta(days=1)
@@ -67,6 +70,14 @@ class ScheduledItem(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    def reschedule(self, due_at: datetime, now: datetime) -> None:
+        """Put the item back in the queue, due at `due_at` and claimed by nobody."""
+        self.status, self.due_at, self.claimed_at, self.updated_at = PENDING, due_at, None, now
+
+    def close(self, status: str, now: datetime, note: str | None = None) -> None:
+        """Finish the item for good (done, cancelled or failed), with a note on why."""
+        self.status, self.last_error, self.updated_at = status, note and note[:200], now
 
 
 class SenderSlot(Base):

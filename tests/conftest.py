@@ -43,6 +43,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield a database no other test uses: a new SQLite file, then a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'parley.db'}"
+        return
+    with postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture()
 def redis_url() -> Iterator[str]:
     """Yield a URL to a dedicated database of the real Redis, flushed before and after."""

@@ -11,6 +11,7 @@ from bot.scheduling.disposition import Disposition, unfinished
 from bot.services.runtime import Runtime
 from bot.services.translations import queue_translations
 from storage.models import Contact, Conversation, Respondent
+from storage.schedule import ALL_KINDS, EXPIRY, REMINDER
 
 
 def state_of(conversation: Conversation) -> ConversationState:
@@ -37,7 +38,7 @@ def apply_result(
         conversation.completed_at = now
         conversation.disposition = Disposition.COMPLETE.value
         # Nothing is left to remind about, and nothing to expire.
-        uow.schedule.cancel([conversation.id], ("reminder", "expiry"), now, "completed")
+        uow.schedule.cancel([conversation.id], (REMINDER, EXPIRY), now, "completed")
     for answer in result.answers:
         uow.repo.save_answer(
             conversation.id,
@@ -106,7 +107,7 @@ def close_unfinished(
     conversation.status = Status.EXPIRED.value
     conversation.disposition = unfinished(answered, questions).value
     conversation.updated_at = now
-    uow.schedule.cancel([conversation.id], ("start", "reminder", "expiry"), now, "expired")
+    uow.schedule.cancel([conversation.id], ALL_KINDS, now, "expired")
 
 
 def advance(

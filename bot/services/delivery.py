@@ -16,12 +16,11 @@ from bot.i18n.sms import segments
 from bot.ports import DeliveryError, Sender, UnitOfWork
 from bot.scheduling.pacing import MAX_DELIVERY_ATTEMPTS, retry_delay
 from bot.scheduling.rules import next_allowed
-from bot.scheduling.timezones import resident_timezone
 from bot.services.followups import plan_follow_ups, undeliverable
 from bot.services.optout import opt_out
 from bot.services.runtime import Runtime
 from storage.models import Message
-from storage.schedule import DONE, FAILED, PENDING, ScheduledItem, ScheduleRepository
+from storage.schedule import DONE, FAILED, START, ScheduledItem, ScheduleRepository
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
             return "skipped"
         if message.status != "queued":
             crashed = message.status == "sending"
-            _close(item, FAILED if crashed else DONE, now, _INTERRUPTED if crashed else None)
+            item.close(FAILED if crashed else DONE, now, _INTERRUPTED if crashed else None)
             uow.commit()
             return "skipped"
         sender = rt.senders.get(message.channel)
@@ -77,7 +76,7 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
         )
         if sender is None or respondent is None:
             message.status, message.error_code = "failed", "no_sender"
-            _close(item, FAILED, now, "no sender for the channel or no respondent")
+            item.close(FAILED, now, "no sender for the channel or no respondent")
             uow.commit()
             return "failed"
         later = _quiet(rt, item, respondent.address, now) or _pace(
@@ -117,17 +116,16 @@ def _pace(
     item.paced = True
     if slot <= now + rt.pacing.burst:
         return None
-    item.status, item.due_at, item.claimed_at, item.updated_at = PENDING, slot, None, now
+    item.reschedule(slot, now)
     return slot
 
 
 def _quiet(rt: Runtime, item: ScheduledItem, address: str, now: datetime) -> datetime | None:
     """Hold a text that would leave in the resident's quiet hours until they end."""
-    zone = resident_timezone(address, rt.policy.default_zone)
-    allowed = next_allowed(now, rt.policy.quiet_hours, zone)
+    allowed = next_allowed(now, rt.policy.quiet_hours, rt.resident_zone(address))
     if allowed <= now:
         return None
-    item.status, item.due_at, item.claimed_at, item.updated_at = PENDING, allowed, None, now
+    item.reschedule(allowed, now)
     item.paced = False  # Its slot has passed by morning: take a new one then.
     return allowed
 
@@ -145,8 +143,8 @@ def _record(
         message.updated_at = now
         if error is None:
             message.status, message.provider_message_id = "sent", provider_id
-            _close(item, DONE, now, None)
-            if item.kind == "start":
+            item.close(DONE, now)
+            if item.kind == START:
                 _started(rt, uow, message, now)
             uow.commit()
             return "sent"
@@ -188,19 +186,18 @@ def _failed(
         )
         if respondent is not None:
             opt_out(uow, respondent, now)
-        _close(item, FAILED, now, "the number has opted out at the provider")
+        item.close(FAILED, now, "the number has opted out at the provider")
         return "opted_out"
     if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS:
         message.status = "failed"
-        _close(item, FAILED, now, f"gave up after {item.attempts} attempts: {error}")
+        item.close(FAILED, now, f"gave up after {item.attempts} attempts: {error}")
         conversation = uow.repo.get_conversation(item.conversation_id)
-        if item.kind == "start" and conversation is not None:
+        if item.kind == START and conversation is not None:
             undeliverable(conversation, now)
         return "failed"
     message.status = "queued"
-    item.status, item.paced, item.claimed_at = PENDING, False, None
-    item.due_at = _retry_at(rt, uow, message, item.attempts, now)
-    item.last_error, item.updated_at = str(error)[:200], now
+    item.reschedule(_retry_at(rt, uow, message, item.attempts, now), now)
+    item.paced, item.last_error = False, str(error)[:200]
     return "retry"
 
 
@@ -209,13 +206,8 @@ def _retry_at(
 ) -> datetime:
     """Return when to try again: after the backoff, and never in the resident's quiet hours."""
     respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-    zone = resident_timezone(respondent.address if respondent else "", rt.policy.default_zone)
+    zone = rt.resident_zone(respondent.address if respondent else "")
     return next_allowed(now + retry_delay(attempt), rt.policy.quiet_hours, zone)
-
-
-def _close(item: ScheduledItem, status: str, now: datetime, note: str | None) -> None:
-    """Finish an item for good."""
-    item.status, item.last_error, item.updated_at = status, note and note[:200], now
 
 
 def _enqueue(rt: Runtime, item_id: uuid.UUID, due_at: datetime) -> None:

@@ -8,11 +8,9 @@ from bot.engine.model import Status
 from bot.ports import UnitOfWork
 from bot.scheduling.disposition import Disposition
 from bot.scheduling.rules import expires_at, reminder_times
-from bot.scheduling.timezones import resident_timezone
 from bot.services.runtime import Runtime
 from storage.models import Conversation
-
-REMINDER, EXPIRY = "reminder", "expiry"
+from storage.schedule import EXPIRY, REMINDER
 
 
 def plan_follow_ups(
@@ -20,7 +18,7 @@ def plan_follow_ups(
 ) -> None:
     """Schedule reminders and expiry from when the first text actually left."""
     policy = rt.policy
-    zone = resident_timezone(address, policy.default_zone)
+    zone = rt.resident_zone(address)
     for ordinal, at in enumerate(reminder_times(sent_at, policy, zone), start=1):
         uow.schedule.schedule(conversation.id, REMINDER, at, sent_at, ordinal)
         conversation.reminders_pending = True

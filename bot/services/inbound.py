@@ -26,6 +26,7 @@ from bot.services.languages import (
 from bot.services.optout import join_do_not_survey, opt_out
 from bot.services.runtime import Runtime
 from storage.models import Conversation, Respondent
+from storage.schedule import REMINDER
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +86,20 @@ def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
         turn = Turn(rt, uow, msg, respondent, conversation)
         if conversation is not None and conversation.reminders_pending:
             # Any reply shows the resident has seen the survey: no reminder is needed now.
-            uow.schedule.cancel([conversation.id], ("reminder",), msg.received_at, "replied")
+            uow.schedule.cancel([conversation.id], (REMINDER,), msg.received_at, "replied")
             conversation.reminders_pending = False
         replies = route(turn)
-        body = for_locale("\n\n".join(replies), rt.locales.get(turn.reply_language or ""))
+        body = reply_body(rt, replies, turn.reply_language)
         if body:
             _log_reply(turn, inbound, body, rt.clock())
         uow.commit()
     log.info("handled %s message from %s: %d reply", msg.channel, mask(msg.address), len(replies))
     return [body] if body else []
+
+
+def reply_body(rt: Runtime, replies: list[str], language: str | None) -> str:
+    """Join replies into the one text sent back, with direction marks for its language."""
+    return for_locale("\n\n".join(replies), rt.locales.get(language or ""))
 
 
 def _replayed(uow: UnitOfWork, msg: InboundMessage) -> list[str]:
@@ -213,7 +219,7 @@ def _start_or_point(turn: Turn) -> list[str]:
 def _once_a_day(turn: Turn, key: str, language: str, **values: str) -> list[str]:
     """Say a pointer message, but not twice in a day: an auto-responder must not loop with us."""
     replies = turn.say(key, language, **values)
-    body = for_locale("\n\n".join(replies), turn.rt.locales.get(language))
+    body = reply_body(turn.rt, replies, language)
     last = turn.uow.repo.last_outbound(turn.respondent.id)
     if last is not None and last.body == body and turn.msg.received_at - last.created_at < DAY:
         turn.reply_language = None

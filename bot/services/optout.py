@@ -9,12 +9,10 @@ from bot.engine.model import Status
 from bot.ports import UnitOfWork
 from bot.scheduling.disposition import Disposition
 from bot.scheduling.model import RefusalReason
-from storage.models import Respondent
+from storage.models import Conversation, Respondent
+from storage.schedule import ALL_KINDS
 
 log = logging.getLogger(__name__)
-
-# Everything still to be sent for a conversation; expiry too, as the disposition is set now.
-ALL_KINDS = ("start", "reminder", "expiry")
 
 
 def opt_out(uow: UnitOfWork, respondent: Respondent, now: datetime) -> int:
@@ -47,5 +45,15 @@ def close_live(
         if reason is not None and conversation.started_at is None:
             conversation.refusal_reason = reason.value
         conversation.updated_at = now
+    # Expiry too: the disposition is set now.
     uow.schedule.cancel([c.id for c in live], ALL_KINDS, now, status.value)
     return len(live)
+
+
+def record_refusal(conversation: Conversation, reason: RefusalReason, now: datetime) -> None:
+    """Record that a survey will not be sent, and why; an opted-out resident reads as such."""
+    opted_out = reason is RefusalReason.OPTED_OUT
+    conversation.status = (Status.OPTED_OUT if opted_out else Status.REFUSED).value
+    conversation.disposition = (Disposition.OPTED_OUT if opted_out else Disposition.REFUSED).value
+    conversation.refusal_reason = reason.value
+    conversation.updated_at = now

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from bot.engine.conversation import Context
 from bot.engine.model import Flow, Locale
@@ -11,6 +12,7 @@ from bot.i18n.choice import choose_language
 from bot.ports import Clock, Dispatcher, Sender, Translator, UnitOfWorkFactory
 from bot.scheduling.model import SendPolicy
 from bot.scheduling.pacing import Pacing
+from bot.scheduling.timezones import resident_timezone
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,10 @@ class Runtime:
     def context(self) -> Context:
         """Return the engine context: every locale and the placeholder values."""
         return Context(locales=self.locales, values=self.values)
+
+    def resident_zone(self, address: str) -> ZoneInfo:
+        """Return the time zone a resident's quiet hours are read in: their number's, or ours."""
+        return resident_timezone(address, self.policy.default_zone)
 
     def language_for(
         self, flow: Flow, wanted: str | None, remembered: str | None = None, address: str = ""

@@ -19,20 +19,26 @@ from bot.engine.locale import system_message
 from bot.engine.model import Status
 from bot.i18n.bidi import for_locale
 from bot.ports import UnitOfWork
-from bot.scheduling.disposition import Disposition
 from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
 from bot.scheduling.rules import decide_send, next_allowed
-from bot.scheduling.timezones import resident_timezone
 from bot.services.conversations import activate, close_unfinished, state_of
 from bot.services.delivery import deliver_item
-from bot.services.followups import EXPIRY, REMINDER
+from bot.services.optout import record_refusal
 from bot.services.runtime import Runtime
 from storage.models import Conversation, Respondent
-from storage.schedule import CANCELLED, DONE, PENDING, RUNNING, ScheduledItem
+from storage.schedule import (
+    CANCELLED,
+    DONE,
+    EXPIRY,
+    PENDING,
+    REMINDER,
+    RUNNING,
+    START,
+    ScheduledItem,
+)
 
 log = logging.getLogger(__name__)
 
-START = "start"
 # A claim older than this belongs to a worker that died: the sweep hands the item out again.
 STALE_CLAIM = timedelta(minutes=10)
 SWEEP_LIMIT = 500
@@ -52,18 +58,16 @@ class Job:
     @property
     def zone(self) -> ZoneInfo:
         """Return the resident's time zone, for quiet hours."""
-        return resident_timezone(self.respondent.address, self.rt.policy.default_zone)
+        return self.rt.resident_zone(self.respondent.address)
 
     def finish(self, status: str, note: str | None = None) -> str:
         """Close the item without sending anything; return the outcome."""
-        self.item.status, self.item.last_error = status, note
-        self.item.updated_at = self.now
+        self.item.close(status, self.now, note)
         return note or status
 
     def defer(self, until: datetime) -> str:
         """Put the item back, due at `until` (quiet hours, a send delay)."""
-        self.item.status, self.item.due_at, self.item.claimed_at = PENDING, until, None
-        self.item.updated_at = self.now
+        self.item.reschedule(until, self.now)
         return "deferred"
 
     def compose(self, body: str) -> str:
@@ -145,11 +149,7 @@ def _start(job: Job) -> str:
 def _refuse(job: Job, reason: RefusalReason) -> str:
     """Record that a scheduled survey will not be sent after all, and why."""
     conversation = job.conversation
-    opted_out = reason is RefusalReason.OPTED_OUT
-    conversation.status = (Status.OPTED_OUT if opted_out else Status.REFUSED).value
-    conversation.disposition = (Disposition.OPTED_OUT if opted_out else Disposition.REFUSED).value
-    conversation.refusal_reason = reason.value
-    conversation.updated_at = job.now
+    record_refusal(conversation, reason, job.now)
     log.info("scheduled survey %s refused at send time: %s", conversation.id, reason.value)
     return job.finish(CANCELLED, f"refused: {reason.value}")
 

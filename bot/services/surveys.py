@@ -15,13 +15,13 @@ from bot.addresses import AddressError, mask, normalise_address
 from bot.engine.model import Status
 from bot.i18n.choice import offered_tag
 from bot.ports import UnitOfWork
-from bot.scheduling.disposition import Disposition
-from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
+from bot.scheduling.model import Decision, Refuse, RespondentHistory, Send
 from bot.scheduling.rules import decide_send
-from bot.scheduling.timezones import resident_timezone
+from bot.services.optout import record_refusal
 from bot.services.runtime import Runtime
-from bot.services.schedule import START, run_item
+from bot.services.schedule import run_item
 from storage.models import Contact, Conversation, Respondent
+from storage.schedule import START
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def _decide(
         do_not_survey=respondent.do_not_survey_at is not None,
         last_survey_at=uow.schedule.last_survey_at(respondent.id, besides=None),
     )
-    zone = resident_timezone(respondent.address, rt.policy.default_zone)
+    zone = rt.resident_zone(respondent.address)
     return decide_send(occurred_at, now, request.call_type, history, rt.policy, zone)
 
 
@@ -161,12 +161,7 @@ def _conversation(
         updated_at=now,
     )
     if isinstance(decision, Refuse):
-        opted_out = decision.reason is RefusalReason.OPTED_OUT
-        conversation.status = (Status.OPTED_OUT if opted_out else Status.REFUSED).value
-        conversation.refusal_reason = decision.reason.value
-        conversation.disposition = (
-            Disposition.OPTED_OUT if opted_out else Disposition.REFUSED
-        ).value
+        record_refusal(conversation, decision.reason, now)
     else:
         conversation.scheduled_for = decision.at
     return conversation

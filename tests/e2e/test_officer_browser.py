@@ -95,7 +95,9 @@ def test_an_officer_requests_a_survey_from_a_phone(
 ) -> None:
     base, app = served
     sign_in(page, base, make_user(app, officer_id="B-1042"))
-    assert page.evaluate("document.activeElement.id") == "phone"  # autofocus: type at once
+    # Autofocus: type at once. Browsers apply it once the page has rendered, so wait for that.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'phone'")
+    assert page.evaluate("document.activeElement.id") == "phone"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     button = page.get_by_role("button", name="Request survey").bounding_box()
     assert button is not None and button["height"] >= 44  # a comfortable tap target

@@ -11,7 +11,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -24,23 +23,12 @@ from bot.rq_dispatcher import RqDispatcher
 from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
 from tests.integration.test_translations import SPANISH, _comment, _settings, _translation
-from tests.services import postgres_schema
 from tests.standins import LibreStandIn, libre_standin
 from tests.support import FakeClock
 from tests.web.helpers import post_sms, random_number, reply
 
 if TYPE_CHECKING:
     from rq import Queue
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Yield a database no other test uses: a new SQLite file, then a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'parley.db'}"
-        return
-    with postgres_schema() as url:
-        yield url
 
 
 @pytest.fixture()

@@ -5,13 +5,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from bot.scheduling.model import SendPolicy
-from tests.services import postgres_schema
 from tests.support import FakeClock
 
 if TYPE_CHECKING:
@@ -33,14 +31,10 @@ def los_angeles() -> str:
     return f"+1213555{secrets.randbelow(10**4):04d}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Yield an empty database of this test's own: the sweep sees every due item in it."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'parley.db'}"
-        return
-    with postgres_schema() as url:
-        yield url
+@pytest.fixture()
+def database_url(own_database_url: str) -> str:
+    """Use an empty database of this test's own: the sweep sees every due item in it."""
+    return own_database_url
 
 
 @pytest.fixture()
