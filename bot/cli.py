@@ -76,20 +76,30 @@ def token() -> None:
 @click.option(
     "--name", required=True, type=click.STRING, help="Who or what will use the token (≤ 100)."
 )
-def token_create(name: str) -> None:
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(["surveys:write", "results:read"]),
+    help="What it may do (repeatable): surveys:write (the default) starts surveys and reads"
+    " their status; results:read reads residents' answers.",
+)
+def token_create(name: str, scopes: tuple[str, ...]) -> None:
     """Create an API token; it is printed once and stored only as a hash."""
-    if not 0 < len(name.strip()) <= 100:
-        raise click.BadParameter("must be 1 to 100 characters", param_hint="--name")
-    from bot.services.tokens import create_token
+    from bot.services.tokens import DEFAULT_SCOPES, TokenError, create_token
 
     rt = _runtime()
-    click.echo(create_token(rt.uow, name, rt.clock()))
+    try:
+        raw = create_token(rt.uow, name, rt.clock(), scopes or DEFAULT_SCOPES)
+    except TokenError as exc:
+        raise click.BadParameter(str(exc), param_hint="--name") from exc
+    click.echo(raw)
     click.echo("Store it now: Parley keeps only its hash.", err=True)
 
 
 @token.command("list")
 def token_list() -> None:
-    """List API tokens: id, name, created, last used, revoked (never the token)."""
+    """List API tokens: id, name, scopes, created, last used, revoked (never the token)."""
     from bot.services.tokens import list_tokens
 
     rt = _runtime()
@@ -97,7 +107,8 @@ def token_list() -> None:
         used = info.last_used_at.isoformat() if info.last_used_at else "never used"
         state = f"revoked {info.revoked_at.isoformat()}" if info.revoked_at else "live"
         click.echo(
-            f"{info.id}  {info.name}  created {info.created_at.isoformat()}  {used}  {state}"
+            f"{info.id}  {info.name}  {','.join(info.scopes)}"
+            f"  created {info.created_at.isoformat()}  {used}  {state}"
         )
 
 

@@ -258,3 +258,5 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Space-separated, as in OAuth: what the token may do (bot.services.tokens.SCOPES).
+    scopes: Mapped[str] = mapped_column(String(200), server_default="surveys:write")

@@ -247,9 +247,11 @@ class SqlAlchemyRepository:
         """Return every API token, oldest first."""
         return list(self._session.scalars(select(ApiToken).order_by(ApiToken.created_at)))
 
-    def add_token(self, name: str, token_hash: str, now: datetime) -> ApiToken:
-        """Store a new API token by its SHA-256 hex digest."""
-        token = ApiToken(name=name, token_hash=token_hash, created_at=now)
+    def add_token(
+        self, name: str, token_hash: str, now: datetime, scopes: str = "surveys:write"
+    ) -> ApiToken:
+        """Store a new API token by its SHA-256 hex digest, with its space-separated scopes."""
+        token = ApiToken(name=name, token_hash=token_hash, created_at=now, scopes=scopes)
         self._session.add(token)
         self._session.flush()
         return token

@@ -142,8 +142,8 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture()
 def api_token(app: Flask) -> str:
-    """Create a live API token on the app's database."""
-    from bot.services.tokens import create_token
+    """Create a live API token on the app's database, allowed to start surveys and read answers."""
+    from bot.services.tokens import SCOPES, create_token
 
     rt = app.extensions["parley.runtime"]
-    return create_token(rt.uow, "test", rt.clock())
+    return create_token(rt.uow, "test", rt.clock(), SCOPES)

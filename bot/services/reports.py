@@ -9,16 +9,21 @@ from typing import Any
 from bot.services.runtime import Runtime
 from bot.services.translations import TranslationStatus
 from storage.models import Answer
+from storage.schedule import ScheduledItem
 
 
-def survey_report(rt: Runtime, survey_id: uuid.UUID) -> dict[str, Any] | None:
-    """Describe a survey: its status, language and answers; None if there is none."""
+def survey_report(
+    rt: Runtime, survey_id: uuid.UUID, *, answers: bool = True
+) -> dict[str, Any] | None:
+    """Describe a survey: its status, language and (unless `answers` is false) answers.
+
+    None if there is no such survey.
+    """
     with rt.uow() as uow:
         conversation = uow.repo.get_conversation(survey_id)
         if conversation is None:
             return None
-        answers = uow.repo.answers(conversation.id)
-        return {
+        report: dict[str, Any] = {
             "id": str(conversation.id),
             "flow": conversation.flow_id,
             "flow_version": conversation.flow_version,
@@ -28,30 +33,36 @@ def survey_report(rt: Runtime, survey_id: uuid.UUID) -> dict[str, Any] | None:
             "scheduled_for": _iso(conversation.scheduled_for),
             "started_at": _iso(conversation.started_at),
             "expires_at": _iso(conversation.expires_at),
-            "schedule": [
-                {
-                    "kind": item.kind,
-                    "due_at": item.due_at.isoformat(),
-                    "status": item.status,
-                    "attempts": item.attempts,
-                }
-                for item in uow.schedule.for_conversation(conversation.id)
-            ],
+            "schedule": [_item(item) for item in uow.schedule.for_conversation(conversation.id)],
             "language": conversation.language,
             "created_at": conversation.created_at.isoformat(),
             "completed_at": _iso(conversation.completed_at),
-            "answers": [
-                {
-                    "question": a.question_id,
-                    "value": a.value,
-                    "text": a.raw_text,
-                    "language": a.language,
-                    "answered_at": a.answered_at.isoformat(),
-                    "translation": _translation(rt, a),
-                }
-                for a in answers
-            ],
         }
+        if answers:
+            report["answers"] = [_answer(rt, a) for a in uow.repo.answers(conversation.id)]
+        return report
+
+
+def _item(item: ScheduledItem) -> dict[str, Any]:
+    """Describe one scheduled send: what, when, and how it went."""
+    return {
+        "kind": item.kind,
+        "due_at": item.due_at.isoformat(),
+        "status": item.status,
+        "attempts": item.attempts,
+    }
+
+
+def _answer(rt: Runtime, answer: Answer) -> dict[str, Any]:
+    """Describe one answer: what the resident said and its translation."""
+    return {
+        "question": answer.question_id,
+        "value": answer.value,
+        "text": answer.raw_text,
+        "language": answer.language,
+        "answered_at": answer.answered_at.isoformat(),
+        "translation": _translation(rt, answer),
+    }
 
 
 def _translation(rt: Runtime, answer: Answer) -> dict[str, Any] | None:

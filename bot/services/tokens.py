@@ -1,16 +1,40 @@
-"""API tokens: shown once when created, stored only as a SHA-256 hash."""
+"""API tokens: shown once when created, stored only as a SHA-256 hash, each with its scopes."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.ports import UnitOfWorkFactory
 
 PREFIX = "pk_"
+SURVEYS_WRITE = "surveys:write"
+RESULTS_READ = "results:read"
+# What a token may do: start surveys (and read their status), or read residents' answers.
+SCOPES = (SURVEYS_WRITE, RESULTS_READ)
+# A dispatch system needs to start surveys, not to read what residents said.
+DEFAULT_SCOPES = (SURVEYS_WRITE,)
+MAX_NAME = 100
+
+
+class TokenError(ValueError):
+    """A token that cannot be created as asked (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Bearer:
+    """Who a live token belongs to and what it may do."""
+
+    name: str
+    scopes: frozenset[str]
+
+    def may(self, scope: str) -> bool:
+        """Say whether the token was granted `scope`."""
+        return scope in self.scopes
 
 
 def hash_token(raw: str) -> str:
@@ -21,17 +45,40 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def create_token(uow: UnitOfWorkFactory, name: str, now: datetime) -> str:
-    """Create a token named `name`; return its plain text, which is never stored."""
+def create_token(
+    uow: UnitOfWorkFactory,
+    name: str,
+    now: datetime,
+    scopes: Iterable[str] = DEFAULT_SCOPES,
+) -> str:
+    """Create a token named `name` with `scopes`; return its plain text, which is never stored."""
+    name = name.strip()
+    granted = _checked_scopes(scopes)
+    if not 0 < len(name) <= MAX_NAME:
+        raise TokenError(f"a token name must be 1 to {MAX_NAME} characters")
     raw = PREFIX + secrets.token_urlsafe(32)
     with uow() as work:
-        work.repo.add_token(name, hash_token(raw), now)
+        # Names tell live tokens apart in `token list` and `token revoke NAME`.
+        if any(t.name == name and t.revoked_at is None for t in work.repo.tokens()):
+            raise TokenError(f"a live token is already named {name!r}: revoke it or pick another")
+        work.repo.add_token(name, hash_token(raw), now, " ".join(granted))
         work.commit()
     return raw
 
 
-def authenticate(uow: UnitOfWorkFactory, raw: str, now: datetime) -> str | None:
-    """Return the name of the live token `raw`, or None; note when it was last used."""
+def _checked_scopes(scopes: Iterable[str]) -> list[str]:
+    """Return the scopes asked for in SCOPES order; refuse unknown ones and none at all."""
+    asked = set(scopes)
+    unknown = sorted(asked - set(SCOPES))
+    if unknown:
+        raise TokenError(f"unknown scope {unknown[0]!r}: choose from {', '.join(SCOPES)}")
+    if not asked:
+        raise TokenError(f"a token needs at least one scope: {', '.join(SCOPES)}")
+    return [scope for scope in SCOPES if scope in asked]
+
+
+def authenticate(uow: UnitOfWorkFactory, raw: str, now: datetime) -> Bearer | None:
+    """Return who holds the live token `raw` and its scopes, or None; note when it was used."""
     if not raw.startswith(PREFIX):
         return None
     with uow() as work:
@@ -40,7 +87,7 @@ def authenticate(uow: UnitOfWorkFactory, raw: str, now: datetime) -> str | None:
             return None
         token.last_used_at = now
         work.commit()
-        return token.name
+        return Bearer(token.name, frozenset(token.scopes.split()))
 
 
 @dataclass(frozen=True)
@@ -52,13 +99,16 @@ class TokenInfo:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    scopes: tuple[str, ...] = ()
 
 
 def list_tokens(uow: UnitOfWorkFactory) -> list[TokenInfo]:
     """Describe every API token, live and revoked."""
     with uow() as work:
         return [
-            TokenInfo(t.id, t.name, t.created_at, t.last_used_at, t.revoked_at)
+            TokenInfo(
+                t.id, t.name, t.created_at, t.last_used_at, t.revoked_at, tuple(t.scopes.split())
+            )
             for t in work.repo.tokens()
         ]
 

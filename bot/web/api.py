@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, Literal
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, g, jsonify, request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.channels.common import has_controls
 from bot.services.reports import survey_report
 from bot.services.surveys import SurveyError, SurveyRequest, start_survey
-from bot.services.tokens import authenticate
+from bot.services.tokens import RESULTS_READ, SURVEYS_WRITE, Bearer, authenticate
 from bot.web.context import runtime
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -76,20 +76,37 @@ class SurveyPayload(BaseModel):
         return moment
 
 
-def require_token(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer 401 unless the request carries a live bearer token."""
+def require_token(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Answer 401 without a live bearer token, 403 unless it was granted every one of `scopes`.
 
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not raw.strip():
-            return _unauthorised("missing bearer token")
-        rt = runtime()
-        if authenticate(rt.uow, raw.strip(), rt.clock()) is None:
-            return _unauthorised("invalid or revoked token")
-        return view(*args, **kwargs)
+    `@require_token()` admits any live token; the view reads its grants with `bearer()`.
+    """
 
-    return wrapped
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not raw.strip():
+                return _unauthorised("missing bearer token")
+            rt = runtime()
+            found = authenticate(rt.uow, raw.strip(), rt.clock())
+            if found is None:
+                return _unauthorised("invalid or revoked token")
+            missing = [scope for scope in scopes if not found.may(scope)]
+            if missing:
+                return jsonify(error="forbidden", reason=f"token lacks scope {missing[0]}"), 403
+            g.api_bearer = found
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def bearer() -> Bearer:
+    """Return the token the current request was admitted with (inside `require_token`)."""
+    found: Bearer = g.api_bearer
+    return found
 
 
 def _unauthorised(reason: str) -> tuple[Response, int, dict[str, str]]:
@@ -103,7 +120,7 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
 
 
 @bp.post("/surveys")
-@require_token
+@require_token(SURVEYS_WRITE)
 def create_survey() -> tuple[Response, int]:
     """Start a survey for a police contact."""
     try:
@@ -133,14 +150,15 @@ def create_survey() -> tuple[Response, int]:
 
 
 @bp.get("/surveys/<survey_id>")
-@require_token
+@require_token()
 def show_survey(survey_id: str) -> Response:
-    """Return a survey's status, language and answers."""
+    """Return a survey's status, language and schedule; its answers only to `results:read`."""
     try:
         key = uuid.UUID(survey_id)
     except ValueError:
         abort(404, "no such survey")
-    report = survey_report(runtime(), key)
+    # Residents' answers go only to systems granted them, never to every dispatch token.
+    report = survey_report(runtime(), key, answers=bearer().may(RESULTS_READ))
     if report is None:
         abort(404, "no such survey")
     return jsonify(report)

@@ -30,7 +30,7 @@ def test_db_upgrade_then_status_is_current(env: dict[str, str]) -> None:
     code, out = run(env, "db", "upgrade")
     assert code == 0 and "database at revision" in out
     code, after = run(env, "db", "status")
-    assert code == 0 and "current: 0006_accounts" in after
+    assert code == 0 and "current: 0007_token_scopes" in after
 
 
 def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> None:
@@ -45,10 +45,58 @@ def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> 
     token = next(line for line in out.splitlines() if line.startswith("pk_"))
     rt = bootstrap(Settings(database_url=env["DATABASE_URL"]))
     try:
-        assert authenticate(rt.uow, token, datetime.now(UTC)) == "cad"
+        bearer = authenticate(rt.uow, token, datetime.now(UTC))
+        assert bearer is not None and bearer.name == "cad"
+        # A dispatch system starts surveys; reading residents' answers is granted apart.
+        assert bearer.scopes == {"surveys:write"}
         assert authenticate(rt.uow, token + "x", datetime.now(UTC)) is None
     finally:
         rt.close()
+
+
+def test_token_scopes_are_chosen_at_creation_and_listed(env: dict[str, str]) -> None:
+    code, out = run(env, "token", "create", "--name", "results", "--scope", "results:read")
+    assert code == 0, out
+    code, out = run(
+        env,
+        "token",
+        "create",
+        "--name",
+        "both",
+        "--scope",
+        "results:read",
+        "--scope",
+        "surveys:write",
+    )
+    assert code == 0, out
+    run(env, "token", "create", "--name", "cad")
+    code, listed = run(env, "token", "list")
+    rows = {line.split()[1]: line.split()[2] for line in listed.splitlines()}
+    assert rows == {
+        "results": "results:read",
+        "both": "surveys:write,results:read",
+        "cad": "surveys:write",
+    }
+    code, out = run(env, "token", "create", "--name", "x", "--scope", "results:write")
+    assert code == 2 and "results:write" in out
+
+
+def test_a_live_token_name_is_never_given_twice(env: dict[str, str]) -> None:
+    code, _ = run(env, "token", "create", "--name", "cad")
+    assert code == 0
+    code, out = run(env, "token", "create", "--name", " cad ")
+    assert code == 2 and "a live token is already named 'cad'" in out and "pk_" not in out
+    assert run(env, "token", "list")[1].count(" cad ") == 1
+    # Once revoked, the name is free again: a rotated token keeps its system's name.
+    assert run(env, "token", "revoke", "cad")[0] == 0
+    code, out = run(env, "token", "create", "--name", "cad")
+    assert code == 0 and "pk_" in out
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 101])
+def test_a_token_name_must_be_1_to_100_characters(env: dict[str, str], name: str) -> None:
+    code, out = run(env, "token", "create", "--name", name)
+    assert code == 2 and "1 to 100 characters" in out
 
 
 def test_flows_check_lists_every_language_of_the_shipped_flows(env: dict[str, str]) -> None:

@@ -63,7 +63,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0006_accounts"
+    assert current_revision(empty_engine) == head_revision() == "0007_token_scopes"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 
@@ -85,6 +85,26 @@ def test_migrated_schema_matches_models(empty_engine: Engine) -> None:
         differences = compare_metadata(context, Base.metadata)
 
     assert differences == []
+
+
+def test_tokens_made_before_scopes_may_start_surveys_but_not_read_answers(
+    empty_engine: Engine,
+) -> None:
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0006_accounts")
+        connection.execute(
+            sa.text(
+                "INSERT INTO api_tokens (id, name, token_hash, created_at)"
+                " VALUES (:id, 'cad', :hash, :now)"
+            ),
+            {"id": uuid.uuid4().hex, "hash": "f" * 64, "now": T0},
+        )
+
+    upgrade(empty_engine)
+
+    with empty_engine.connect() as connection:
+        scopes = connection.execute(sa.text("SELECT scopes FROM api_tokens")).scalars().all()
+    assert scopes == ["surveys:write"]
 
 
 def test_downgrade_to_base_drops_every_table(empty_engine: Engine) -> None:
