@@ -6,6 +6,7 @@ import hmac
 import logging
 import re
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ MIN_PASSWORD = 12
 # Long enough for any passphrase; bounded so nobody makes the server hash megabytes.
 MAX_PASSWORD = 1024
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Unicode categories that print as nothing: controls, format characters (zero-width), spaces.
+_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
 class AccountError(ValueError):
@@ -99,6 +102,9 @@ def _check_fields(password: str, role: str, officer_id: str, unit: str | None) -
     errors: dict[str, str] = {}
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         errors["password"] = f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"
+    elif _visible(password) < MIN_PASSWORD:
+        # Twelve spaces (or a letter and eleven) pass a length check and guard nothing.
+        errors["password"] = f"must have at least {MIN_PASSWORD} characters besides spaces"
     if role not in ROLES:
         errors["role"] = f"must be one of {', '.join(ROLES)}"
     if not 0 < len(officer_id.strip()) <= 64 or has_controls(officer_id):
@@ -106,6 +112,15 @@ def _check_fields(password: str, role: str, officer_id: str, unit: str | None) -
     if unit is not None and (len(unit.strip()) > 64 or has_controls(unit)):
         errors["unit"] = "must be at most 64 printable characters"
     return errors
+
+
+def _visible(password: str) -> int:
+    """Count a password's characters that are not spaces, invisible or control characters."""
+    return sum(
+        1
+        for char in password
+        if not char.isspace() and unicodedata.category(char) not in _INVISIBLE
+    )
 
 
 def hash_password(password: str) -> str:

@@ -83,6 +83,27 @@ def test_create_refuses_mismatched_and_short_passwords(env: dict[str, str]) -> N
     assert code == 1 and "password: must be 12 to 1024 characters" in out
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        " " * 12,
+        " " * 40,
+        "\t" * 12,
+        "\u00a0" * 12,  # no-break spaces
+        "\u200b" * 12,  # zero-width spaces
+        "a" + " " * 11,
+        "pass  word" + " " * 20,
+    ],
+)
+def test_create_refuses_passwords_made_mostly_of_spaces(env: dict[str, str], password: str) -> None:
+    address = email()
+    code, out = run(
+        env, "user", "create", "--role", "admin", address, "--password-stdin", input=password
+    )
+    assert code == 1, out
+    assert "password: must have at least 12 characters besides spaces" in out
+
+
 def test_create_from_stdin_defaults_the_officer_id_to_the_email(
     env: dict[str, str], rt: Runtime
 ) -> None:
