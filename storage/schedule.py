@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     func,
+    or_,
     select,
     update,
 )
@@ -223,16 +224,25 @@ class ScheduleRepository:
         return list(self._session.scalars(query))
 
     def last_survey_at(
-        self, respondent_id: uuid.UUID, besides: uuid.UUID | None
+        self, respondent_id: uuid.UUID, besides: uuid.UUID | None, *, started_only: bool = False
     ) -> datetime | None:
-        """Return when the respondent was last surveyed (or is due to be), for the cap."""
+        """Return when the respondent was last surveyed (or is due to be), for the cap.
+
+        `started_only` leaves out surveys still waiting to be sent.
+        """
         sent = func.coalesce(Conversation.started_at, Conversation.scheduled_for)
         query = select(func.max(sent)).where(
             Conversation.respondent_id == respondent_id,
-            Conversation.status.in_(("scheduled", "active", "completed", "expired")),
+            or_(
+                Conversation.status.in_(("scheduled", "active", "completed", "expired")),
+                # Ended by STOP after it went out: the resident was surveyed all the same.
+                (Conversation.status == "opted_out") & Conversation.started_at.is_not(None),
+            ),
         )
         if besides is not None:
             query = query.where(Conversation.id != besides)
+        if started_only:
+            query = query.where(Conversation.started_at.is_not(None))
         found: datetime | None = self._session.scalars(query).first()
         return found
 

@@ -30,6 +30,7 @@ MESSAGE_KEYS = (
     "completed",
     "reminder",
     "expired",
+    "recently_surveyed",
     "language_menu",
     "language_switched",
 )

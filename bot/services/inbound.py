@@ -16,6 +16,7 @@ from bot.engine.text import normalise
 from bot.i18n.bidi import for_locale
 from bot.ports import InboundMessage, UnitOfWork
 from bot.services.conversations import advance, open_conversation
+from bot.services.keyword_start import REFUSAL_MESSAGES, keyword_refusal
 from bot.services.languages import (
     follow_written_language,
     menu_choice,
@@ -201,6 +202,10 @@ def _start_or_point(turn: Turn) -> list[str]:
         if language == flow.base_language and turn.respondent.language:
             # Posters print the base keyword for everyone; a remembered choice says more.
             language = turn.respondent.language
+        refusal = keyword_refusal(turn.rt, turn.uow, turn.respondent, turn.msg.received_at)
+        if refusal is not None:
+            key = REFUSAL_MESSAGES.get(refusal.reason)
+            return _once_a_day(turn, key, language) if key else []
         conversation, result = open_conversation(turn.rt, turn.uow, turn.respondent, flow, language)
         turn.conversation = conversation
         turn.reply_language = conversation.language

@@ -63,8 +63,8 @@ def test_resident_completes_the_survey_after_an_api_trigger(
 
     app = make_app(database_url)
     rt = app.extensions["parley.runtime"]
-    token = create_token(rt.uow, "dispatch", rt.clock())
     number = random_number()
+    token = create_token(rt.uow, f"dispatch-{number}", rt.clock())
     created = app.test_client().post(
         "/api/v1/surveys",
         json={
@@ -87,7 +87,7 @@ def test_resident_completes_the_survey_after_an_api_trigger(
     assert "springfield.gov/complaints" in said[-1]
 
     # The supervisors' results system reads the answers with its own token.
-    reader = create_token(rt.uow, "results", rt.clock(), ["results:read"])
+    reader = create_token(rt.uow, f"results-{number}", rt.clock(), ["results:read"])
     survey = (
         app.test_client()
         .get(f"/api/v1/surveys/{survey_id}", headers={"Authorization": f"Bearer {reader}"})

@@ -34,7 +34,7 @@ class Survey:
         self.database_url = database_url
         self.client = app.test_client()
         self.rt: Runtime = app.extensions["parley.runtime"]
-        self.token = create_token(self.rt.uow, "test", self.rt.clock())
+        self.token = create_token(self.rt.uow, f"test-{secrets.token_hex(4)}", self.rt.clock())
         self.number = random_number()
         response = self.start()
         assert response.status_code == 201, response.get_json()
