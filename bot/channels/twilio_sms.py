@@ -14,7 +14,7 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.addresses import AddressError, normalise_phone
-from bot.channels.common import clean_text
+from bot.channels.common import clean_text, has_controls
 from bot.config import Settings
 from bot.ports import DeliveryError, InboundMessage
 from bot.services.inbound import handle_inbound
@@ -50,6 +50,19 @@ TWILIO_STATUSES = frozenset(
     }
 )
 _ERROR_CODE = re.compile(r"[0-9]{1,10}")
+# The longest value accepted in each field Parley reads: Twilio's SIDs are 34 characters, a
+# number at most 15 digits (plus a prefix such as `whatsapp:`), a message at most 1,600
+# characters, NumMedia at most 10. Longer is not from Twilio, and must never reach a column.
+# (ErrorCode is read as at most 10 digits.)
+FIELD_LIMITS = {
+    "MessageSid": 64,
+    "SmsSid": 64,
+    "From": 64,
+    "Body": 1600,
+    "OptOutType": 16,
+    "NumMedia": 4,
+    "MessageStatus": 32,
+}
 
 
 class TwilioSender:
@@ -135,6 +148,21 @@ def verify_signature(config: Settings) -> None:
         abort(403, "invalid X-Twilio-Signature")
 
 
+def check_fields() -> None:
+    """Answer 400 naming the first field Parley reads that Twilio would never send so.
+
+    Too long for its column, or an identifier with a control character (PostgreSQL refuses
+    a NUL): either would otherwise fail in the database as a 500.
+    """
+    for name, limit in FIELD_LIMITS.items():
+        value = request.form.get(name, "")
+        if len(value) > limit:
+            abort(400, f"{name}: longer than {limit} characters")
+        # A resident's Body may hold anything: clean_text drops its control characters.
+        if name != "Body" and has_controls(value):
+            abort(400, f"{name}: must not contain control characters")
+
+
 def twiml(replies: list[str]) -> Response:
     """Wrap replies in a TwiML document."""
     document = MessagingResponse()
@@ -148,6 +176,7 @@ def inbound_sms() -> Response:
     """Receive one SMS from Twilio and answer with TwiML."""
     config = settings()
     verify_signature(config)
+    check_fields()
     sid = request.form.get("MessageSid") or request.form.get("SmsSid")
     sender = request.form.get("From")
     if not sid or not sender:
@@ -173,6 +202,7 @@ def message_status() -> Response:
     """Record Twilio's report of how an outbound message fared; Twilio ignores the answer."""
     config = settings()
     verify_signature(config)
+    check_fields()
     sid = request.form.get("MessageSid")
     status = request.form.get("MessageStatus")
     if not sid or not status:
