@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from bot.cli_chat import chat
 from bot.cli_contacts import contacts
 from bot.cli_users import user
 from bot.cli_worker import worker
@@ -17,13 +19,13 @@ if TYPE_CHECKING:
     from bot.services.runtime import Runtime
 
 
-def _runtime(migrate: bool = True) -> Runtime:
-    """Bootstrap the runtime from the environment, turning config errors into a clean exit."""
+def _runtime(migrate: bool = True, overrides: Mapping[str, Any] | None = None) -> Runtime:
+    """Bootstrap the runtime from the environment and `overrides`; config errors exit cleanly."""
     from bot.bootstrap import bootstrap, configure_logging
     from bot.yamlpos import DefinitionFileError
 
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env().with_overrides(**(overrides or {}))
         configure_logging(settings)
         return bootstrap(settings, migrate=migrate)
     except (ConfigError, DefinitionFileError) as exc:
@@ -35,6 +37,7 @@ def main() -> None:
     """Parley: multilingual post-contact surveys by SMS and chat."""
 
 
+main.add_command(chat)
 main.add_command(contacts)
 main.add_command(user)
 main.add_command(worker)
@@ -185,19 +188,3 @@ def flows_draft_translation(flow: str, language: str, out: Path | None, force: b
     for where in draft.kept:
         click.echo(f"  kept in the base language, marked TODO review: {where}")
     click.echo("Review every text, add synonyms and skip words, then set machine: false.")
-
-
-@main.command()
-@click.argument("flow")
-@click.option("--lang", "language", default=None, help="Language code, e.g. es.")
-def chat(flow: str, language: str | None) -> None:
-    """Take a survey in the terminal through the real engine and storage."""
-    from bot.channels.console import run_chat
-    from bot.services.surveys import SurveyError
-
-    rt = _runtime()
-    try:
-        status = run_chat(rt, flow, language, lambda: input("you> "), sys.stdout)
-    except SurveyError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"(survey {status})")

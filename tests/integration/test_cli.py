@@ -211,6 +211,71 @@ def test_console_chat_stops_on_alto(env: dict[str, str]) -> None:
     assert "(survey opted_out)" in out
 
 
+def console_respondents(database_url: str) -> int:
+    """Count the console residents stored in a database (migrating it first)."""
+    import sqlalchemy as sa
+
+    from storage.db import make_engine, upgrade
+    from storage.models import Respondent
+
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:
+            query = sa.select(sa.func.count()).where(Respondent.channel == "console")
+            return int(connection.execute(query).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_console_chat_leaves_the_configured_database_alone(env: dict[str, str]) -> None:
+    assert run(env, "db", "upgrade")[0] == 0
+    code, out = run(env, "chat", "post_contact", "--lang", "es", input="sí\n5\nALTO\n")
+    assert code == 0 and "(survey opted_out)" in out
+    assert console_respondents(env["DATABASE_URL"]) == 0
+
+
+def test_console_chat_live_uses_the_configured_database(env: dict[str, str]) -> None:
+    code, out = run(env, "chat", "post_contact", "--live", input="ALTO\n")
+    assert code == 0 and "(survey opted_out)" in out
+    assert console_respondents(env["DATABASE_URL"]) == 1
+
+
+def test_console_chat_in_a_terminal_shows_only_the_conversation(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    live = tmp_path / "live.db"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{live}",
+        "LOG_LEVEL": "INFO",
+        "TMPDIR": str(scratch),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "post_contact", "--lang", "es"],
+        input="sí\n5\nALTO\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # Parley's lines, the resident's prompt and the outcome: no log line among them.
+    assert done.stderr == ""
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    assert all(line.startswith(("  parley> ", "you> ", "(survey ")) for line in lines), lines
+    assert lines[-1].endswith("(survey opted_out)")
+    # The throwaway database is gone, and the configured one was never created.
+    assert list(scratch.iterdir()) == []
+    assert not live.exists()
+
+
 def test_console_chat_with_unknown_flow_fails_cleanly(env: dict[str, str]) -> None:
     code, out = run(env, "chat", "nope")
     assert code == 1
