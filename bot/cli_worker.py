@@ -43,7 +43,7 @@ def _require_schema(database_url: str) -> None:
     if current != head:
         raise click.ClickException(
             f"the database schema is at {current or 'nothing'}, not {head}: "
-            "start the web app or run `python -m bot db upgrade` first"
+            "start the web app or run `.venv/bin/python -m bot db upgrade` first"
         )
 
 
