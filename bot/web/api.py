@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from bot.channels.common import has_controls
 from bot.services.reports import survey_report
 from bot.services.surveys import SurveyError, SurveyRequest, start_survey
-from bot.services.tokens import RESULTS_READ, SURVEYS_WRITE, Bearer, authenticate
+from bot.services.tokens import RESULTS_READ, SCOPES, SURVEYS_WRITE, Bearer, authenticate
 from bot.web.context import runtime
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -81,6 +81,10 @@ def require_token(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., 
 
     `@require_token()` admits any live token; the view reads its grants with `bearer()`.
     """
+    unknown = [scope for scope in scopes if scope not in SCOPES]
+    if unknown:
+        # Also catches a bare `@require_token`, which would otherwise admit every token.
+        raise TypeError(f"require_token takes scopes from {SCOPES}, not {unknown[0]!r}")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)

@@ -127,3 +127,21 @@ def test_a_missing_scope_is_a_403_that_names_it(app: Flask) -> None:
     allowed = client.get("/api/v1/_scope_probe", headers=bearer(token(app, "results:read")))
     assert (allowed.status_code, allowed.get_data(as_text=True)) == (200, "ok")
     assert client.get("/api/v1/_scope_probe").status_code == 401
+
+
+@pytest.mark.parametrize("misuse", ["results:write", "surveys"])
+def test_a_view_must_name_real_scopes(misuse: str) -> None:
+    from bot.web.api import require_token
+
+    with pytest.raises(TypeError, match="require_token takes scopes"):
+        require_token(misuse)
+
+
+def test_require_token_without_parentheses_is_refused_at_once() -> None:
+    from bot.web.api import require_token
+
+    def view() -> str:
+        return "never served"
+
+    with pytest.raises(TypeError, match="require_token takes scopes"):
+        require_token(view)  # type: ignore[arg-type]
