@@ -1,4 +1,4 @@
-"""Command line: python -m bot db|token|flows|contacts|user|chat …"""
+"""Command line: python -m bot db|token|flows|contacts|survey|user|chat …"""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli_contacts import contacts
+from bot.cli_surveys import survey
 from bot.cli_users import user
 from bot.cli_worker import worker
 from bot.config import ConfigError, Settings
@@ -36,6 +37,7 @@ def main() -> None:
 
 
 main.add_command(contacts)
+main.add_command(survey)
 main.add_command(user)
 main.add_command(worker)
 
