@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.addresses import AddressError, mask, normalise_address
@@ -64,6 +64,8 @@ class SurveyStarted:
     duplicate: bool = False
     # This request closed the survey (its call type is now excluded, or staff cancelled it).
     cancelled: bool = False
+    # When a first text held back (a sender's backlog, a provider retry) is due to go out.
+    queued_until: datetime | None = None
 
 
 def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
@@ -220,8 +222,12 @@ def _hand_over(
     with rt.uow() as uow:
         conversation = uow.repo.get_conversation(conversation_id)
         replies = uow.schedule.first_message(conversation_id) if delivery else None
+        item = uow.schedule.get(item_id)
+        # Held back: the item is due again at its sender's slot (or its retry), past the backlog.
+        queued = item.due_at if item is not None and delivery in ("paced", "retry") else None
     assert conversation is not None
-    return describe_survey(conversation, delivery=delivery, replies=replies)
+    started = describe_survey(conversation, delivery=delivery, replies=replies)
+    return replace(started, queued_until=queued)
 
 
 def describe_survey(
