@@ -18,10 +18,11 @@ from bot.channels.common import clean_text, has_controls
 from bot.engine.text import normalise
 from bot.i18n.choice import offered_tag
 from bot.scheduling.calltypes import excluded_type
-from bot.scheduling.model import RefusalReason
+from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
+from bot.scheduling.rules import decide_send
 from bot.services.export_fields import ColumnMap, map_columns, parse_moment
 from bot.services.export_file import ExportError, ExportReader, Record
-from bot.services.import_report import ImportReport, Rejection
+from bot.services.import_report import ImportReport, Rejection, send_label
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, check_request, start_survey
 
@@ -129,7 +130,7 @@ class _Rows:
         if call_type is not None:
             request = replace(request, call_type=call_type)
         if self.report.dry_run:
-            self._foresee(request, column)
+            self._foresee(request, column, address)
         else:
             self._start(request, record.first_line, column)
 
@@ -207,14 +208,23 @@ class _Rows:
         if earlier != line:
             raise _RowError(f"repeats line {earlier} (same incident and phone number)")
 
-    def _foresee(self, request: SurveyRequest, column: str | None) -> None:
-        """Count what importing would do, as far as the file alone can tell."""
+    def _foresee(self, request: SurveyRequest, column: str | None, address: str) -> None:
+        """Apply every rule the file alone can decide (call types, contact age, delay, quiet
+        hours) and count what importing would do; opt-outs and the cap need the history."""
+        rt, report = self.rt, self.report
+        now = rt.clock()
+        occurred = request.occurred_at or now
+        zone = rt.resident_zone(address)
+        decision = decide_send(occurred, now, None, RespondentHistory(), rt.policy, zone)
         if column is not None:
-            self.report.statuses["refused"] += 1
-            self.report.refused[RefusalReason.EXCLUDED_CALL_TYPE.value] += 1
-            self.report.excluded_by[column] += 1
-        else:
-            self.report.statuses["would_start"] += 1
+            report.excluded_by[column] += 1
+            decision = Refuse(RefusalReason.EXCLUDED_CALL_TYPE, "")
+        if isinstance(decision, Refuse):
+            report.statuses["refused"] += 1
+            report.refused[decision.reason.value] += 1
+            return
+        report.statuses["would_start"] += 1
+        report.first_texts[send_label(decision.at, now, rt.policy.default_zone)] += 1
 
     def _start(self, request: SurveyRequest, line: int, column: str | None) -> None:
         """Start the row's survey and count its outcome."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class ImportReport:
     call_type_columns: list[str] = field(default_factory=list)
     # Rows refused as excluded call types, by the column that named the type.
     excluded_by: Counter[str] = field(default_factory=Counter)
+    # Dry run: when the first texts would go out ("at once", "at 09:00 on Tue 24 Nov (CST)").
+    first_texts: Counter[str] = field(default_factory=Counter)
     rejected: list[Rejection] = field(default_factory=list)
     # Why the import stopped before the end of the file, if it did.
     stopped: str | None = None
@@ -63,6 +67,7 @@ class ImportReport:
             "cancelled": self.cancelled,
             "call_type_columns": self.call_type_columns,
             "excluded_call_type_by_column": dict(self.excluded_by),
+            "first_texts": dict(self.first_texts),
             "rejected": [vars(r) for r in self.rejected],
             "stopped": self.stopped,
         }
@@ -112,10 +117,21 @@ def describe(report: ImportReport) -> list[str]:
             f"{n} {status.replace('_', ' ')}" for status, n in report.statuses.most_common()
         )
         lines.append(f"surveys: {counts}")
+    if report.first_texts:
+        when = ", ".join(f"{n} {label}" for label, n in sorted(report.first_texts.items()))
+        lines.append(f"first texts: {when}")
     if report.stopped:
         lines.append(report.stopped)
     lines.append(_upshot(report))
     return lines
+
+
+def send_label(at: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """Say when a first text would go out: "at once", or the time in the agency's zone."""
+    if at <= now:
+        return "at once"
+    local = at.astimezone(zone)
+    return f"at {local:%H:%M} on {local:%a} {local.day} {local:%b} ({local.tzname()})"
 
 
 def _rejected(rejection: Rejection) -> str:
