@@ -122,3 +122,21 @@ def test_importing_again_after_reclassification_cancels_the_survey(
     assert (survey.status, survey.refusal_reason) == ("refused", "excluded_call_type")
     assert contact.call_type == "Domestic Violence"
     assert len(twilio.bodies_to(data.e164(1))) == 1  # nothing after the cancel
+
+
+def test_call_type_columns_are_read_whatever_map_says(
+    rt: Runtime, data: Data, tmp_path: Path
+) -> None:
+    p, i = data.phone, data.incident
+    path = write(
+        tmp_path,
+        [
+            "Incident Number,Call Type,Final Call Type,Caller Phone",
+            f"{i(1)},Dom Viol,Disturbance,{p(1)}",
+        ],
+    )
+    code, out = run_import(rt, path, "--dry-run", "--json", "--map", "call_type=Final Call Type")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["columns"]["call_type"] == "Final Call Type"
+    assert report["excluded_call_type_by_column"] == {"Call Type": 1}
