@@ -110,6 +110,7 @@ def test_a_first_text_composed_and_claimed_is_withdrawn(
     assert cancel_survey(rt, first.id) is not None
     assert deliver_item(rt, item_id) == "skipped"
     assert sent_to(twilio, number) == []
+    assert schedule(rt, first.id) == [("start", "cancelled")]
     assert report(rt, first.id)["refusal_reason"] == "cancelled"
 
 
