@@ -25,6 +25,7 @@ from bot.services.export_file import ExportError, ExportReader, Record
 from bot.services.import_report import ImportReport, Rejection, send_label
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, check_request, start_survey
+from storage.schedule import incident_key
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,8 @@ class _Rows:
     def _once(self, request: SurveyRequest, address: str, line: int) -> None:
         """Reject a row that repeats an earlier one: same incident (or time) and phone."""
         moment = None if request.incident_id else request.occurred_at
-        key = (request.incident_id, address, moment)
+        incident = incident_key(request.incident_id) if request.incident_id else None
+        key = (incident, address, moment)
         earlier = self.seen.setdefault(key, line)
         if earlier != line:
             raise _RowError(f"repeats line {earlier} (same incident and phone number)")

@@ -140,3 +140,22 @@ def test_call_type_columns_are_read_whatever_map_says(
     report = json.loads(out)
     assert report["columns"]["call_type"] == "Final Call Type"
     assert report["excluded_call_type_by_column"] == {"Call Type": 1}
+
+
+def test_incident_numbers_are_compared_folded_and_invisible_characters_refused(
+    rt: Runtime, data: Data, tmp_path: Path
+) -> None:
+    p, i = data.phone, data.incident
+    path = write(
+        tmp_path,
+        [
+            "Incident Number,Call Type,Caller Phone",
+            f"R{i(1)},Alarm,{p(1)}",
+            f"r{i(1)},Alarm,{p(1)}",
+            f"R{i(2)}\u200b,Alarm,{p(2)}",
+        ],
+    )
+    code, out = run_import(rt, path, "--dry-run")
+    assert code == 1, out
+    assert f"line 3 (incident r{i(1)}, phone …01): repeats line 2" in out
+    assert "line 4" in out and "incident_id: must not contain invisible formatting" in out
