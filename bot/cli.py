@@ -1,4 +1,4 @@
-"""Command line: python -m bot db|token|flows|contacts|user|chat …"""
+"""Command line: python -m bot db|token|flows|contacts|survey|user|chat …"""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 
 from bot.cli_chat import chat
 from bot.cli_contacts import contacts
+from bot.cli_surveys import survey
 from bot.cli_users import user
 from bot.cli_worker import worker
 from bot.config import ConfigError, Settings
@@ -39,6 +40,7 @@ def main() -> None:
 
 main.add_command(chat)
 main.add_command(contacts)
+main.add_command(survey)
 main.add_command(user)
 main.add_command(worker)
 

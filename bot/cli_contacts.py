@@ -1,4 +1,4 @@
-"""Command line: python -m bot contacts import FILE.csv — surveys from a dispatch export."""
+"""Command line: python -m bot contacts import FILE.csv | example — dispatch exports."""
 
 from __future__ import annotations
 
@@ -66,6 +66,25 @@ def contacts_import(
     if report.stopped:
         sys.exit(FILE_REFUSED)
     sys.exit(SOME_REJECTED if report.rejected else 0)
+
+
+@contacts.command("example")
+@click.pass_obj
+def contacts_example(obj: object) -> None:
+    """Print a sample dispatch export whose calls cleared yesterday (try: > calls.csv)."""
+    from datetime import UTC, datetime
+
+    from bot.config import Settings
+    from bot.scheduling.model import SendPolicy
+    from bot.services.example_export import example_export
+    from bot.services.runtime import Runtime
+
+    if isinstance(obj, Runtime):
+        now, zone = obj.clock(), obj.policy.default_zone
+    else:
+        policy = Settings.from_env().send_policy or SendPolicy()
+        now, zone = datetime.now(UTC), policy.default_zone
+    click.echo(example_export(now, zone), nl=False)
 
 
 def _import(

@@ -26,7 +26,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.models import Base, Contact, Conversation, Message, UtcDateTime, utc_now
+from storage.contacts import LIVE as LIVE
+from storage.contacts import ContactQueries
+from storage.contacts import incident_key as incident_key
+from storage.models import Base, Conversation, Message, UtcDateTime, utc_now
 
 PENDING, RUNNING, DONE, CANCELLED, FAILED = "pending", "running", "done", "cancelled", "failed"
 # What an item does: send a survey's first text, remind, or close the survey.
@@ -35,8 +38,6 @@ ALL_KINDS = (START, REMINDER, EXPIRY)
 # A sender's queue never legitimately reaches this far ahead (10,000 two-segment texts at one
 # segment a second take under six hours).
 MAX_BACKLOG = timedelta(days=1)
-# Conversations that still have something to send or to wait for.
-LIVE = ("scheduled", "active")
 
 
 class ScheduledItem(Base):
@@ -90,7 +91,7 @@ class SenderSlot(Base):
     next_free_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class ScheduleRepository:
+class ScheduleRepository(ContactQueries):
     """Queries and writes on scheduled items and sender slots, in the unit of work's Session."""
 
     def __init__(self, session: Session) -> None:
@@ -180,32 +181,6 @@ class ScheduleRepository:
         result = self._session.execute(_cancel_statement(), params)
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    def contact(self, contact_id: uuid.UUID | None) -> Contact | None:
-        """Return the police contact a survey is about, if it is still stored."""
-        return self._session.get(Contact, contact_id) if contact_id is not None else None
-
-    def conversation_for_contact(
-        self, respondent_id: uuid.UUID, incident_id: str | None, occurred_at: datetime | None
-    ) -> Conversation | None:
-        """Return the survey already asked for about this contact, if any.
-
-        A contact is known by its incident number; without one, by the moment it happened.
-        """
-        if incident_id:
-            same = Contact.incident_id == incident_id
-        elif occurred_at is not None:
-            same = Contact.incident_id.is_(None) & (Contact.occurred_at == occurred_at)
-        else:
-            return None
-        query = (
-            select(Conversation)
-            .join(Contact, Conversation.contact_id == Contact.id)
-            .where(Contact.respondent_id == respondent_id, same)
-            .order_by(Conversation.created_at)
-            .limit(1)
-        )
-        return self._session.scalars(query).first()
-
     def first_message(self, conversation_id: uuid.UUID) -> str | None:
         """Return the body of the first message sent for a conversation, if any."""
         query = (
@@ -233,10 +208,10 @@ class ScheduleRepository:
         sent = func.coalesce(Conversation.started_at, Conversation.scheduled_for)
         query = select(func.max(sent)).where(
             Conversation.respondent_id == respondent_id,
+            # Any survey whose first text went out counts, however it ended (STOP, a cancel).
             or_(
                 Conversation.status.in_(("scheduled", "active", "completed", "expired")),
-                # Ended by STOP after it went out: the resident was surveyed all the same.
-                (Conversation.status == "opted_out") & Conversation.started_at.is_not(None),
+                Conversation.started_at.is_not(None),
             ),
         )
         if besides is not None:

@@ -132,6 +132,8 @@ class RefusalReason(StrEnum):
     DO_NOT_SURVEY = "do_not_survey"
     STALE_CONTACT = "stale_contact"
     FREQUENCY_CAP = "frequency_cap"
+    # Staff cancelled the survey (DELETE /api/v1/surveys/<id>, the officer page, the CLI).
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NoReturn, TextIO
 
@@ -18,12 +18,14 @@ from bot.channels.common import clean_text, has_controls
 from bot.engine.text import normalise
 from bot.i18n.choice import offered_tag
 from bot.scheduling.calltypes import excluded_type
-from bot.scheduling.model import RefusalReason
+from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
+from bot.scheduling.rules import decide_send
 from bot.services.export_fields import ColumnMap, map_columns, parse_moment
 from bot.services.export_file import ExportError, ExportReader, Record
-from bot.services.import_report import ImportReport, Rejection
+from bot.services.import_report import ImportReport, Rejection, send_label
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, check_request, start_survey
+from storage.schedule import incident_key
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ def import_contacts(rt: Runtime, stream: TextIO, options: ImportOptions) -> Impo
     report = ImportReport(
         flow, columns.named(), columns.ignored(), reader.delimiter, options.dry_run
     )
+    report.call_type_columns = columns.also_call_types()
     rows = _Rows(rt, flow, columns, report)
     for record in records:
         rows.take(record)
@@ -124,10 +127,27 @@ class _Rows:
             )
         request, address = self._request(values)
         self._once(request, address, record.first_line)
+        column, call_type = self._excluded_column(record.cells)
+        if call_type is not None:
+            request = replace(request, call_type=call_type)
         if self.report.dry_run:
-            self._foresee(request)
+            self._foresee(request, column, address)
         else:
-            self._start(request, record.first_line)
+            self._start(request, record.first_line, column)
+
+    def _excluded_column(self, cells: list[str]) -> tuple[str | None, str | None]:
+        """Find the first call-type-like column naming an excluded type: (header, call type).
+
+        The call type returned is the cell (stored on the contact, so the record shows why), or
+        the type's canonical name when the cell is too long or unprintable to store.
+        """
+        policy = self.rt.policy
+        for header, value in self.columns.call_type_cells(cells):
+            found = excluded_type(value, policy.excluded_call_types, policy.call_type_aliases)
+            if found is not None:
+                storable = len(value) <= FIELD_LIMIT and not has_controls(value)
+                return header, value if storable else found
+        return None, None
 
     def _request(self, values: dict[str, str]) -> tuple[SurveyRequest, str]:
         """Build the request a row stands for; reject it with every problem found."""
@@ -184,24 +204,31 @@ class _Rows:
     def _once(self, request: SurveyRequest, address: str, line: int) -> None:
         """Reject a row that repeats an earlier one: same incident (or time) and phone."""
         moment = None if request.incident_id else request.occurred_at
-        key = (request.incident_id, address, moment)
+        incident = incident_key(request.incident_id) if request.incident_id else None
+        key = (incident, address, moment)
         earlier = self.seen.setdefault(key, line)
         if earlier != line:
             raise _RowError(f"repeats line {earlier} (same incident and phone number)")
 
-    def _foresee(self, request: SurveyRequest) -> None:
-        """Count what importing would do, as far as the file alone can tell."""
-        policy = self.rt.policy
-        call_type = request.call_type
-        if call_type and excluded_type(
-            call_type, policy.excluded_call_types, policy.call_type_aliases
-        ):
-            self.report.statuses["refused"] += 1
-            self.report.refused[RefusalReason.EXCLUDED_CALL_TYPE.value] += 1
-        else:
-            self.report.statuses["would_start"] += 1
+    def _foresee(self, request: SurveyRequest, column: str | None, address: str) -> None:
+        """Apply every rule the file alone can decide (call types, contact age, delay, quiet
+        hours) and count what importing would do; opt-outs and the cap need the history."""
+        rt, report = self.rt, self.report
+        now = rt.clock()
+        occurred = request.occurred_at or now
+        zone = rt.resident_zone(address)
+        decision = decide_send(occurred, now, None, RespondentHistory(), rt.policy, zone)
+        if column is not None:
+            report.excluded_by[column] += 1
+            decision = Refuse(RefusalReason.EXCLUDED_CALL_TYPE, "")
+        if isinstance(decision, Refuse):
+            report.statuses["refused"] += 1
+            report.refused[decision.reason.value] += 1
+            return
+        report.statuses["would_start"] += 1
+        report.first_texts[send_label(decision.at, now, rt.policy.default_zone)] += 1
 
-    def _start(self, request: SurveyRequest, line: int) -> None:
+    def _start(self, request: SurveyRequest, line: int, column: str | None) -> None:
         """Start the row's survey and count its outcome."""
         try:
             started = start_survey(self.rt, request)
@@ -210,6 +237,11 @@ class _Rows:
         except Exception as exc:
             self._failed(line, exc)
         self.failures = 0
+        excluded = started.reason == RefusalReason.EXCLUDED_CALL_TYPE.value
+        if column is not None and excluded and (started.cancelled or not started.duplicate):
+            self.report.excluded_by[column] += 1
+        if started.cancelled:
+            self.report.cancelled += 1
         if getattr(started, "duplicate", False):
             self.report.already_imported += 1
         elif started.reason:

@@ -20,7 +20,7 @@ from bot.services.followups import plan_follow_ups, undeliverable
 from bot.services.optout import opt_out
 from bot.services.runtime import Runtime
 from storage.models import Message
-from storage.schedule import DONE, FAILED, START, ScheduledItem, ScheduleRepository
+from storage.schedule import CANCELLED, DONE, FAILED, START, ScheduledItem, ScheduleRepository
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,10 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
             return "skipped"
         if message.status != "queued":
             crashed = message.status == "sending"
-            item.close(FAILED if crashed else DONE, now, _INTERRUPTED if crashed else None)
+            if message.status == "cancelled":  # the survey was cancelled: withdrawn, not sent
+                item.close(CANCELLED, now, "the survey was cancelled before this text left")
+            else:
+                item.close(FAILED if crashed else DONE, now, _INTERRUPTED if crashed else None)
             uow.commit()
             return "skipped"
         sender = rt.senders.get(message.channel)

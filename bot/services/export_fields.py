@@ -42,6 +42,16 @@ HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
         "call time", "call date time", "incident date time", "time",
     ),
 }  # fmt: skip
+# Columns that also say what kind of call it was, besides the one mapped to call_type: a CAD
+# export often has the type as dispatched and as cleared ("Final Call Type", "Disposition"),
+# and a call reclassified as domestic violence must be excluded whichever column says so.
+CALL_TYPE_LIKE = (
+    "initial call type", "original call type", "final nature", "initial nature",
+    "disposition", "disposition code", "final disposition", "dispo", "clearance code",
+    "call nature", "problem", "problem type", "complaint type", "cfs type",
+)  # fmt: skip
+# Header words that make any column call-type-like ("Nature Final", "CallType2").
+_CALL_TYPE_WORDS = ("calltype", "nature", "dispo", "incidenttype", "eventtype")
 # What people call the fields in --map and mapping files, besides the fields' own names.
 FIELD_SYNONYMS = {"phone": "address", "incident": "incident_id", "officer": "officer_id"}
 
@@ -91,6 +101,8 @@ class ColumnMap:
 
     header: tuple[str, ...]
     columns: Mapping[str, int]
+    # Every column checked for an excluded call type: call_type's first, then the others.
+    call_types: tuple[int, ...] = ()
 
     def named(self) -> dict[str, str]:
         """Return each mapped field with the header of its column, in field order."""
@@ -98,8 +110,20 @@ class ColumnMap:
 
     def ignored(self) -> list[str]:
         """Return the headers of the columns no field reads."""
-        used = set(self.columns.values())
+        used = {*self.columns.values(), *self.call_types}
         return [name for i, name in enumerate(self.header) if i not in used and name.strip()]
+
+    def also_call_types(self) -> list[str]:
+        """Return the headers of the columns read for call types besides call_type's own."""
+        own = self.columns.get("call_type")
+        return [self.header[i] for i in self.call_types if i != own]
+
+    def call_type_cells(self, cells: Sequence[str]) -> list[tuple[str, str]]:
+        """Return (header, cell) of every call-type-like column that has a value."""
+        found = [
+            (self.header[i], cells[i].strip() if i < len(cells) else "") for i in self.call_types
+        ]
+        return [(name, value) for name, value in found if value]
 
     def values(self, cells: Sequence[str]) -> dict[str, str]:
         """Return each mapped field's cell, stripped ("" where a short row has none)."""
@@ -128,7 +152,23 @@ def map_columns(header: Sequence[str], overrides: Mapping[str, str]) -> ColumnMa
         raise ExportError(
             f"no phone number column ({_found(header)}); name it with --map address=COLUMN"
         )
-    return ColumnMap(tuple(header), columns)
+    return ColumnMap(tuple(header), columns, _call_type_columns(keys, columns))
+
+
+def _call_type_columns(keys: Sequence[str], columns: Mapping[str, int]) -> tuple[int, ...]:
+    """Return every column that may name the call type: the mapped one first, then the rest.
+
+    Read whatever --map says: an excluded type in any of them refuses the survey.
+    """
+    known = {header_key(a) for a in (*HEADER_ALIASES["call_type"], *CALL_TYPE_LIKE)}
+    taken = {i for name, i in columns.items() if name != "call_type"}
+    alike = [
+        i
+        for i, key in enumerate(keys)
+        if i not in taken and key and (key in known or any(w in key for w in _CALL_TYPE_WORDS))
+    ]
+    own = columns.get("call_type")
+    return tuple(([own] if own is not None else []) + [i for i in alike if i != own])
 
 
 def _first(keys: Sequence[str], aliases: Iterable[str]) -> int | None:

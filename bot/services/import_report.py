@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,14 @@ class ImportReport:
     # Accepted rows whose survey a rule refused, by reason: not errors, the rules at work.
     refused: Counter[str] = field(default_factory=Counter)
     already_imported: int = 0
+    # Surveys this import cancelled: a repeated row whose call type is now excluded.
+    cancelled: int = 0
+    # Columns read for call types besides call_type's own ("Final Call Type", "Disposition").
+    call_type_columns: list[str] = field(default_factory=list)
+    # Rows refused as excluded call types, by the column that named the type.
+    excluded_by: Counter[str] = field(default_factory=Counter)
+    # Dry run: when the first texts would go out ("at once", "at 09:00 on Tue 24 Nov (CST)").
+    first_texts: Counter[str] = field(default_factory=Counter)
     rejected: list[Rejection] = field(default_factory=list)
     # Why the import stopped before the end of the file, if it did.
     stopped: str | None = None
@@ -54,6 +64,10 @@ class ImportReport:
             "statuses": dict(self.statuses),
             "refused_by_rule": dict(self.refused),
             "already_imported": self.already_imported,
+            "cancelled": self.cancelled,
+            "call_type_columns": self.call_type_columns,
+            "excluded_call_type_by_column": dict(self.excluded_by),
+            "first_texts": dict(self.first_texts),
             "rejected": [vars(r) for r in self.rejected],
             "stopped": self.stopped,
         }
@@ -83,19 +97,41 @@ def describe(report: ImportReport) -> list[str]:
     """Return the whole report as lines: columns, summary, each rejected row, the upshot."""
     columns = ", ".join(f"{name} ← {header!r}" for name, header in report.columns.items())
     lines = [f"flow {report.flow}; columns: {columns}"]
+    if report.call_type_columns:
+        also = ", ".join(repr(name) for name in report.call_type_columns)
+        lines.append(f"also checked for excluded call types: {also}")
     if report.ignored:
         lines.append(f"ignored columns: {', '.join(repr(name) for name in report.ignored)}")
     lines.append(("dry run: " if report.dry_run else "") + summary(report))
     lines.extend(f"  {_rejected(r)}" for r in report.rejected)
+    if report.excluded_by:
+        named = ", ".join(f"{name!r} ({n})" for name, n in report.excluded_by.most_common())
+        lines.append(f"excluded call types found in: {named}")
+    if report.cancelled:
+        lines.append(
+            f"cancelled {report.cancelled} survey{'' if report.cancelled == 1 else 's'} "
+            "imported before: the call type is now excluded"
+        )
     if report.statuses:
         counts = ", ".join(
             f"{n} {status.replace('_', ' ')}" for status, n in report.statuses.most_common()
         )
         lines.append(f"surveys: {counts}")
+    if report.first_texts:
+        when = ", ".join(f"{n} {label}" for label, n in sorted(report.first_texts.items()))
+        lines.append(f"first texts: {when}")
     if report.stopped:
         lines.append(report.stopped)
     lines.append(_upshot(report))
     return lines
+
+
+def send_label(at: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """Say when a first text would go out: "at once", or the time in the agency's zone."""
+    if at <= now:
+        return "at once"
+    local = at.astimezone(zone)
+    return f"at {local:%H:%M} on {local:%a} {local.day} {local:%b} ({local.tzname()})"
 
 
 def _rejected(rejection: Rejection) -> str:

@@ -215,8 +215,11 @@ def _start_or_point(turn: Turn) -> list[str]:
     if latest is not None and latest.status == Status.COMPLETED.value:
         # A thank-you after the survey: say the line is not watched and where to turn instead.
         return _once_a_day(turn, "completed", latest.language)
-    if latest is not None and latest.status == Status.EXPIRED.value:
-        # A late answer: the survey has closed; thank them rather than start it over.
+    if latest is not None and (
+        latest.status == Status.EXPIRED.value
+        or (latest.status == Status.REFUSED.value and latest.started_at is not None)
+    ):
+        # A late answer (or one to a survey cancelled after its first text): it has closed.
         return _once_a_day(turn, "expired", latest.language)
     return _once_a_day(turn, "unknown", language, keyword=_any_keyword(turn.rt, language))
 

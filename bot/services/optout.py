@@ -10,7 +10,7 @@ from bot.ports import UnitOfWork
 from bot.scheduling.disposition import Disposition
 from bot.scheduling.model import RefusalReason
 from storage.models import Conversation, Respondent
-from storage.schedule import ALL_KINDS
+from storage.schedule import ALL_KINDS, LIVE
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,29 @@ def close_live(
     # Expiry too: the disposition is set now.
     uow.schedule.cancel([c.id for c in live], ALL_KINDS, now, status.value)
     return len(live)
+
+
+def cancel_conversation(
+    uow: UnitOfWork, conversation: Conversation, reason: RefusalReason, now: datetime
+) -> bool:
+    """Close a scheduled or active survey for good, so nothing more is texted; say if it was live.
+
+    Its pending start, reminders and expiry are cancelled, and a text composed but not yet
+    handed to the provider is withdrawn (delivery sends only messages still "queued"). The
+    caller holds the respondent's row lock, so no send or inbound turn runs meanwhile.
+    """
+    if conversation.status not in LIVE:
+        return False
+    conversation.status = Status.REFUSED.value
+    conversation.disposition = Disposition.REFUSED.value
+    conversation.refusal_reason = reason.value
+    conversation.reminders_pending = False
+    conversation.updated_at = now
+    uow.schedule.cancel([conversation.id], ALL_KINDS, now, f"cancelled: {reason.value}")
+    for message in uow.schedule.queued_messages(conversation.id):
+        message.status, message.error_code, message.updated_at = "cancelled", reason.value, now
+    log.info("survey %s cancelled: %s", conversation.id, reason.value)
+    return True
 
 
 def record_refusal(conversation: Conversation, reason: RefusalReason, now: datetime) -> None:

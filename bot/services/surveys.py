@@ -7,17 +7,19 @@ time, decided by the agency's rules (bot.scheduling), and the scheduler sends it
 from __future__ import annotations
 
 import logging
+import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.addresses import AddressError, mask, normalise_address
 from bot.engine.model import Status
 from bot.i18n.choice import offered_tag
 from bot.ports import UnitOfWork
-from bot.scheduling.model import Decision, Refuse, RespondentHistory, Send
+from bot.scheduling.calltypes import excluded_type
+from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
 from bot.scheduling.rules import decide_send
-from bot.services.optout import record_refusal
+from bot.services.optout import cancel_conversation, record_refusal
 from bot.services.runtime import Runtime
 from bot.services.schedule import run_item
 from storage.models import Contact, Conversation, Respondent
@@ -60,6 +62,10 @@ class SurveyStarted:
     scheduled_for: datetime | None = None
     # The same incident and resident were asked for before: this is that survey.
     duplicate: bool = False
+    # This request closed the survey (its call type is now excluded, or staff cancelled it).
+    cancelled: bool = False
+    # When a first text held back (a sender's backlog, a provider retry) is due to go out.
+    queued_until: datetime | None = None
 
 
 def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
@@ -72,7 +78,9 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
             respondent.id, request.incident_id, request.occurred_at
         )
         if existing is not None:
-            return _described(existing, duplicate=True)
+            cancelled = _reclassify(rt, uow, request, existing, now)
+            uow.commit()
+            return describe_survey(existing, duplicate=True, cancelled=cancelled)
         contact = _contact(request, respondent.id, now)
         uow.repo.add(contact)
         uow.repo.flush()
@@ -85,9 +93,36 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
         uow.commit()
     if item_id is None or due is None:
         log.info("survey %s refused: %s", conversation.id, conversation.refusal_reason)
-        return _described(conversation)
+        return describe_survey(conversation)
     log.info("survey %s for %s scheduled for %s", conversation.id, mask(address), due.isoformat())
     return _hand_over(rt, conversation.id, item_id, due, now)
+
+
+def _reclassify(
+    rt: Runtime, uow: UnitOfWork, request: SurveyRequest, existing: Conversation, now: datetime
+) -> bool:
+    """Apply a repeat trigger's call type: an excluded one cancels the survey; say if it did.
+
+    CAD systems update the call type when a call clears, so a call first sent as a
+    disturbance may come again as domestic violence: no text may follow it.
+    """
+    contact = uow.schedule.contact(existing.contact_id)
+    if not request.call_type or contact is None:
+        return False
+    now_excluded = _is_excluded(rt, request.call_type)
+    # Keep the record of why a survey was refused: an excluded type is never overwritten.
+    if now_excluded or not (contact.call_type and _is_excluded(rt, contact.call_type)):
+        contact.call_type = request.call_type
+    if not now_excluded:
+        return False
+    return cancel_conversation(uow, existing, RefusalReason.EXCLUDED_CALL_TYPE, now)
+
+
+def _is_excluded(rt: Runtime, call_type: str) -> bool:
+    """Say whether the agency's rules never survey after this call type."""
+    policy = rt.policy
+    found = excluded_type(call_type, policy.excluded_call_types, policy.call_type_aliases)
+    return found is not None
 
 
 def check_request(rt: Runtime, request: SurveyRequest) -> str:
@@ -100,6 +135,9 @@ def check_request(rt: Runtime, request: SurveyRequest) -> str:
         errors["flow"] = f"no flow {request.flow!r}"
     elif request.language and offered_tag(request.language, flow.languages) is None:
         errors["language"] = f"flow {flow.id!r} offers {', '.join(flow.languages)}"
+    if request.incident_id and _has_format_characters(request.incident_id):
+        # An invisible character makes two incident numbers that look alike differ.
+        errors["incident_id"] = "must not contain invisible formatting characters"
     address = ""
     try:
         address = normalise_address(request.channel, request.address, rt.default_region)
@@ -108,6 +146,11 @@ def check_request(rt: Runtime, request: SurveyRequest) -> str:
     if errors:
         raise SurveyError(errors)
     return address
+
+
+def _has_format_characters(text: str) -> bool:
+    """Say whether text carries invisible format characters (zero-width spaces, marks)."""
+    return any(unicodedata.category(ch) == "Cf" for ch in text)
 
 
 def _contact(request: SurveyRequest, respondent_id: uuid.UUID, now: datetime) -> Contact:
@@ -179,14 +222,19 @@ def _hand_over(
     with rt.uow() as uow:
         conversation = uow.repo.get_conversation(conversation_id)
         replies = uow.schedule.first_message(conversation_id) if delivery else None
+        item = uow.schedule.get(item_id)
+        # Held back: the item is due again at its sender's slot (or its retry), past the backlog.
+        queued = item.due_at if item is not None and delivery in ("paced", "retry") else None
     assert conversation is not None
-    return _described(conversation, delivery=delivery, replies=replies)
+    started = describe_survey(conversation, delivery=delivery, replies=replies)
+    return replace(started, queued_until=queued)
 
 
-def _described(
+def describe_survey(
     conversation: Conversation,
     *,
     duplicate: bool = False,
+    cancelled: bool = False,
     delivery: str | None = None,
     replies: str | None = None,
 ) -> SurveyStarted:
@@ -199,4 +247,5 @@ def _described(
         reason=conversation.refusal_reason,
         scheduled_for=conversation.scheduled_for,
         duplicate=duplicate,
+        cancelled=cancelled,
     )

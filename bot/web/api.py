@@ -13,8 +13,10 @@ from flask import Blueprint, Response, abort, g, jsonify, request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.channels.common import has_controls
+from bot.scheduling.model import RefusalReason
+from bot.services.cancel import cancel_incident, cancel_survey
 from bot.services.reports import survey_report
-from bot.services.surveys import SurveyError, SurveyRequest, start_survey
+from bot.services.surveys import SurveyError, SurveyRequest, SurveyStarted, start_survey
 from bot.services.tokens import RESULTS_READ, SCOPES, SURVEYS_WRITE, Bearer, authenticate
 from bot.web.context import runtime
 
@@ -141,16 +143,72 @@ def create_survey() -> tuple[Response, int]:
         started = start_survey(runtime(), SurveyRequest(**payload.model_dump()))
     except SurveyError as exc:
         return jsonify(error="invalid payload", fields=exc.fields), 400
-    result = {
+    # The same incident and resident asked for again: the first survey, nothing new created.
+    return jsonify(_started(started)), 200 if started.duplicate else 201
+
+
+def _started(started: SurveyStarted) -> dict[str, Any]:
+    """Describe a survey request's outcome as JSON-ready data."""
+    return {
         "id": str(started.id),
         "status": started.status,
         "delivery": started.delivery,
         "reason": started.reason,
         "scheduled_for": started.scheduled_for.isoformat() if started.scheduled_for else None,
         "duplicate": started.duplicate,
+        # This request closed the survey: nothing more will be texted for it.
+        "cancelled": started.cancelled,
     }
-    # The same incident and resident asked for again: the first survey, nothing new created.
-    return jsonify(result), 200 if started.duplicate else 201
+
+
+class CancelPayload(BaseModel):
+    """The body of POST /api/v1/surveys/cancel."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    incident_id: str = Field(min_length=1, max_length=64)
+    # Why: staff cancelled it, or the call turned out to be of an excluded type.
+    reason: Literal["cancelled", "excluded_call_type"] = "cancelled"
+
+    @field_validator("incident_id")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        """Refuse control characters: no incident number carries one."""
+        if has_controls(value):
+            raise ValueError("must not contain control characters")
+        return value
+
+
+@bp.delete("/surveys/<survey_id>")
+@require_token(SURVEYS_WRITE)
+def delete_survey(survey_id: str) -> Response:
+    """Cancel a survey: nothing more is texted for it; answer with its state (idempotent)."""
+    try:
+        key = uuid.UUID(survey_id)
+    except ValueError:
+        abort(404, "no such survey")
+    cancelled = cancel_survey(runtime(), key)
+    if cancelled is None:
+        abort(404, "no such survey")
+    return jsonify(_started(cancelled))
+
+
+@bp.post("/surveys/cancel")
+@require_token(SURVEYS_WRITE)
+def cancel_surveys() -> tuple[Response, int]:
+    """Cancel every scheduled or active survey about an incident; list those cancelled."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None  # absurdly nested JSON: not a cancel request
+    if not isinstance(body, dict):
+        abort(400, "the body must be a JSON object (Content-Type: application/json)")
+    try:
+        payload = CancelPayload.model_validate(body)
+    except ValidationError as exc:
+        return jsonify(error="invalid payload", fields=field_errors(exc)), 400
+    cancelled = cancel_incident(runtime(), payload.incident_id, RefusalReason(payload.reason))
+    return jsonify(cancelled=[_started(s) for s in cancelled]), 200
 
 
 @bp.get("/surveys/<survey_id>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from flask import Blueprint, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
@@ -13,11 +14,12 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from bot.addresses import mask
 from bot.channels.common import has_controls
 from bot.engine.model import Flow
+from bot.services.cancel import cancel_survey
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, start_survey
 from bot.web.auth import role_required, signed_in
 from bot.web.context import runtime, settings
-from bot.web.outcome import Outcome, describe
+from bot.web.outcome import CANCELLED, Outcome, cancellable, describe
 from bot.web.security import page_headers
 
 bp = Blueprint("officer", __name__)
@@ -61,8 +63,13 @@ class SurveyForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hi
     call_type = StringField("Call type", validators=[Optional(), Length(max=64), printable])
 
 
+class CancelForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hints
+    """The result page's Cancel button: only its CSRF token; the survey is in the session."""
+
+
 # The session key holding the last request's outcome: never answers, only part of the number.
 RESULT_KEY = "officer_result"
+STAFF = ("officer", "supervisor", "admin")
 
 
 def _flow(rt: Runtime) -> Flow | None:
@@ -101,19 +108,42 @@ def form() -> ResponseReturnValue:
         "title": outcome.title,
         "detail": outcome.detail,
         "masked": mask(re.sub(r"\D", "", request.address)),
+        # Only the survey this officer just asked for can be cancelled from the result page.
+        "survey": str(started.id) if cancellable(started) else None,
     }
     return redirect(url_for("officer.result"), 303)
 
 
 @bp.get("/officer/result")
-@role_required("officer", "supervisor", "admin")
+@role_required(*STAFF)
 def result() -> ResponseReturnValue:
     """Show what became of the officer's last request (kept in their signed session)."""
     shown = session.get(RESULT_KEY)
     if not isinstance(shown, dict):
         return redirect(url_for("officer.form"))
     outcome = Outcome(shown["kind"], shown["title"], shown["detail"])
-    return render_template("officer_result.html", masked=shown["masked"], outcome=outcome)
+    return render_template(
+        "officer_result.html",
+        masked=shown["masked"],
+        outcome=outcome,
+        cancel=CancelForm() if shown.get("survey") else None,
+    )
+
+
+@bp.post("/officer/cancel")
+@role_required(*STAFF)
+def cancel() -> ResponseReturnValue:
+    """Cancel the survey on the officer's result page; show that nothing will be sent."""
+    shown = session.get(RESULT_KEY)
+    if not isinstance(shown, dict) or not shown.get("survey"):
+        return redirect(url_for("officer.result"), 303)  # nothing of theirs to cancel
+    if not CancelForm().validate_on_submit():
+        return redirect(url_for("officer.result"), 303)
+    cancel_survey(runtime(), uuid.UUID(shown["survey"]))
+    # Post/redirect/get: the result page now says it is cancelled, and offers no button.
+    cancelled = {"kind": "cancelled", "title": "Cancelled", "detail": CANCELLED, "survey": None}
+    session[RESULT_KEY] = {**shown, **cancelled}
+    return redirect(url_for("officer.result"), 303)
 
 
 def _request(rt: Runtime, survey_form: SurveyForm) -> SurveyRequest:

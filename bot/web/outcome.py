@@ -8,14 +8,19 @@ from zoneinfo import ZoneInfo
 
 from bot.services.surveys import SurveyStarted
 
+# Said for every refusal that comes from the resident's history (opted out, do-not-survey,
+# surveyed recently): an officer must not learn a resident's wishes or past surveys from it.
+NOT_TO_THIS_NUMBER = "A survey cannot be sent to this number."
 # One sentence per stable refusal reason (bot.scheduling.model.RefusalReason).
 REFUSALS = {
     "excluded_call_type": "Surveys are never sent after this type of call.",
-    "opted_out": "This number has asked not to get texts from us.",
-    "do_not_survey": "This number is on the do-not-survey list.",
+    "opted_out": NOT_TO_THIS_NUMBER,
+    "do_not_survey": NOT_TO_THIS_NUMBER,
     "stale_contact": "The contact was too long ago to ask about it now.",
-    "frequency_cap": "This resident was asked for a survey recently, so we will not ask again yet.",
+    "frequency_cap": NOT_TO_THIS_NUMBER,
+    "cancelled": "The survey was cancelled; nothing will be sent.",
 }
+CANCELLED = "Cancelled — nothing will be sent."
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,12 @@ class Outcome:
 
 
 def describe(started: SurveyStarted, zone: ZoneInfo) -> Outcome:
-    """Describe a started, scheduled, refused or duplicate survey request."""
+    """Describe a started, scheduled, refused, cancelled or duplicate survey request."""
+    if started.cancelled:
+        if started.reason == "excluded_call_type":
+            detail = "The call type is now one that is never surveyed, so the survey asked for"
+            return Outcome("cancelled", "Cancelled", f"{detail} earlier is cancelled. {CANCELLED}")
+        return Outcome("cancelled", "Cancelled", CANCELLED)
     if started.duplicate:
         detail = "A survey for this incident and this resident was already requested."
         return Outcome("duplicate", "Already requested", detail + " Nothing new was sent.")
@@ -39,20 +49,33 @@ def describe(started: SurveyStarted, zone: ZoneInfo) -> Outcome:
         return Outcome("sent", "Sent", "The survey was texted to the resident.")
     if started.delivery == "opted_out":
         # The carrier reports the number replied STOP to us before (Twilio 21610).
-        return Outcome("refused", "Not sent", REFUSALS["opted_out"])
+        return Outcome("refused", "Not sent", NOT_TO_THIS_NUMBER)
     if started.delivery == "failed":
         detail = "The text provider did not accept the message; the request is recorded."
         return Outcome("failed", "Not delivered", detail)
     if started.delivery in ("paced", "retry"):
-        detail = "The survey is queued and will be texted within minutes."
-        return Outcome("queued", "Queued", detail)
+        return Outcome("queued", "Queued", _queued(started, zone))
     if started.scheduled_for is not None:
         when = _when(started.scheduled_for, zone)
         return Outcome("scheduled", "Scheduled", f"The survey will be texted {when}.")
     return Outcome("requested", "Requested", "The survey request is recorded.")
 
 
+def _queued(started: SurveyStarted, zone: ZoneInfo) -> str:
+    """Say when a held-back first text will really go out, behind the sender's backlog."""
+    if started.queued_until is None:
+        return "The survey is queued; the time it goes out is not known yet."
+    why = "other texts" if started.delivery == "paced" else "a busy text provider"
+    when = _when(started.queued_until, zone)
+    return f"The survey is queued behind {why} and will be texted {when}."
+
+
 def _when(moment: datetime, zone: ZoneInfo) -> str:
     """Write a moment as the agency reads it: `at 17:00 on Mon 2 Nov (EST)`."""
     local = moment.astimezone(zone)
     return f"at {local:%H:%M} on {local:%a} {local.day} {local:%b} ({local.tzname()})"
+
+
+def cancellable(started: SurveyStarted) -> bool:
+    """Say whether the officer may still cancel the survey (it is scheduled or under way)."""
+    return started.status in ("scheduled", "active")

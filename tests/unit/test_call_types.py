@@ -126,7 +126,7 @@ def test_an_agencys_list_replaces_the_default_and_is_normalised() -> None:
         ("Child Sexual Abuse", "sexual_assault"),
         ("Sexual Abuse", "sexual_assault"),
         ("Molestation", "sexual_assault"),
-        ("Child molest", "sexual_assault"),
+        ("Child molest", "child_abuse"),  # an abbreviation of the child_molestation alias
         ("sexualassault", "sexual_assault"),
         ("DomesticViolence", "domestic_violence"),
         ("DVRO violation", "domestic_violence"),

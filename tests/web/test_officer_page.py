@@ -138,7 +138,7 @@ def test_a_resident_who_opted_out_is_not_texted(app: Flask, twilio: TwilioStandI
     response = request_survey(officer(app), phone=number)
 
     assert outcome(response) == "refused"
-    assert "asked not to get texts" in text(response)
+    assert "A survey cannot be sent to this number." in text(response)
     assert len(twilio.bodies_to(number)) == sent_before
 
 
@@ -148,7 +148,7 @@ def test_a_number_opted_out_at_the_carrier_is_not_said_to_be_scheduled(
     twilio.failures.append((400, 21610))
     response = request_survey(officer(app), phone=random_number())
     assert outcome(response) == "refused"
-    assert "asked not to get texts" in text(response)
+    assert "A survey cannot be sent to this number." in text(response)
 
 
 def test_fields_without_errors_carry_no_aria_error_attributes(app: Flask) -> None:
