@@ -93,7 +93,8 @@ ES_LOCALE: dict[str, Any] = {
     "no": ["no", "n", "nop"],
     "skip": ["omitir", "saltar"],
     "keywords": {
-        "stop": ["alto", "parar", "no más", "baja", "cancelar"],
+        "stop": ["alto", "parar", "no más mensajes", "baja", "cancelar"],
+        "stop_alone": ["no más"],
         "nosurvey": ["no encuesta", "no más encuestas"],
         "start": ["inicio", "alta"],
         "help": ["ayuda"],
