@@ -34,6 +34,8 @@ EN_LOCALE: dict[str, Any] = {
         "expired": "This survey has closed.",
         "language_menu": "Reply with a language:",
         "language_switched": "OK, English from now on.",
+        "emergency": "{agency}: not monitored. In an emergency, call {emergency}.",
+        "media_only": "Please answer in text.",
     },
     "numbers": {
         "zero": 0,
@@ -74,6 +76,8 @@ ES_LOCALE: dict[str, Any] = {
         "expired": "Esta encuesta se cerró.",
         "language_menu": "Responda con un idioma:",
         "language_switched": "De acuerdo, en español a partir de ahora.",
+        "emergency": "{agency}: nadie lee este canal. En una emergencia, llame al {emergency}.",
+        "media_only": "Responda con texto, por favor.",
     },
     "numbers": {
         "cero": 0,
