@@ -30,7 +30,9 @@ def stop(turn: Turn, hit: KeywordHit) -> list[str]:
     language = turn.language(hit)
     opt_out(turn.uow, turn.respondent, turn.msg.received_at)
     log.info("%s opted out on %s", mask(turn.msg.address), turn.msg.channel)
-    return turn.say("stop_confirm", language)
+    # "Help, he won't leave me alone" opts out, and must still point to the emergency number.
+    pointer = turn.say("emergency", language) if looks_urgent(turn) else []
+    return [*pointer, *turn.say("stop_confirm", language)]
 
 
 def nosurvey(turn: Turn, hit: KeywordHit) -> list[str]:

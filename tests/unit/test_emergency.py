@@ -9,6 +9,7 @@ import pytest
 
 from bot.engine.emergency import looks_like_emergency
 from bot.engine.model import Locale
+from bot.engine.text import render
 from bot.i18n.catalog import load_locales
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
@@ -93,3 +94,14 @@ def test_the_agency_emergency_number_counts() -> None:
     assert not looks_like_emergency("call 112", ())
     assert looks_like_emergency("call 112", (), numbers=("911", "112"))
     assert looks_like_emergency("911", ())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", ["help", "unknown", "completed", "emergency"])
+def test_every_pointer_gives_the_emergency_number(language: str, key: str) -> None:
+    # HELP, the "this number sends surveys" and "survey complete" pointers, and the emergency
+    # reply itself all tell the resident whom to call, in their own language.
+    locale = next(locale for locale in every() if locale.code == language)
+    values = {"agency": "Springfield PD", "help": "555-0100", "keyword": "SURVEY"}
+    text = render(locale.messages[key], {**values, "emergency": "112"})
+    assert "112" in text

@@ -111,6 +111,14 @@ def test_an_emergency_mid_survey_gets_the_pointer_and_the_question_again(
     assert strip_marks(said(app, written, "emergency")) not in again
 
 
+def test_an_opt_out_that_looks_like_an_emergency_also_gets_the_pointer(
+    app: Flask, client: FlaskClient, api_token: str
+) -> None:
+    number, _ = start_survey(client, api_token, "en")
+    answered = reply(post_sms(client, number, "help he won't leave me alone"))
+    assert answered == f"{said(app, 'en', 'emergency')}\n\n{said(app, 'en', 'stop_confirm')}"
+
+
 def test_an_emergency_from_a_stranger_gets_the_pointer_once_a_day(client: FlaskClient) -> None:
     number = random_number()
     first = reply(post_sms(client, number, "911 emergency"))
@@ -119,11 +127,12 @@ def test_an_emergency_from_a_stranger_gets_the_pointer_once_a_day(client: FlaskC
 
 
 @pytest.mark.parametrize(("language", "word"), [("en", "HELP"), ("es", "AYUDA"), ("zh", "帮助")])
+@pytest.mark.parametrize("node", ["listened", "respect"])  # after the first text, and later
 def test_help_mid_survey_says_who_and_asks_the_question_again(
-    app: Flask, client: FlaskClient, api_token: str, language: str, word: str
+    app: Flask, client: FlaskClient, api_token: str, language: str, word: str, node: str
 ) -> None:
     number, survey = start_survey(client, api_token, language)
-    answer_until(app, client, number, survey, "respect")
+    answer_until(app, client, number, survey, node)
     before = stored(app, survey)
     answered = strip_marks(reply(post_sms(client, number, word)))
     assert answered.startswith(strip_marks(said(app, language, "help")))
