@@ -32,6 +32,7 @@ EMERGENCIES = [
     ("es", "es urgente"),
     ("zh", "救命！"),
     ("zh", "快来救命，有人闯入我家"),
+    ("zh", "有人闖入我家"),
     ("vi", "cứu tôi với"),
     ("vi", "khẩn cấp!"),
     ("tl", "tulong po, sinasaktan ako"),
