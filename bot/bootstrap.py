@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.background import InProcessDispatcher
 from bot.config import ConfigError, Settings
+from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
 from bot.flowfiles import load_flows
 from bot.i18n.catalog import load_locales
@@ -112,6 +113,7 @@ def bootstrap(
         flows=flows,
         locales=locales,
         values=settings.placeholder_values,
+        by_language=language_values(locales, settings.agency_contacts, settings.contacts),
         senders=dict(build_senders(settings) if senders is None else senders),
         clock=clock,
         default_language=settings.default_language,

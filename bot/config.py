@@ -94,6 +94,14 @@ def _secret_key(value: str) -> str:
     return key
 
 
+def _emergency_number(value: str) -> str:
+    """Read the emergency number residents are told to call: digits, as dialled (911, 112)."""
+    number = value.strip()
+    if not re.fullmatch(r"[0-9]{2,6}", number):
+        raise ConfigError(f"expected the number as dialled, such as 911 or 112, got {value!r}")
+    return number
+
+
 def _auto_flag(value: str) -> bool | None:
     """Read true/false, or `auto` (None) to let Parley decide."""
     return None if value.strip().lower() in {"auto", ""} else _flag(value)
@@ -140,8 +148,13 @@ class Settings:
     twilio_from_number: str = ""
     twilio_api_base_url: str = ""
     agency_name: str = "Parley Demo Police Department"
-    complaints_contact: str = "the department's front desk"
-    help_contact: str = "the department's non-emergency line"
+    # Empty: each language's own wording (the locale's `defaults:`), never English inside Spanish.
+    complaints_contact: str = ""
+    help_contact: str = ""
+    # Per language, e.g. HELP_CONTACT_ES: {"es": {"help": "..."}}; wins over the two above.
+    contacts: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+    # The number a resident in danger is told to call (agencies outside the US set theirs).
+    emergency_number: str = "911"
     default_language: str = "en"
     default_region: str = "US"
     flows_dir: Path = ROOT / "flows"
@@ -187,6 +200,7 @@ class Settings:
                 except ConfigError as exc:
                     raise ConfigError(f"{key}: {exc}") from exc
         values["send_policy"] = _send_policy(env)
+        values["contacts"] = _contacts(env)
         return cls(**values)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -207,12 +221,38 @@ class Settings:
 
     @property
     def placeholder_values(self) -> dict[str, str]:
-        """Return the values of the placeholders flows and locales may use."""
+        """Return the values of the placeholders flows and locales may use, in English."""
         return {
             "agency": self.agency_name,
-            "complaints": self.complaints_contact,
-            "help": self.help_contact,
+            "emergency": self.emergency_number,
+            **DEFAULT_CONTACTS,
+            **self.agency_contacts,
         }
+
+    @property
+    def agency_contacts(self) -> dict[str, str]:
+        """Return the contacts the agency set for every language (a phone number, a URL)."""
+        given = {"complaints": self.complaints_contact, "help": self.help_contact}
+        return {name: value.strip() for name, value in given.items() if value.strip()}
+
+
+# English wording of the contacts an agency leaves unset; each locale has its own (`defaults:`).
+DEFAULT_CONTACTS = {
+    "complaints": "the department's front desk",
+    "help": "the department's non-emergency line",
+}
+_CONTACT_SETTING = re.compile(r"(HELP|COMPLAINTS)_CONTACT_([A-Z]{2,3}(?:_[A-Z0-9]{2,8})*)")
+
+
+def _contacts(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Read per-language contacts: HELP_CONTACT_ES, COMPLAINTS_CONTACT_ZH_HANT, ..."""
+    contacts: dict[str, dict[str, str]] = {}
+    for key, value in env.items():
+        found = _CONTACT_SETTING.fullmatch(key)
+        if found and value.strip():
+            language = found.group(2).lower().replace("_", "-")
+            contacts.setdefault(language, {})[found.group(1).lower()] = value.strip()
+    return contacts
 
 
 _ENV: dict[str, tuple[str, Any]] = {
@@ -226,6 +266,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "agency_name": ("AGENCY_NAME", str),
     "complaints_contact": ("COMPLAINTS_CONTACT", str),
     "help_contact": ("HELP_CONTACT", str),
+    "emergency_number": ("EMERGENCY_NUMBER", _emergency_number),
     "default_language": ("DEFAULT_LANGUAGE", str),
     "default_region": ("DEFAULT_REGION", str.upper),
     "flows_dir": ("FLOWS_DIR", Path),

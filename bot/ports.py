@@ -27,6 +27,13 @@ class InboundMessage:
     received_at: datetime
     # A provider's own reading of an opt-out keyword (Twilio's OptOutType: STOP, START, HELP).
     provider_keyword: str | None = None
+    # Pictures or other attachments that came with the message (an MMS), which Parley cannot read.
+    media_count: int = 0
+
+    @property
+    def media_only(self) -> bool:
+        """Say whether the message is attachments and no text (a picture sent as an answer)."""
+        return self.media_count > 0 and not self.text.strip()
 
 
 class DeliveryError(Exception):

@@ -157,6 +157,9 @@ class Conversation(Base):
     # the many replies after that cost no extra statement.
     reminders_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     retries: Mapped[int] = mapped_column(Integer, default=0)
+    # When the resident was told this number is not monitored and to call the emergency number:
+    # once per conversation, so an anxious resident is not answered with it again and again.
+    emergency_pointer_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

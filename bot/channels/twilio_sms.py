@@ -193,8 +193,21 @@ def inbound_sms() -> Response:
         provider_message_id=sid,
         received_at=rt.clock(),
         provider_keyword=request.form.get("OptOutType"),
+        media_count=media_count(),
     )
     return twiml(handle_inbound(rt, message))
+
+
+def media_count() -> int:
+    """Read how many attachments (an MMS picture) came with an inbound message: NumMedia."""
+    given = request.form.get("NumMedia", "").strip()
+    if not given:
+        # A request without NumMedia may still carry a picture's address.
+        return 1 if request.form.get("MediaUrl0") else 0
+    # check_fields() has bounded its length; "²" passes isdigit() but not int().
+    if not (given.isascii() and given.isdigit()):
+        abort(400, "NumMedia: must be a whole number")
+    return int(given)
 
 
 @bp.post(STATUS_PATH)

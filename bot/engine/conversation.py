@@ -6,7 +6,7 @@ import logging
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.engine.locale import system_message
@@ -35,10 +35,20 @@ Test = Callable[[AnswerValue, RuleValue], bool]
 
 @dataclass(frozen=True)
 class Context:
-    """What a conversation needs besides its flow: the locales and the placeholder values."""
+    """What a conversation needs besides its flow: the locales and the placeholder values.
+
+    `values` fill placeholders in every language; `by_language` holds each language's own
+    values laid over them ({help} worded in Spanish for Spanish texts).
+    """
 
     locales: Mapping[str, Locale]
     values: Mapping[str, str]
+    by_language: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def values_for(self, language: str) -> Mapping[str, str]:
+        """Return the placeholder values for texts in `language`."""
+        own = self.by_language.get(language)
+        return {**self.values, **own} if own else self.values
 
 
 def begin(flow: Flow, language: str, ctx: Context, now: datetime) -> StepResult:
@@ -190,12 +200,12 @@ def _satisfies(rule: Rule, value: AnswerValue) -> bool:
 def _local(flow: Flow, texts: LocalText, language: str, ctx: Context) -> str:
     """Render a flow text in the language, falling back to the base language, then any."""
     text = texts.get(language) or texts.get(flow.base_language) or next(iter(texts.values()), "")
-    return render(text, ctx.values)
+    return render(text, ctx.values_for(language))
 
 
 def _system(ctx: Context, language: str, key: str, extra: Mapping[str, str] | None = None) -> str:
     """Render a locale system message with the context's values and any extra ones."""
-    values = {**ctx.values, **extra} if extra else ctx.values
+    values = {**ctx.values_for(language), **extra} if extra else ctx.values_for(language)
     return system_message(ctx.locales, language, key, values)
 
 

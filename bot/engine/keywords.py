@@ -17,6 +17,10 @@ Choices, and why:
   "YES" is deliberately not a start keyword: it answers yes/no questions.
 - Words that answer questions are never keywords, even if a locale lists them: the locales'
   yes/no words ("no", "yes") and bare numbers ("1").
+- Some stop words are also ordinary answers: "no más" and "huwag na po" answer "anything
+  else?", "the end" ends a comment. They are listed apart (`stop_alone:`; the carriers' END is
+  one) and opt out only as the whole message, give or take punctuation: "No más" stops, "No
+  más, gracias" is an answer. Unambiguous stops keep their filler ("stop, thanks").
 - NOSURVEY puts a resident on the do-not-survey list for good; STOP stops every text until
   START. The literal NOSURVEY and NO SURVEY work whatever the locales say, like the carriers'
   words. A message made only of no-survey words and filler ("no more surveys please") is
@@ -36,16 +40,22 @@ from bot.engine.model import Locale
 from bot.engine.text import normalise
 
 STOP, NOSURVEY, START, HELP, LANGUAGE = "stop", "nosurvey", "start", "help", "language"
+# Stop words that are also answers: they opt out only as the whole message.
+STOP_ALONE = "stop_alone"
 # When a word is a keyword of several kinds, the first kind here wins: opting out first.
-KINDS = (STOP, NOSURVEY, START, HELP, LANGUAGE)
+KINDS = (STOP, STOP_ALONE, NOSURVEY, START, HELP, LANGUAGE)
+# What a message matching a kind's words is: a lone stop_alone word is a stop.
+_HIT_KIND = {STOP_ALONE: STOP}
 # The kinds also found among filler words in a short message, in the order they are tried.
 _AMONG_FILLER = (NOSURVEY, STOP)
 BUILT_IN_LANGUAGE = "en"
 BUILT_IN: Mapping[str, frozenset[str]] = {
     STOP: frozenset(
-        {"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke"}
+        {"stop", "stopall", "stop all", "unsubscribe", "cancel", "quit", "revoke"}
         | {"optout", "opt out", "opt-out"}
     ),
+    # "The end" closes many a comment: the carriers' END opts out only alone.
+    STOP_ALONE: frozenset({"end"}),
     NOSURVEY: frozenset({"nosurvey", "nosurveys", "no survey", "no surveys", "no-survey"}),
     START: frozenset({"start", "unstop"}),
     HELP: frozenset({"help", "info"}),
@@ -128,8 +138,19 @@ def match_keyword(text: str, locales: Iterable[Locale]) -> KeywordHit | None:
     table = _memo_table(tuple(locales))
     for kind, language, words in table.rows:
         if norm in words:
-            return KeywordHit(kind=kind, language=language)
-    return _stop_intent(norm, table)
+            return KeywordHit(kind=_HIT_KIND.get(kind, kind), language=language)
+    return _alone(norm, table) or _stop_intent(norm, table)
+
+
+def _alone(norm: str, table: Table) -> KeywordHit | None:
+    """Find a stop word that is also an answer, alone but for punctuation or emoji inside."""
+    bare = " ".join(_words_of(norm))
+    if bare == norm:
+        return None  # already compared as the whole message
+    for kind, language, words in table.rows:
+        if kind == STOP_ALONE and bare in words:
+            return KeywordHit(kind=STOP, language=language)
+    return None
 
 
 def _build_table(locales: tuple[Locale, ...]) -> Table:

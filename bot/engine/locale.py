@@ -33,6 +33,8 @@ MESSAGE_KEYS = (
     "recently_surveyed",
     "language_menu",
     "language_switched",
+    "emergency",
+    "media_only",
 )
 FALLBACK_LANGUAGE = "en"
 
@@ -44,6 +46,7 @@ def locale_from_dict(data: Mapping[str, Any]) -> Locale:
         raise ValueError("a locale needs a 'code'")
     messages = data.get("messages")
     keywords = data.get("keywords")
+    defaults = data.get("defaults")
     return Locale(
         code=code.strip(),
         name=str(data.get("name") or code),
@@ -61,6 +64,8 @@ def locale_from_dict(data: Mapping[str, Any]) -> Locale:
         filler=_words(data.get("filler")),
         units=_words(data.get("units")),
         out_of=_words(data.get("out_of")),
+        emergency=_words(data.get("emergency")),
+        defaults=_messages(defaults if isinstance(defaults, Mapping) else {}),
     )
 
 
@@ -100,6 +105,24 @@ def _numbers(raw: Any) -> dict[str, int]:
 def _messages(raw: Mapping[Any, Any]) -> dict[str, str]:
     """Keep the message texts as written (they are sent, not matched)."""
     return {str(key): str(text) for key, text in raw.items() if text is not None}
+
+
+def language_values(
+    locales: Mapping[str, Locale],
+    agency: Mapping[str, str],
+    by_language: Mapping[str, Mapping[str, str]],
+) -> dict[str, dict[str, str]]:
+    """Return each language's own placeholder values, to lay over the values for all languages.
+
+    A value the agency gives for one language (HELP_CONTACT_ES) wins; then one it gives for all
+    (a phone number reads the same in every language); then the locale's own wording, so that no
+    English sentence lands inside a Spanish text.
+    """
+    wanted = {code.lower(): values for code, values in by_language.items()}
+    return {
+        code: {**locale.defaults, **agency, **wanted.get(code.lower(), {})}
+        for code, locale in locales.items()
+    }
 
 
 def system_message(

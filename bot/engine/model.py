@@ -109,7 +109,9 @@ class Locale:
     number words to values, and `keywords` maps a global keyword kind (stop, nosurvey, start,
     help, language) to the words that trigger it. `filler` lists the words that may surround a stop
     keyword in a short opt-out ("please"), `units` the words that may follow a score ("stars")
-    and `out_of` the words between a score and its maximum ("out of").
+    and `out_of` the words between a score and its maximum ("out of"). `emergency` lists the words
+    and phrases that make a reply look like an emergency ("help me", "ayuda", "救命"), and
+    `defaults` this language's own wording of placeholders the agency leaves unset ({help}).
     """
 
     code: str
@@ -125,6 +127,8 @@ class Locale:
     filler: frozenset[str] = frozenset()
     units: frozenset[str] = frozenset()
     out_of: frozenset[str] = frozenset()
+    emergency: frozenset[str] = frozenset()
+    defaults: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ LOCALE_SCHEMA = Path(__file__).resolve().parent.parent.parent / "locales" / "sch
 LOCALE_SUFFIXES = (".yaml", ".yml")
 # Values the engine and the services fill in; anything else would reach a resident as "{x}".
 PLACEHOLDERS = frozenset(
-    {"agency", "complaints", "help", "keyword", "min", "max", "min_label", "max_label"}
+    {"agency", "complaints", "emergency", "help", "keyword", "min", "max", "min_label", "max_label"}
 )
 
 

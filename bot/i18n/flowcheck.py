@@ -14,6 +14,7 @@ from typing import Any
 from bot.config import Settings
 from bot.engine.conversation import Context, prompt
 from bot.engine.flowdef import flow_problems
+from bot.engine.locale import language_values
 from bot.engine.model import ConversationState, Flow, Locale, Node
 from bot.engine.text import render
 from bot.flowfiles import load_flows, preview_flow
@@ -159,7 +160,8 @@ def check_flows(settings: Settings) -> CheckReport:
         sources = read_flow_sources(settings.flows_dir)
     except (DefinitionFileError, NotADirectoryError) as exc:
         return CheckReport(errors=(str(exc),))
-    ctx = Context(locales=locales, values=settings.placeholder_values)
+    by_language = language_values(locales, settings.agency_contacts, settings.contacts)
+    ctx = Context(locales, settings.placeholder_values, by_language)
     # A flow broken in itself has no languages worth measuring; its error says why.
     sound = [source for source in sources.values() if not flow_problems(source.data)]
     previews = {source.id: preview_flow(source) for source in sound}
@@ -222,7 +224,7 @@ def _measure(
         if node.waits:
             text = prompt(flow, ConversationState(node.id, language), ctx)
         else:
-            text = render(node.text.get(language, ""), ctx.values)
+            text = render(node.text.get(language, ""), ctx.values_for(language))
         if text:
             yield message_cost(node.id, text)
 
@@ -233,7 +235,7 @@ def _locale_reports(
     """Measure every locale's system messages, filled in as the services fill them."""
     reports = []
     for code, locale in locales.items():
-        values = {**ctx.values, "keyword": _keyword(offered, code)}
+        values = {**ctx.values_for(code), "keyword": _keyword(offered, code)}
         messages = tuple(
             message_cost(key, render(text, values))
             for key, text in locale.messages.items()

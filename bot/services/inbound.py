@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.addresses import mask
-from bot.engine.keywords import KeywordHit, match_keyword
+from bot.engine.keywords import STOP_ALONE, KeywordHit, match_keyword
 from bot.engine.locale import system_message
 from bot.engine.model import Flow, Status
 from bot.engine.text import normalise
 from bot.i18n.bidi import for_locale
 from bot.ports import InboundMessage, UnitOfWork
 from bot.services.conversations import advance, open_conversation
+from bot.services.keyword_replies import (
+    KEYWORD_HANDLERS,
+    emergency_reply,
+    looks_urgent,
+    media_reply,
+    written_language,
+)
 from bot.services.keyword_start import REFUSAL_MESSAGES, keyword_refusal
 from bot.services.languages import (
     follow_written_language,
     menu_choice,
     named_language,
-    send_menu,
     switch_to,
 )
-from bot.services.optout import join_do_not_survey, opt_out
+from bot.services.optout import join_do_not_survey
 from bot.services.runtime import Runtime
 from storage.models import Conversation, Respondent
 from storage.schedule import REMINDER
@@ -60,12 +66,17 @@ class Turn:
     def _known(self, hit: KeywordHit, language: str | None) -> bool:
         """Say whether the message is one of `language`'s own words for the keyword."""
         locale = self.rt.locales.get(language or "")
-        return locale is not None and normalise(self.msg.text) in locale.keywords.get(hit.kind, ())
+        if locale is None:
+            return False
+        # A lone stop word that is also an answer ("no más") is listed apart from the others.
+        kinds = (hit.kind, STOP_ALONE) if hit.kind == "stop" else (hit.kind,)
+        text = normalise(self.msg.text)
+        return any(text in locale.keywords.get(kind, ()) for kind in kinds)
 
     def say(self, key: str, language: str, **values: str) -> list[str]:
         """Render one system message in `language`."""
         self.reply_language = language
-        merged = {**self.rt.values, **values}
+        merged = {**self.rt.context.values_for(language), **values}
         return [system_message(self.rt.locales, language, key, merged)]
 
 
@@ -110,24 +121,33 @@ def _replayed(uow: UnitOfWork, msg: InboundMessage) -> list[str]:
     return [m.body for m in uow.repo.replies_to(seen.id) if m.body] if seen else []
 
 
+# What an opted-out resident may still be answered: START, and HELP, as carriers require.
+_AFTER_STOP = frozenset({"start", "help"})
+
+
 def route(turn: Turn) -> list[str]:
     """Pick the handler for a message: keyword, answer, flow keyword or a pointer to help."""
     hit = _keyword(turn)
-    if turn.respondent.opted_out_at is not None and (hit is None or hit.kind != "start"):
+    if turn.respondent.opted_out_at is not None and (hit is None or hit.kind not in _AFTER_STOP):
         if hit is not None and hit.kind == "nosurvey":
             # Recorded even after STOP, so a later START does not bring surveys back.
             join_do_not_survey(turn.uow, turn.respondent, turn.msg.received_at)
         # Opted out: nothing is ever sent again until the resident texts START.
         return []
     handler = KEYWORD_HANDLERS.get(hit.kind) if hit else None
-    if handler is not None and hit is not None:
-        return handler(turn, hit)
+    replies = handler(turn, hit) if handler is not None and hit is not None else None
+    if replies is not None:
+        return replies
     # A digit answers an open language menu before the question; a language's name switches.
     chosen = menu_choice(turn) or named_language(turn)
     if chosen is not None:
         return switch_to(turn, chosen)
     if turn.conversation is not None:
-        return _answer(turn, turn.conversation)
+        # A cry for help or a picture is not an answer: say so, then ask the question again.
+        pointer = emergency_reply(turn) or media_reply(turn)
+        return pointer if pointer is not None else _answer(turn, turn.conversation)
+    if looks_urgent(turn):
+        return _once_a_day(turn, "emergency", written_language(turn, turn.language()))
     return _start_or_point(turn)
 
 
@@ -146,42 +166,6 @@ def _keyword(turn: Turn) -> KeywordHit | None:
     if provider is not None:
         return KeywordHit(kind=provider, language=found.language if found else "en")
     return found
-
-
-def _stop(turn: Turn, hit: KeywordHit) -> list[str]:
-    """Record an opt-out, end every survey scheduled or open, and confirm once."""
-    language = turn.language(hit)
-    opt_out(turn.uow, turn.respondent, turn.msg.received_at)
-    log.info("%s opted out on %s", mask(turn.msg.address), turn.msg.channel)
-    return turn.say("stop_confirm", language)
-
-
-def _nosurvey(turn: Turn, hit: KeywordHit) -> list[str]:
-    """Put the number on the do-not-survey list, end its surveys, and confirm."""
-    language = turn.language(hit)
-    join_do_not_survey(turn.uow, turn.respondent, turn.msg.received_at)
-    log.info("%s joined the do-not-survey list", mask(turn.msg.address))
-    return turn.say("nosurvey_confirm", language)
-
-
-def _start(turn: Turn, hit: KeywordHit) -> list[str]:
-    """Lift an opt-out and confirm."""
-    turn.respondent.opted_out_at = None
-    return turn.say("start_confirm", turn.language(hit))
-
-
-def _help(turn: Turn, hit: KeywordHit) -> list[str]:
-    """Say who is texting and how to stop; the conversation stays where it was."""
-    return turn.say("help", turn.language(hit))
-
-
-KEYWORD_HANDLERS: dict[str, Callable[[Turn, KeywordHit], list[str]]] = {
-    "stop": _stop,
-    "start": _start,
-    "help": _help,
-    "nosurvey": _nosurvey,
-    "language": send_menu,
-}
 
 
 def flow_for_keyword(flows: Mapping[str, Flow], text: str) -> tuple[Flow, str] | None:

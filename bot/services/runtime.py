@@ -37,13 +37,15 @@ class Runtime:
     policy: SendPolicy = field(default_factory=SendPolicy)
     # How fast each sending number may send.
     pacing: Pacing = field(default_factory=Pacing)
+    # Each language's own placeholder values laid over `values` ({help} worded in Spanish).
+    by_language: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 
     @property
     def context(self) -> Context:
         """Return the engine context: every locale and the placeholder values."""
-        return Context(locales=self.locales, values=self.values)
+        return Context(locales=self.locales, values=self.values, by_language=self.by_language)
 
     def resident_zone(self, address: str) -> ZoneInfo:
         """Return the time zone a resident's quiet hours are read in: their number's, or ours."""

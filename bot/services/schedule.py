@@ -168,7 +168,9 @@ def _reminder(job: Job) -> str:
     if flow is None:
         return job.finish(CANCELLED, f"flow {conversation.flow_id} is no longer offered")
     ctx = job.rt.context
-    nudge = system_message(job.rt.locales, conversation.language, "reminder", ctx.values)
+    nudge = system_message(
+        job.rt.locales, conversation.language, "reminder", ctx.values_for(conversation.language)
+    )
     question = prompt(flow, state_of(conversation), ctx)
     return job.compose("\n\n".join(part for part in (nudge, question) if part))
 

@@ -63,7 +63,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0007_token_scopes"
+    assert current_revision(empty_engine) == head_revision() == "0008_emergency_pointer"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

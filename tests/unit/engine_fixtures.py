@@ -35,6 +35,8 @@ EN_LOCALE: dict[str, Any] = {
         "recently_surveyed": "Thank you, you took this survey recently.",
         "language_menu": "Reply with a language:",
         "language_switched": "OK, English from now on.",
+        "emergency": "{agency}: not monitored. In an emergency, call {emergency}.",
+        "media_only": "Please answer in text.",
     },
     "numbers": {
         "zero": 0,
@@ -76,6 +78,8 @@ ES_LOCALE: dict[str, Any] = {
         "recently_surveyed": "Gracias, respondió esta encuesta hace poco.",
         "language_menu": "Responda con un idioma:",
         "language_switched": "De acuerdo, en español a partir de ahora.",
+        "emergency": "{agency}: nadie lee este canal. En una emergencia, llame al {emergency}.",
+        "media_only": "Responda con texto, por favor.",
     },
     "numbers": {
         "cero": 0,
@@ -95,7 +99,8 @@ ES_LOCALE: dict[str, Any] = {
     "no": ["no", "n", "nop"],
     "skip": ["omitir", "saltar"],
     "keywords": {
-        "stop": ["alto", "parar", "no más", "baja", "cancelar"],
+        "stop": ["alto", "parar", "no más mensajes", "baja", "cancelar"],
+        "stop_alone": ["no más"],
         "nosurvey": ["no encuesta", "no más encuestas"],
         "start": ["inicio", "alta"],
         "help": ["ayuda"],

@@ -105,7 +105,8 @@ def test_keyword_kinds_do_not_overlap(locales: dict[str, Locale]) -> None:
 
 def test_stop_words_of_every_language_are_there(locales: dict[str, Locale]) -> None:
     assert {"stop", "unsubscribe", "opt out"} <= locales["en"].keywords["stop"]
-    assert {normalise("alto"), normalise("no más")} <= locales["es"].keywords["stop"]
+    assert {normalise("alto"), normalise("ya basta")} <= locales["es"].keywords["stop"]
+    assert {normalise("no más"), normalise("basta")} <= locales["es"].keywords["stop_alone"]
 
 
 def copy_locales(tmp_path: Path) -> Path:

@@ -17,6 +17,7 @@ import pytest
 
 from bot.config import Settings
 from bot.engine.conversation import Context, begin, prompt, step
+from bot.engine.locale import language_values
 from bot.engine.model import AnswerValue, ConversationState, Flow, Locale, NodeKind, Status
 from bot.engine.text import render
 from bot.flowfiles import load_flows
@@ -28,6 +29,7 @@ NOW = datetime(2025, 3, 14, 15, 9, tzinfo=UTC)
 # The shipped defaults: a realistic length for each placeholder a resident will see filled.
 VALUES = Settings().placeholder_values
 AGENCY, COMPLAINTS = VALUES["agency"], VALUES["complaints"]
+ES_COMPLAINTS = "contacte a la recepción del departamento de policía."
 
 # The twelve languages residents are offered (README): every one must be in the shipped flow.
 TWELVE = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt")
@@ -53,7 +55,8 @@ SATISFIED: Mapping[str, Transcript] = {
         ("4", ("qué tan conforme",)),
         ("4 estrellas", ("¿Cuánto confía",)),
         ("5", ("¿Algo más",)),
-        ("Fue muy amable, gracias.", ("no sirve para presentar quejas", COMPLAINTS)),
+        # With no COMPLAINTS_CONTACT set, the Spanish text names the desk in Spanish.
+        ("Fue muy amable, gracias.", ("no sirve para presentar quejas", ES_COMPLAINTS)),
     ],
 }
 SATISFIED_ANSWERS: Mapping[str, AnswerValue] = {
@@ -119,10 +122,17 @@ def flow() -> Flow:
     return shipped_flow()
 
 
+@cache
+def shipped_context() -> Context:
+    """Give the engine the shipped locales and placeholder values, each language its own."""
+    locales = load_locales(ROOT / "locales")
+    return Context(locales, VALUES, language_values(locales, Settings().agency_contacts, {}))
+
+
 @pytest.fixture(scope="module")
 def ctx() -> Context:
     """Give the engine the shipped locales and placeholder values."""
-    return Context(locales=load_locales(ROOT / "locales"), values=VALUES)
+    return shipped_context()
 
 
 def converse(
@@ -202,14 +212,14 @@ def sent_texts(flow: Flow, ctx: Context, language: str) -> dict[str, str]:
             unreadable = "" if node.kind is NodeKind.TEXT else "???"
             texts[f"{node.id} re-prompt"] = step(flow, state, unreadable, NOW, ctx).replies[0]
         else:
-            texts[node.id] = render(node.text[language], VALUES)
+            texts[node.id] = render(node.text[language], ctx.values_for(language))
     locale: Locale = ctx.locales[language]
     words = flow.keywords.get(language) or flow.keywords[flow.base_language]
     keyword = {"keyword": words[0].upper()}
     for key, message in locale.messages.items():
         # Hints and re-prompts only travel inside the prompts measured above.
         if not key.startswith(("hint_", "reprompt")):
-            texts[f"locale {key}"] = render(message, {**VALUES, **keyword})
+            texts[f"locale {key}"] = render(message, {**ctx.values_for(language), **keyword})
     return texts
 
 
@@ -235,7 +245,7 @@ def test_texts_name_the_agency_and_link_nowhere(flow: Flow, ctx: Context, offere
 
 def said(flow: Flow, node_id: str, language: str) -> str:
     """Return a node's own text in `language`, as sent."""
-    return render(flow.nodes[node_id].text[language], VALUES)
+    return render(flow.nodes[node_id].text[language], shipped_context().values_for(language))
 
 
 def answer_by_number(

@@ -17,7 +17,10 @@ def test_words_are_stored_normalised() -> None:
     assert es.yes == frozenset({"si", "s", "claro", "correcto"})
     assert es.no == frozenset({"no", "n", "nop"})
     assert es.skip == frozenset({"omitir", "saltar"})
-    assert es.keywords["stop"] == frozenset({"alto", "parar", "no mas", "baja", "cancelar"})
+    assert es.keywords["stop"] == frozenset(
+        {"alto", "parar", "no mas mensajes", "baja", "cancelar"}
+    )
+    assert es.keywords["stop_alone"] == frozenset({"no mas"})
     assert es.numbers["cuatro"] == 4 and es.numbers["una"] == 1
     assert (es.code, es.name, es.direction) == ("es", "Español", "ltr")
 
