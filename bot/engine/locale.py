@@ -60,6 +60,8 @@ def locale_from_dict(data: Mapping[str, Any]) -> Locale:
         filler=_words(data.get("filler")),
         units=_words(data.get("units")),
         out_of=_words(data.get("out_of")),
+        answer_filler=_words(data.get("answer_filler")),
+        language_request=_words(data.get("language_request")),
     )
 
 

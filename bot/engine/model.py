@@ -109,7 +109,9 @@ class Locale:
     number words to values, and `keywords` maps a global keyword kind (stop, nosurvey, start,
     help, language) to the words that trigger it. `filler` lists the words that may surround a stop
     keyword in a short opt-out ("please"), `units` the words that may follow a score ("stars")
-    and `out_of` the words between a score and its maximum ("out of").
+    and `out_of` the words between a score and its maximum ("out of"). `answer_filler` lists
+    the words that may surround an answer besides the filler ("sir", "I'd say"), and
+    `language_request` those around a language's name when asking for it ("I speak", "in").
     """
 
     code: str
@@ -125,6 +127,8 @@ class Locale:
     filler: frozenset[str] = frozenset()
     units: frozenset[str] = frozenset()
     out_of: frozenset[str] = frozenset()
+    answer_filler: frozenset[str] = frozenset()
+    language_request: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
