@@ -152,8 +152,10 @@ class LanguageDetector:
         if not known:
             # Only words every language texts ("ok", "lol"): nothing to go on, even for a model.
             return None if not unknown else PASS
-        if fits_hint and (not unknown or len(reply.pairs) < MIN_MODEL_WORDS):
-            return hint  # every word we know is one the resident's current language uses
+        if fits_hint and (not unknown or len(reply.pairs) < MIN_MODEL_WORDS or unknown < known):
+            # Every word we know is one the resident's current language uses, and they are most
+            # of the reply: switching needs stronger evidence than a model's guess at the rest.
+            return hint
         ranked = sorted(reply.scores.values(), reverse=True)
         margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
         # Settled when one language leads by a whole word, or leads and most words are known

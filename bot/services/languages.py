@@ -10,6 +10,7 @@ from bot.engine.keywords import KeywordHit
 from bot.engine.model import Status
 from bot.engine.text import normalise
 from bot.i18n.scripts import script_language
+from bot.services.answers import answers_in
 from bot.services.conversations import state_of
 
 if TYPE_CHECKING:
@@ -90,6 +91,9 @@ def follow_written_language(turn: Turn) -> list[str]:
         return []
     if detected not in flow.languages or not _clearly_written(turn.msg.text, detected, turn):
         return []
+    own = conversation.language
+    if answers_in(flow, conversation.node_id, turn.msg.text, turn.rt.locales, own):
+        return []  # an answer in the conversation's own language is no evidence of another
     conversation.language = turn.respondent.language = detected
     return turn.say("language_switched", detected)
 

@@ -291,3 +291,19 @@ def test_detect_language_is_at_least_95_percent_right_on_the_dev_set() -> None:
 
 def test_detect_language_is_at_least_95_percent_right_on_our_held_out_set() -> None:
     assert _score(HELD_OUT) >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("mas o menos", "es"),
+        ("más o menos", "es"),
+        ("no he didnt", "en"),
+        ("no she didnt", "en"),
+        ("no they dont", "en"),
+        ("um", "en"),
+        ("mais ou menos", "pt"),
+    ],
+)
+def test_a_reply_in_the_conversations_language_never_switches(text: str, hint: str) -> None:
+    assert detect_language(text, hint) in (hint, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -118,3 +119,32 @@ def test_the_remembered_language_is_used_next_time(
         headers={"Authorization": f"Bearer {api_token}"},
     )
     assert conversation_of(app, number)[0] == "vi"
+
+
+# (how the survey starts, replies, the conversation's language after them): a switch needs
+# strong evidence, so answers in the conversation's language never switch it, while a reply
+# clearly written in another language still does, in both directions.
+SWITCHING = [
+    ("ENCUESTA", ["sí", "mas o menos"], "es"),
+    ("ENCUESTA", ["sí", "más o menos"], "es"),
+    ("ENCUESTA", ["mas o menos"], "es"),
+    ("SURVEY", ["no he didnt"], "en"),
+    ("SURVEY", ["no he didn't"], "en"),
+    ("SURVEY", ["yes he did", "um"], "en"),
+    ("SURVEY", ["yes sir", "I'd say 4"], "en"),
+    ("SURVEY", ["sim, ele me ouviu"], "pt"),
+    ("ENCUESTA", ["yes, he listened to me"], "en"),
+    ("ENCUESTA", ["sim, ele me ouviu"], "pt"),
+    ("SURVEY", ["sí, me escuchó"], "es"),
+]
+
+
+@pytest.mark.parametrize(("keyword", "replies", "language"), SWITCHING)
+def test_only_strong_evidence_switches_the_language(
+    app: Flask, client: FlaskClient, keyword: str, replies: list[str], language: str
+) -> None:
+    number = random_number()
+    reply(post_sms(client, number, keyword))
+    for text in replies:
+        reply(post_sms(client, number, text))
+    assert conversation_of(app, number)[0] == language
