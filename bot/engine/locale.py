@@ -32,6 +32,7 @@ MESSAGE_KEYS = (
     "expired",
     "language_menu",
     "language_switched",
+    "language_set",
 )
 FALLBACK_LANGUAGE = "en"
 

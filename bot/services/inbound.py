@@ -19,6 +19,7 @@ from bot.services.conversations import advance, open_conversation
 from bot.services.languages import (
     follow_written_language,
     menu_choice,
+    menu_refused,
     named_language,
     send_menu,
     switch_to,
@@ -122,6 +123,8 @@ def route(turn: Turn) -> list[str]:
     if handler is not None and hit is not None:
         return handler(turn, hit)
     # A digit answers an open language menu before the question; a language's name switches.
+    if menu_refused(turn):
+        return send_menu(turn)  # "99" names no language: show the menu again
     chosen = menu_choice(turn) or named_language(turn)
     if chosen is not None:
         return switch_to(turn, chosen)

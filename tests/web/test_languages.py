@@ -148,3 +148,78 @@ def test_only_strong_evidence_switches_the_language(
     for text in replies:
         reply(post_sms(client, number, text))
     assert conversation_of(app, number)[0] == language
+
+
+def menu_lines(text: str) -> list[str]:
+    """Return the numbered lines of a language menu."""
+    return [line for line in text.splitlines() if line[:1].isdigit()]
+
+
+def test_the_menu_numbers_languages_the_same_with_or_without_a_survey(
+    client: FlaskClient,
+) -> None:
+    idle = menu_lines(reply(post_sms(client, random_number(), "LANGUAGE")))
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    during = menu_lines(reply(post_sms(client, number, "LANGUAGE")))
+    assert len(idle) >= 12 and idle == during
+
+
+def test_a_language_chosen_with_no_survey_open_promises_nothing_to_continue(
+    app: Flask, client: FlaskClient
+) -> None:
+    rt = app.extensions["parley.runtime"]
+    number = random_number()
+    reply(post_sms(client, number, "LANGUAGE"))
+    position = next(
+        line
+        for line in menu_lines(reply(post_sms(client, number, "LANGUAGE")))
+        if "Español" in line
+    )
+    text = reply(post_sms(client, number, position.split()[0]))
+    assert text == rt.locales["es"].messages["language_set"]
+    assert reply(post_sms(client, random_number(), "español")) == text
+    with rt.uow() as uow:
+        assert uow.repo.find_respondent("sms", number).language == "es"
+
+
+@pytest.mark.parametrize("invalid", ["99", "0", "14"])
+def test_an_invalid_number_shows_the_menu_again(client: FlaskClient, invalid: str) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    menu = reply(post_sms(client, number, "LANGUAGE"))
+    assert reply(post_sms(client, number, invalid)) == menu
+    text = reply(post_sms(client, number, "2"))
+    assert "¿El agente escuchó" in text
+
+
+@pytest.mark.parametrize(
+    ("says", "language"),
+    [
+        ("Spanish please", "es"),
+        ("I speak Spanish", "es"),
+        ("in Spanish", "es"),
+        ("Spanish, please", "es"),
+        ("español por favor", "es"),
+        ("hablo español", "es"),
+        ("en français svp", "fr"),
+        ("I speak Vietnamese", "vi"),
+    ],
+)
+def test_asking_for_a_language_switches(
+    app: Flask, client: FlaskClient, says: str, language: str
+) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    reply(post_sms(client, number, says))
+    assert conversation_of(app, number) == (language, "listened")
+
+
+@pytest.mark.parametrize("says", ["yes please", "in a minute", "I speak for myself", "no"])
+def test_an_answer_is_never_taken_for_a_language_request(
+    app: Flask, client: FlaskClient, says: str
+) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    reply(post_sms(client, number, says))
+    assert conversation_of(app, number)[0] == "en"
