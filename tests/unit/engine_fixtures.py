@@ -34,6 +34,7 @@ EN_LOCALE: dict[str, Any] = {
         "expired": "This survey has closed.",
         "language_menu": "Reply with a language:",
         "language_switched": "OK, English from now on.",
+        "language_set": "OK, we'll write in English.",
     },
     "numbers": {
         "zero": 0,
@@ -74,6 +75,7 @@ ES_LOCALE: dict[str, Any] = {
         "expired": "Esta encuesta se cerró.",
         "language_menu": "Responda con un idioma:",
         "language_switched": "De acuerdo, en español a partir de ahora.",
+        "language_set": "De acuerdo, le escribiremos en español.",
     },
     "numbers": {
         "cero": 0,
