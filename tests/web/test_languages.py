@@ -25,7 +25,7 @@ def test_naming_a_language_switches_and_asks_again(app: Flask, client: FlaskClie
     before = conversation_of(app, number)
     text = reply(post_sms(client, number, "Español"))
     assert conversation_of(app, number) == ("es", before[1])
-    assert "¿El agente escuchó" in text
+    assert "¿El agente le ha escuchado" in text
 
 
 def test_language_menu_lists_each_language_in_its_own_script(
@@ -41,7 +41,7 @@ def test_language_menu_lists_each_language_in_its_own_script(
     pick = flow.languages.index("es") + 1
     text = reply(post_sms(client, number, str(pick)))
     assert conversation_of(app, number)[0] == "es"
-    assert "¿El agente escuchó" in text
+    assert "¿El agente le ha escuchado" in text
 
 
 def test_idioma_menu_is_introduced_in_spanish(client: FlaskClient, app: Flask) -> None:
@@ -190,7 +190,7 @@ def test_an_invalid_number_shows_the_menu_again(client: FlaskClient, invalid: st
     menu = reply(post_sms(client, number, "LANGUAGE"))
     assert reply(post_sms(client, number, invalid)) == menu
     text = reply(post_sms(client, number, "2"))
-    assert "¿El agente escuchó" in text
+    assert "¿El agente le ha escuchado" in text
 
 
 @pytest.mark.parametrize(
