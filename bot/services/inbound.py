@@ -52,9 +52,10 @@ class Turn:
         """Choose the language to answer in: a keyword's own, else the one we know."""
         known = self.conversation.language if self.conversation else self.respondent.language
         # English keywords (STOP, HELP) are used by everyone; a keyword that the known
-        # language shares with another (PARAR is Spanish and Portuguese) says nothing new.
+        # language shares with another (PARAR is Spanish and Portuguese) says nothing new, nor
+        # does one of its sibling's (退訂 is listed as zh, but a zh-Hant resident writes it too).
         if hit is not None and hit.language not in ("en", known) and not self._known(hit, known):
-            return hit.language
+            return known if known and _siblings(hit.language, known) else hit.language
         return known or (hit.language if hit else None) or self.rt.default_language
 
     def _known(self, hit: KeywordHit, language: str | None) -> bool:
@@ -67,6 +68,11 @@ class Turn:
         self.reply_language = language
         merged = {**self.rt.values, **values}
         return [system_message(self.rt.locales, language, key, merged)]
+
+
+def _siblings(language: str, other: str) -> bool:
+    """Say whether two languages are variants of one (zh and zh-Hant are)."""
+    return language.split("-")[0] == other.split("-")[0]
 
 
 def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine.conversation import prompt
 from bot.engine.keywords import KeywordHit
-from bot.engine.model import Status
+from bot.engine.model import Flow, Status
 from bot.engine.padding import stripped
 from bot.engine.text import normalise
 from bot.i18n.scripts import script_language
@@ -131,25 +131,27 @@ def follow_written_language(turn: Turn) -> list[str]:
     flow = turn.rt.flows.get(conversation.flow_id)
     if not detected or detected == conversation.language or flow is None:
         return []
-    if detected not in flow.languages or not _clearly_written(turn.msg.text, detected, turn):
+    if detected not in flow.languages or not _clearly_written(turn, flow):
         return []
-    own = conversation.language
-    if answers_in(flow, conversation.node_id, turn.msg.text, turn.rt.locales, own):
-        return []  # an answer in the conversation's own language is no evidence of another
     conversation.language = turn.respondent.language = detected
     return turn.say("language_switched", detected)
 
 
-def _clearly_written(text: str, detected: str, turn: Turn) -> bool:
+def _clearly_written(turn: Turn, flow: Flow) -> bool:
     """Say whether a reply is clear enough evidence to change the conversation's language.
 
-    A different script (Hangul in an English survey) is; in the same script one word is not
-    ("Excellent", "merci", "super" are at home in several languages), two or more are.
+    A different script (Hangul in an English survey, Traditional characters in a Simplified
+    one) is; in the same script one word is not ("Excellent", "merci", "super" are at home in
+    several languages), and nor is an answer in the conversation's own language ("mas o
+    menos", "no he didnt"); two or more words that are not are.
     """
-    current = turn.conversation.language if turn.conversation else ""
+    text, conversation = turn.msg.text, turn.conversation
+    current = conversation.language if conversation else ""
     if script_language(text.casefold()) != script_language(_sample(turn, current).casefold()):
         return True
-    return len(normalise(text).split()) >= 2
+    if conversation is None or len(normalise(text).split()) < 2:
+        return False
+    return not answers_in(flow, conversation.node_id, text, turn.rt.locales, current)
 
 
 def _sample(turn: Turn, language: str) -> str:

@@ -223,3 +223,68 @@ def test_an_answer_is_never_taken_for_a_language_request(
     reply(post_sms(client, number, "SURVEY"))
     reply(post_sms(client, number, says))
     assert conversation_of(app, number)[0] == "en"
+
+
+@pytest.mark.parametrize(
+    "says",
+    ["Cantonese", "廣東話", "粤语", "繁體中文", "Traditional Chinese please", "I speak Cantonese"],
+)
+def test_cantonese_and_traditional_chinese_switch_to_traditional_chinese(
+    app: Flask, client: FlaskClient, says: str
+) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    text = reply(post_sms(client, number, says))
+    assert conversation_of(app, number) == ("zh-Hant", "listened")
+    assert "警員是否有認真聆聽您想說的話？" in text
+
+
+@pytest.mark.parametrize(
+    ("keyword", "says", "language"),
+    [
+        ("SURVEY", "有，他們很有禮貌", "zh-Hant"),
+        ("调查", "有，他們很有禮貌", "zh-Hant"),
+        ("問卷", "有，他们很有礼貌", "zh"),
+        ("SURVEY", "有，他们很有礼貌", "zh"),
+    ],
+)
+def test_the_script_of_a_chinese_reply_picks_its_chinese(
+    app: Flask, client: FlaskClient, keyword: str, says: str, language: str
+) -> None:
+    number = random_number()
+    reply(post_sms(client, number, keyword))
+    reply(post_sms(client, number, says))
+    assert conversation_of(app, number)[0] == language
+
+
+def test_the_traditional_keyword_starts_in_traditional_chinese(
+    app: Flask, client: FlaskClient
+) -> None:
+    number = random_number()
+    text = reply(post_sms(client, number, "問卷"))
+    assert conversation_of(app, number) == ("zh-Hant", "listened")
+    assert "誠摯邀請您填寫一份簡短的自願問卷" in text
+
+
+def test_a_shared_chinese_keyword_answers_in_the_conversations_chinese(
+    app: Flask, client: FlaskClient
+) -> None:
+    rt = app.extensions["parley.runtime"]
+    number = random_number()
+    reply(post_sms(client, number, "問卷"))
+    text = reply(post_sms(client, number, "退訂"))
+    assert text.endswith(rt.locales["zh-Hant"].messages["stop_confirm"].split("：", 1)[1])
+
+
+@pytest.mark.parametrize("tag", ["zh-TW", "zh-HK", "zh_Hant", "zh-Hant-TW"])
+def test_a_traditional_chinese_tag_starts_in_traditional_chinese(
+    app: Flask, client: FlaskClient, api_token: str, tag: str
+) -> None:
+    number = random_number()
+    response = client.post(
+        "/api/v1/surveys",
+        json={"channel": "sms", "address": number, "flow": "post_contact", "language": tag},
+        headers={"Authorization": f"Bearer {api_token}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    assert conversation_of(app, number)[0] == "zh-Hant"
