@@ -43,7 +43,8 @@ def _build(locales: tuple[Locale, ...]) -> Padding:
     return Padding(words=words, yes=frozenset(yes - no), no=frozenset(no - yes))
 
 
-PADDINGS = LocaleMemo(_build)
+# One entry per conversation language (read first) and one for all of a flow's languages.
+PADDINGS = LocaleMemo(_build, size=64)
 
 
 def is_negative(text: str) -> bool:

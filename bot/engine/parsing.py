@@ -78,9 +78,12 @@ def parse_answer(
         return FAILED  # "-5" is not 5
     norm = normalise(text)
     own = tuple(locale for locale in locales if locale.code == language)
-    if own and node.kind is not NodeKind.TEXT and only_padding(norm, own[0]):
+    if not own or node.kind is NodeKind.TEXT:
+        # Free text takes anything: only skip words, in every language, are read in it.
+        return _read(handler, node, text, norm, locales)
+    if only_padding(norm, own[0]):
         return FAILED
-    parsed = _read(handler, node, text, norm, own) if own else FAILED
+    parsed = _read(handler, node, text, norm, own)
     return parsed if parsed.ok else _read(handler, node, text, norm, locales)
 
 
