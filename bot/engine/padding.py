@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.engine.locale import LocaleMemo
 from bot.engine.model import Locale, Node
@@ -45,6 +46,8 @@ def _build(locales: tuple[Locale, ...]) -> Padding:
 
 # One entry per conversation language (read first) and one for all of a flow's languages.
 PADDINGS = LocaleMemo(_build, size=64)
+# Words of replies and the flow's labels recur: normalise each once.
+_normal = lru_cache(maxsize=8192)(normalise)
 
 
 def is_negative(text: str) -> bool:
@@ -64,7 +67,11 @@ def unpadded(norm: str, locales: Sequence[Locale]) -> str:
 
 def stripped(norm: str, padding: frozenset[str]) -> str:
     """Strip the words and phrases of `padding` from both ends of a normalised reply."""
-    tokens = [token for token in (normalise(word) for word in norm.split()) if token]
+    firsts, lasts = _ends(padding)
+    words = norm.split()
+    if not words or (_normal(words[0]) not in firsts and _normal(words[-1]) not in lasts):
+        return norm  # the usual "4" or "yes": nothing polite at either end
+    tokens = [token for token in (_normal(word) for word in norm.split()) if token]
     start, end = 0, len(tokens)
     while start < end:
         size = _phrase_at(tokens, start, end, padding, from_end=False)
@@ -77,6 +84,13 @@ def stripped(norm: str, padding: frozenset[str]) -> str:
             break
         end -= size
     return " ".join(tokens[start:end])
+
+
+@lru_cache(maxsize=64)
+def _ends(padding: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the words polite phrases start with, and those they end with."""
+    phrases = [phrase.split() for phrase in padding]
+    return frozenset(p[0] for p in phrases if p), frozenset(p[-1] for p in phrases if p)
 
 
 def _phrase_at(
@@ -120,6 +134,6 @@ def end_label(node: Node, norm: str) -> int | None:
     hits = {
         value
         for value, labels in ends.items()
-        if any(norm == normalise(label) for label in labels.values())
+        if any(norm == _normal(label) for label in labels.values())
     }
     return hits.pop() if len(hits) == 1 else None

@@ -81,10 +81,13 @@ def parse_answer(
     if not own or node.kind is NodeKind.TEXT:
         # Free text takes anything: only skip words, in every language, are read in it.
         return _read(handler, node, text, norm, locales)
-    if only_padding(norm, own[0]):
-        return FAILED
-    parsed = _read(handler, node, text, norm, own)
-    return parsed if parsed.ok else _read(handler, node, text, norm, locales)
+    # The conversation's language first: its number words win, and a word it shares with
+    # another language as yes there and no here ("no") is read as it means here.
+    ordered = (*own, *(locale for locale in locales if locale is not own[0]))
+    parsed = _read(handler, node, text, norm, ordered)
+    if parsed.ok:
+        return FAILED if only_padding(norm, own[0]) else parsed
+    return _read(handler, node, text, norm, own)
 
 
 def _read(handler: Handler, node: Node, text: str, norm: str, locales: Sequence[Locale]) -> Parsed:
@@ -93,7 +96,9 @@ def _read(handler: Handler, node: Node, text: str, norm: str, locales: Sequence[
     if norm and _is_skip(norm, node, locales):
         return SKIPPED
     parsed = handler(node, text, norm, locales)
-    core = unpadded(norm, locales) if norm else ""
+    if not norm or (parsed.ok and node.kind is not NodeKind.TEXT):
+        return parsed
+    core = unpadded(norm, locales)
     if not core or core == norm:
         return parsed
     if _is_skip(core, node, locales):
@@ -159,7 +164,7 @@ def _build_scoring(locales: tuple[Locale, ...]) -> Scoring:
 
 
 # Replies to scale questions are read against the same few locale objects every time.
-_SCORINGS = LocaleMemo(_build_scoring)
+_SCORINGS = LocaleMemo(_build_scoring, size=64)
 
 
 def _split_out_of(norm: str, out_of: Sequence[str]) -> tuple[str, str | None]:
