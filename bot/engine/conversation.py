@@ -73,7 +73,7 @@ def step(
     if not node.waits:
         return _walk(flow, _next_id(node, None), state.language, ctx)
     locales = tuple(ctx.locales[code] for code in flow.languages if code in ctx.locales)
-    parsed = parse_answer(node, text, locales)
+    parsed = parse_answer(node, text, locales, state.language)
     if parsed.ok:
         return _move_on(flow, node, state, ctx, _answer(node, text, parsed.value, state, now))
     retries = state.retries + 1

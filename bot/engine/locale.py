@@ -35,6 +35,7 @@ MESSAGE_KEYS = (
     "language_switched",
     "emergency",
     "media_only",
+    "language_set",
 )
 FALLBACK_LANGUAGE = "en"
 
@@ -66,6 +67,8 @@ def locale_from_dict(data: Mapping[str, Any]) -> Locale:
         out_of=_words(data.get("out_of")),
         emergency=_words(data.get("emergency")),
         defaults=_messages(defaults if isinstance(defaults, Mapping) else {}),
+        answer_filler=_words(data.get("answer_filler")),
+        language_request=_words(data.get("language_request")),
     )
 
 

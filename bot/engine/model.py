@@ -112,6 +112,9 @@ class Locale:
     and `out_of` the words between a score and its maximum ("out of"). `emergency` lists the words
     and phrases that make a reply look like an emergency ("help me", "ayuda", "救命"), and
     `defaults` this language's own wording of placeholders the agency leaves unset ({help}).
+    `answer_filler` lists the words that may surround an answer besides the filler ("sir",
+    "I'd say"), and `language_request` those around a language's name when asking for it
+    ("I speak", "in").
     """
 
     code: str
@@ -129,6 +132,8 @@ class Locale:
     out_of: frozenset[str] = frozenset()
     emergency: frozenset[str] = frozenset()
     defaults: Mapping[str, str] = field(default_factory=dict)
+    answer_filler: frozenset[str] = frozenset()
+    language_request: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from bot.engine.locale import LocaleMemo, may_join
 from bot.engine.model import AnswerValue, Locale, Node, NodeKind, Option
+from bot.engine.padding import end_label, held_yes_or_no, is_negative, only_padding, unpadded
 from bot.engine.text import normalise
 
 # Clause breaks after which a yes/no reply may go on to explain itself.
@@ -62,16 +63,49 @@ _MIN_PREFIX = 3
 _MAX_DIGITS = 4
 
 
-def parse_answer(node: Node, text: str, locales: Sequence[Locale]) -> Parsed:
-    """Read `text` as an answer to `node`, accepting the words of every locale given."""
+def parse_answer(
+    node: Node, text: str, locales: Sequence[Locale], language: str | None = None
+) -> Parsed:
+    """Read `text` as an answer to `node`: in `language` first, then in every locale given.
+
+    A reply made only of the conversation's own polite words ("um", "thanks") answers nothing,
+    even where another language reads it as an answer ("um" is Portuguese for one).
+    """
     handler = PARSERS.get(node.kind)
     if handler is None:
         return FAILED
+    if node.kind is not NodeKind.TEXT and is_negative(text):
+        return FAILED  # "-5" is not 5
     norm = normalise(text)
+    own = tuple(locale for locale in locales if locale.code == language)
+    if not own or node.kind is NodeKind.TEXT:
+        # Free text takes anything: only skip words, in every language, are read in it.
+        return _read(handler, node, text, norm, locales)
+    # The conversation's language first: its number words win, and a word it shares with
+    # another language as yes there and no here ("no") is read as it means here.
+    ordered = (*own, *(locale for locale in locales if locale is not own[0]))
+    parsed = _read(handler, node, text, norm, ordered)
+    if parsed.ok:
+        return FAILED if only_padding(norm, own[0]) else parsed
+    return _read(handler, node, text, norm, own)
+
+
+def _read(handler: Handler, node: Node, text: str, norm: str, locales: Sequence[Locale]) -> Parsed:
+    """Read a reply as it is, then without the polite words around it ("yes sir", "a 4")."""
     # A skip word is never a valid answer of its own, so it is checked first for every kind.
     if norm and _is_skip(norm, node, locales):
         return SKIPPED
-    return handler(node, text, norm, locales)
+    parsed = handler(node, text, norm, locales)
+    if not norm or (parsed.ok and node.kind is not NodeKind.TEXT):
+        return parsed
+    core = unpadded(norm, locales)
+    if not core or core == norm:
+        return parsed
+    if _is_skip(core, node, locales):
+        return SKIPPED  # "nada más, gracias"
+    if parsed.ok or node.kind is NodeKind.TEXT:
+        return parsed
+    return handler(node, core, core, locales)
 
 
 def _is_skip(norm: str, node: Node, locales: Sequence[Locale]) -> bool:
@@ -130,7 +164,7 @@ def _build_scoring(locales: tuple[Locale, ...]) -> Scoring:
 
 
 # Replies to scale questions are read against the same few locale objects every time.
-_SCORINGS = LocaleMemo(_build_scoring)
+_SCORINGS = LocaleMemo(_build_scoring, size=64)
 
 
 def _split_out_of(norm: str, out_of: Sequence[str]) -> tuple[str, str | None]:
@@ -174,6 +208,8 @@ def _unit_starts(part: str, scoring: Scoring) -> Iterator[int]:
 def _parse_scale(node: Node, raw: str, norm: str, locales: Sequence[Locale]) -> Parsed:
     """Accept a whole number from node.min to node.max in any of the score forms."""
     value = _score(norm, raw, node.max, locales)
+    if value is None:
+        value = end_label(node, norm)  # "not at all", "completely": the ends as printed
     if value is None or not node.min <= value <= node.max:
         return FAILED
     return Parsed(ok=True, value=value)
@@ -231,6 +267,8 @@ def _parse_yes_no(node: Node, raw: str, norm: str, locales: Sequence[Locale]) ->
         # "Sí, me escuchó" / "No, not really": the first clause answers, the rest explains.
         # Only after punctuation: "no sé" (I don't know) must not read as "no".
         verdict = _yes_or_no(normalise(_CLAUSE.split(raw, maxsplit=1)[0]), locales)
+    if verdict is None:
+        verdict = held_yes_or_no(norm, locales)  # "yesss", "nooo"
     if verdict is not None:
         return Parsed(ok=True, value=verdict)
     thumbs = {_THUMBS[char] for char in raw if char in _THUMBS}

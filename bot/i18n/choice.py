@@ -7,8 +7,13 @@ from collections.abc import Iterator, Sequence
 import phonenumbers
 from babel.languages import get_official_languages
 
-# Babel's codes where Parley's differ: Filipino is written as Tagalog (tl) in our locales.
-ALIASES = {"fil": "tl"}
+TRADITIONAL, CHINESE = "zh-Hant", "zh"
+
+# Babel's codes where Parley's differ: Filipino is written as Tagalog (tl) in our locales, and
+# Cantonese is written in Traditional characters.
+ALIASES = {"fil": "tl", "yue": TRADITIONAL}
+# Subtags of a Chinese tag that mean Traditional characters: the script, or a region writing it.
+_TRADITIONAL_SUBTAGS = frozenset({"hant", "tw", "hk", "mo"})
 
 
 def country_languages(address: str, home_region: str) -> Iterator[str]:
@@ -25,8 +30,9 @@ def country_languages(address: str, home_region: str) -> Iterator[str]:
     if not region or region == home_region.upper():
         return
     for code in get_official_languages(region, de_facto=True):
-        base = code.split("_")[0]
-        yield ALIASES.get(base, base)
+        base, _, script = code.partition("_")
+        # "zh_Hant" (Taiwan, Hong Kong) keeps its script: it says which Chinese to write.
+        yield ALIASES.get(base, base) + (f"-{script}" if script else "")
 
 
 def choose_language(
@@ -51,10 +57,24 @@ def choose_language(
 
 
 def offered_tag(tag: str | None, offered: Sequence[str]) -> str | None:
-    """Match a language tag to an offered language: exactly, else by its base (es-MX → es)."""
+    """Match a language tag to an offered language: exactly, else by its base (es-MX → es).
+
+    Chinese goes by script: zh-Hant, zh-TW, zh-HK, zh-MO and Cantonese (yue) are Traditional
+    Chinese when it is offered; zh-CN, zh-Hans and plain zh are Simplified.
+    """
     if not tag:
         return None
     if tag in offered:
         return tag
-    base = ALIASES.get(tag.split("-")[0].split("_")[0].lower(), tag.split("-")[0].lower())
-    return base if base in offered else None
+    parts = tag.replace("_", "-").lower().split("-")
+    base = ALIASES.get(parts[0], parts[0])
+    if base == TRADITIONAL or (
+        base == CHINESE and "hans" not in parts and not _TRADITIONAL_SUBTAGS.isdisjoint(parts)
+    ):
+        return TRADITIONAL if TRADITIONAL in offered else _offered(CHINESE, offered)
+    return _offered(base, offered)
+
+
+def _offered(code: str, offered: Sequence[str]) -> str | None:
+    """Return `code` if it is offered, matching case-insensitively ("zh-hant")."""
+    return next((language for language in offered if language.lower() == code.lower()), None)

@@ -19,7 +19,13 @@ from enum import Enum
 from typing import Final, Literal
 
 from bot.engine.model import Flow, Locale
-from bot.i18n.scripts import has_vietnamese_letters, script_language
+from bot.i18n.scripts import (
+    CHINESE,
+    TRADITIONAL_CHINESE,
+    han_variant,
+    has_vietnamese_letters,
+    script_language,
+)
 from bot.i18n.statistical import MODELS, StatisticalModel
 from bot.i18n.vocabulary import Languages, build_vocabulary, fold, phrase_key, words_of
 from bot.i18n.wordlists import NEUTRAL
@@ -49,6 +55,7 @@ CACHE_SIZE = 4096
 # A word typed without accents counts less for a language that is hardly ever written so:
 # Vietnamese stripped of its marks collides with the short words of others ("te", "se", "bon").
 BARE_WEIGHTS = {"vi": 0.5}
+_CHINESE = frozenset({CHINESE, TRADITIONAL_CHINESE})
 
 
 @dataclass
@@ -130,6 +137,8 @@ class LanguageDetector:
             return PASS
         if hint in languages:
             return hint
+        if len(languages) > 1 and languages <= _CHINESE:
+            return PASS  # "沒有" is in both Chinese word lists: the script tells them apart
         # An answer several languages share ("no", "ok") says nothing about which one.
         return next(iter(languages)) if len(languages) == 1 else None
 
@@ -138,7 +147,22 @@ class LanguageDetector:
         language = script_language(reply.folded)
         if language is None:
             return PASS
+        if language in _CHINESE:
+            return self._chinese(reply, hint)
         return language if language in self.languages else None
+
+    def _chinese(self, reply: _Reply, hint: str | None) -> Verdict:
+        """Tell Traditional from Simplified Chinese, keeping the hint's when nothing tells."""
+        offered = _CHINESE & self.languages
+        variant = han_variant(reply.folded)
+        if hint in offered and variant is None:
+            return hint  # "好", "是的": written the same in both
+        if variant in offered:
+            return variant
+        # One Chinese offered: it is the one, whichever characters the resident writes.
+        if len(offered) == 1:
+            return next(iter(offered))
+        return CHINESE if offered else None
 
     def _vietnamese(self, reply: _Reply, hint: str | None) -> Verdict:
         """Tell Vietnamese by a letter only it uses (ơ ư đ ă, tone-marked vowels)."""
@@ -152,8 +176,10 @@ class LanguageDetector:
         if not known:
             # Only words every language texts ("ok", "lol"): nothing to go on, even for a model.
             return None if not unknown else PASS
-        if fits_hint and (not unknown or len(reply.pairs) < MIN_MODEL_WORDS):
-            return hint  # every word we know is one the resident's current language uses
+        if fits_hint and (not unknown or len(reply.pairs) < MIN_MODEL_WORDS or unknown < known):
+            # Every word we know is one the resident's current language uses, and they are most
+            # of the reply: switching needs stronger evidence than a model's guess at the rest.
+            return hint
         ranked = sorted(reply.scores.values(), reverse=True)
         margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
         # Settled when one language leads by a whole word, or leads and most words are known

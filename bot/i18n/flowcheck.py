@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Settings
-from bot.engine.conversation import Context, prompt
+from bot.engine.conversation import Context, begin, prompt
 from bot.engine.flowdef import flow_problems
 from bot.engine.locale import language_values
 from bot.engine.model import ConversationState, Flow, Locale, Node
@@ -29,6 +30,9 @@ OK, DRAFT, INCOMPLETE = "ok", "draft", "incomplete"
 INLINE = "inline"
 # Hints only ever travel inside a question, where the flow report already counts them.
 _HINT_PREFIX = "hint_"
+FIRST_TEXT, FIRST_TEXT_JOIN = "first text", "\n\n"
+# begin() takes the time for its signature's sake; the texts do not depend on it.
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -89,12 +93,15 @@ class LanguageReport:
     missing: tuple[str, ...] = ()
     mismatches: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The opening messages and the first question, sent together as the survey's first text.
+    first_text: MessageCost | None = None
 
     def as_json(self) -> dict[str, Any]:
         """Return the report as plain data for --json."""
         head = {key: getattr(self, key) for key in ("language", "source", "status")}
         lists = {key: list(getattr(self, key)) for key in ("missing", "mismatches", "notes")}
-        return {**head, **lists, **self.costs.as_json()}
+        first = vars(self.first_text) if self.first_text is not None else None
+        return {**head, **lists, **self.costs.as_json(), "first_text": first}
 
 
 @dataclass(frozen=True)
@@ -211,7 +218,15 @@ def _language_report(
     if machine:
         notes = ("machine draft: not offered to residents until reviewed", *notes)
     costs = Costs(tuple(_measure(flow, flow.nodes.values(), language, set(missing), ctx)))
-    return LanguageReport(language, source, status, costs, missing, mismatches, notes)
+    first = first_text(flow, language, ctx)
+    return LanguageReport(language, source, status, costs, missing, mismatches, notes, first)
+
+
+def first_text(flow: Flow, language: str, ctx: Context) -> MessageCost | None:
+    """Measure the survey's first text: the opening messages and first question, as sent."""
+    # The first send joins the walk's replies into one body (bot/services/schedule.py).
+    body = FIRST_TEXT_JOIN.join(begin(flow, language, ctx, _EPOCH).replies)
+    return message_cost(FIRST_TEXT, body) if body else None
 
 
 def _measure(

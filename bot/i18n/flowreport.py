@@ -15,6 +15,7 @@ from bot.i18n.flowcheck import (
 )
 
 _LEGEND = "segments per message: G = GSM-7, U = UCS-2 (fewer characters per segment), - = none"
+_FIRST = "first text: the opening message and the first question, sent together as one SMS"
 
 
 def format_report(report: CheckReport) -> str:
@@ -30,7 +31,7 @@ def format_report(report: CheckReport) -> str:
 
 def _flow_lines(flow: FlowReport) -> list[str]:
     """Render one flow: its languages, what they lack, and each message's cost."""
-    header = ["language", "status", "source", "encoding", "max", "total"]
+    header = ["language", "status", "source", "encoding", "max", "total", "first text"]
     rows = [
         [
             r.language,
@@ -39,16 +40,17 @@ def _flow_lines(flow: FlowReport) -> list[str]:
             r.costs.encoding,
             str(r.costs.max_segments),
             str(r.costs.total_segments),
+            _cell(r.first_text.encoding, r.first_text.segments) if r.first_text else "-",
         ]
         for r in flow.languages
     ]
     lines = [f"flow {flow.id}  (version {flow.version})", ""]
-    lines += _indent(_columns([header, *rows], right={4, 5}))
+    lines += _indent(_columns([header, *rows], right={4, 5, 6}))
     details = [line for report in flow.languages for line in _details(report)]
     if details:
         lines += ["", *_indent(details)]
     matrix = _matrix([r.language for r in flow.languages], [r.costs for r in flow.languages])
-    return [*lines, "", f"  {_LEGEND}", *_indent(matrix)]
+    return [*lines, "", f"  {_FIRST}", f"  {_LEGEND}", *_indent(matrix)]
 
 
 def _details(report: LanguageReport) -> list[str]:

@@ -79,7 +79,8 @@ class Provider:
 
     module: str
     cls: str
-    # Our language codes the provider spells differently (zh is Simplified Chinese).
+    # Our language codes the provider spells differently (zh is Simplified Chinese, zh-Hant
+    # Traditional).
     aliases: Mapping[str, str]
     # The provider's language codes, when deep-translator knows them without a network call.
     codes: str | None
@@ -108,7 +109,7 @@ PROVIDERS: dict[str, Provider] = {
     "google": Provider(
         "deep_translator.google",
         "GoogleTranslator",
-        {"zh": "zh-CN"},
+        {"zh": "zh-CN", "zh-Hant": "zh-TW"},
         "GOOGLE_LANGUAGES_TO_CODES",
         lambda settings: {},
     ),
@@ -123,7 +124,7 @@ PROVIDERS: dict[str, Provider] = {
     "microsoft": Provider(
         "deep_translator.microsoft",
         "MicrosoftTranslator",
-        {"zh": "zh-hans", "tl": "fil"},
+        {"zh": "zh-hans", "zh-Hant": "zh-hant", "tl": "fil"},
         None,
         _microsoft_arguments,
     ),

@@ -32,7 +32,10 @@ COMMON_WORDS: dict[str, str] = {
         # other languages' lists also hold: without them "Excellent" or "no way" read as foreign.
         "excellent super job great team guy guys way go went problem problems expected as ha "
         "service awesome amazing perfect fantastic wonderful outstanding best worst respect "
-        "man appreciated appreciate everyone thing things got get ok fair unfair calm"
+        "man appreciated appreciate everyone thing things got get ok fair unfair calm "
+        # Contractions typed without the apostrophe: "no he didnt" is English, not Portuguese.
+        "didnt dont doesnt wasnt werent isnt arent cant wont couldnt wouldnt hasnt havent im "
+        "ive hes shes theyre"
     ),
     "es": (
         "el la los las un una unos y o pero que qué de del en con sin por para muy bien mal "
@@ -42,7 +45,7 @@ COMMON_WORDS: dict[str, str] = {
         "pésimo pésima atención trato trataron tratado respeto respetuoso amable amables "
         "grosero grosera rápido lento yo usted ellos ellas nos nosotros creo gusta gustó ningún "
         "ninguna ni va hubo hay q xq tmb ntp tiene tuve estoy bastante poco más así claro vale "
-        "hecho"
+        "hecho menos"
     ),
     "pt": (
         "o a os as um uma e ou mas que de do da dos das em no na nos nas com sem por pelo pela "
@@ -51,7 +54,7 @@ COMMON_WORDS: dict[str, str] = {
         "estão tudo nada também quando porque nunca sempre ótimo ótima péssimo péssima educado "
         "educada gentil grosso grossa rápido demorou atendimento respeito tratou trataram você "
         "vocês eu acho gostei não sim isso sei fiquei achei legal beleza valeu tá obrigadão "
-        "excelente vc tb obg td blz pouco mais mesmo então"
+        "excelente vc tb obg td blz pouco mais mesmo então menos"
     ),
     "fr": (
         "le la les un une des et ou mais que qui de du en avec sans pour par très bien mal bon "

@@ -27,7 +27,9 @@ from bot.services.keyword_start import REFUSAL_MESSAGES, keyword_refusal
 from bot.services.languages import (
     follow_written_language,
     menu_choice,
+    menu_refused,
     named_language,
+    send_menu,
     switch_to,
 )
 from bot.services.optout import join_do_not_survey
@@ -58,9 +60,10 @@ class Turn:
         """Choose the language to answer in: a keyword's own, else the one we know."""
         known = self.conversation.language if self.conversation else self.respondent.language
         # English keywords (STOP, HELP) are used by everyone; a keyword that the known
-        # language shares with another (PARAR is Spanish and Portuguese) says nothing new.
+        # language shares with another (PARAR is Spanish and Portuguese) says nothing new, nor
+        # does one of its sibling's (退訂 is listed as zh, but a zh-Hant resident writes it too).
         if hit is not None and hit.language not in ("en", known) and not self._known(hit, known):
-            return hit.language
+            return known if known and _siblings(hit.language, known) else hit.language
         return known or (hit.language if hit else None) or self.rt.default_language
 
     def _known(self, hit: KeywordHit, language: str | None) -> bool:
@@ -78,6 +81,11 @@ class Turn:
         self.reply_language = language
         merged = {**self.rt.context.values_for(language), **values}
         return [system_message(self.rt.locales, language, key, merged)]
+
+
+def _siblings(language: str, other: str) -> bool:
+    """Say whether two languages are variants of one (zh and zh-Hant are)."""
+    return language.split("-")[0] == other.split("-")[0]
 
 
 def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
@@ -139,6 +147,8 @@ def route(turn: Turn) -> list[str]:
     if replies is not None:
         return replies
     # A digit answers an open language menu before the question; a language's name switches.
+    if menu_refused(turn):
+        return send_menu(turn)  # "99" names no language: show the menu again
     chosen = menu_choice(turn) or named_language(turn)
     if chosen is not None:
         return switch_to(turn, chosen)

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 from bot.engine.conversation import prompt
 from bot.engine.keywords import KeywordHit
-from bot.engine.model import Status
+from bot.engine.model import Flow, Status
+from bot.engine.padding import stripped
 from bot.engine.text import normalise
 from bot.i18n.scripts import script_language
+from bot.services.answers import answers_in
 from bot.services.conversations import state_of
 
 if TYPE_CHECKING:
@@ -21,55 +23,96 @@ MENU_TTL = timedelta(hours=1)
 
 def offered_languages(turn: Turn) -> list[str]:
     """List the languages the resident may switch to: the survey's, else every locale's."""
+    flow = turn.rt.flows.get(turn.conversation.flow_id) if turn.conversation else None
+    codes = menu_order(turn)
+    return [code for code in codes if code in flow.languages] if flow is not None else codes
+
+
+def menu_order(turn: Turn) -> list[str]:
+    """Order every language the same way, survey or not: the default, the flows', the rest.
+
+    The menu's numbers come from this one order, so "2" means the same language in every
+    menu a resident is sent.
+    """
     rt = turn.rt
-    flow = rt.flows.get(turn.conversation.flow_id) if turn.conversation else None
-    if flow is not None:
-        return [code for code in flow.languages if code in rt.locales]
-    rest = sorted(code for code in rt.locales if code != rt.default_language)
-    return [rt.default_language, *rest] if rt.default_language in rt.locales else rest
+    spoken = [code for flow in rt.flows.values() for code in flow.languages]
+    ordered = [rt.default_language, *spoken, *sorted(rt.locales)]
+    return [code for code in dict.fromkeys(ordered) if code in rt.locales]
 
 
-def send_menu(turn: Turn, hit: KeywordHit) -> list[str]:
+def menu_entries(turn: Turn) -> list[tuple[int, str]]:
+    """Number the offered languages by their place in the one menu order."""
+    offered = set(offered_languages(turn))
+    return [(n, code) for n, code in enumerate(menu_order(turn), 1) if code in offered]
+
+
+def send_menu(turn: Turn, hit: KeywordHit | None = None) -> list[str]:
     """Send the numbered menu, each language written in its own script."""
-    codes = offered_languages(turn)
     turn.respondent.menu_open_at = turn.msg.received_at
     intro = turn.say("language_menu", turn.language(hit))
-    names = [f"{number} {turn.rt.locales[code].name}" for number, code in enumerate(codes, 1)]
+    names = [f"{number} {turn.rt.locales[code].name}" for number, code in menu_entries(turn)]
     return ["\n".join([*intro, *names])]
 
 
 def named_language(turn: Turn) -> str | None:
-    """Return the offered language a whole message names (español, Spanish, 中文, tiếng việt)."""
+    """Return the offered language a message asks for: "español", "Spanish please", "中文".
+
+    The message must be the name alone, give or take polite and asking words ("I speak",
+    "in", "por favor"), so an answer is never taken for a language request.
+    """
     words = normalise(turn.msg.text)
-    for code in offered_languages(turn):
-        if words and words in turn.rt.locales[code].names:
-            return code
+    if not words:
+        return None
+    offered = offered_languages(turn)
+    asking = _asking_words(turn)
+    for candidate in dict.fromkeys((words, stripped(words, asking))):
+        for code in offered:
+            if candidate in turn.rt.locales[code].names:
+                return code
     return None
+
+
+def _asking_words(turn: Turn) -> frozenset[str]:
+    """Gather every locale's filler and language-request words."""
+    locales = turn.rt.locales.values()
+    return frozenset().union(*(locale.filler | locale.language_request for locale in locales))
+
+
+def _open_menu(turn: Turn) -> bool:
+    """Say whether the resident's language menu is open and fresh."""
+    opened = turn.respondent.menu_open_at
+    return opened is not None and turn.msg.received_at - opened <= MENU_TTL
+
+
+def menu_refused(turn: Turn) -> bool:
+    """Say whether a number sent to an open menu names no language in it ("0", "99")."""
+    choice = normalise(turn.msg.text)
+    if not _open_menu(turn) or not choice.isdigit():
+        return False
+    return int(choice) not in dict(menu_entries(turn))
 
 
 def menu_choice(turn: Turn) -> str | None:
     """Return the language picked from an open menu, by number or name; close the menu."""
-    opened = turn.respondent.menu_open_at
-    if opened is None:
-        return None
+    is_open = _open_menu(turn)
     turn.respondent.menu_open_at = None
-    if turn.msg.received_at - opened > MENU_TTL:
+    if not is_open:
         return None
-    codes = offered_languages(turn)
     choice = normalise(turn.msg.text)
-    if choice.isdigit() and 1 <= int(choice) <= len(codes):
-        return codes[int(choice) - 1]
+    if choice.isdigit():
+        return dict(menu_entries(turn)).get(int(choice))
     return named_language(turn)
 
 
 def switch_to(turn: Turn, code: str) -> list[str]:
     """Speak `code` from now on, say so, and ask the current question again in it."""
     turn.respondent.language = code
-    said = turn.say("language_switched", code)
     conversation = turn.conversation
     flow = turn.rt.flows.get(conversation.flow_id) if conversation else None
     if conversation is None or flow is None or conversation.status != Status.ACTIVE.value:
-        return said
+        # Nothing to continue: just say which language we will write in from now on.
+        return turn.say("language_set", code)
+    said = turn.say("language_switched", code)
     conversation.language = code
     conversation.updated_at = turn.msg.received_at
     # The question is asked afresh in the new language: earlier misses don't count against it.
@@ -88,22 +131,27 @@ def follow_written_language(turn: Turn) -> list[str]:
     flow = turn.rt.flows.get(conversation.flow_id)
     if not detected or detected == conversation.language or flow is None:
         return []
-    if detected not in flow.languages or not _clearly_written(turn.msg.text, detected, turn):
+    if detected not in flow.languages or not _clearly_written(turn, flow):
         return []
     conversation.language = turn.respondent.language = detected
     return turn.say("language_switched", detected)
 
 
-def _clearly_written(text: str, detected: str, turn: Turn) -> bool:
+def _clearly_written(turn: Turn, flow: Flow) -> bool:
     """Say whether a reply is clear enough evidence to change the conversation's language.
 
-    A different script (Hangul in an English survey) is; in the same script one word is not
-    ("Excellent", "merci", "super" are at home in several languages), two or more are.
+    A different script (Hangul in an English survey, Traditional characters in a Simplified
+    one) is; in the same script one word is not ("Excellent", "merci", "super" are at home in
+    several languages), and nor is an answer in the conversation's own language ("mas o
+    menos", "no he didnt"); two or more words that are not are.
     """
-    current = turn.conversation.language if turn.conversation else ""
+    text, conversation = turn.msg.text, turn.conversation
+    current = conversation.language if conversation else ""
     if script_language(text.casefold()) != script_language(_sample(turn, current).casefold()):
         return True
-    return len(normalise(text).split()) >= 2
+    if conversation is None or len(normalise(text).split()) < 2:
+        return False
+    return not answers_in(flow, conversation.node_id, text, turn.rt.locales, current)
 
 
 def _sample(turn: Turn, language: str) -> str:

@@ -1,4 +1,4 @@
-"""A resident takes the default survey end to end in each of the twelve languages (SMS)."""
+"""A resident takes the default survey end to end in each of the thirteen languages (SMS)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ COMMENTS = {
     "so": "Askarigu aad buu u naxariis badnaa, mahadsanid.",
     "fr": "Le policier était très aimable, merci.",
     "pt": "O policial foi muito gentil, obrigado.",
+    "zh-Hant": "警員很有禮貌，說明得很清楚，謝謝。",
 }
 # Digits work in every language; the comment is written in the survey's language.
 BY_KIND = {NodeKind.YES_NO: "1", NodeKind.SCALE: "4", NodeKind.NPS: "8", NodeKind.CHOICE: "1"}

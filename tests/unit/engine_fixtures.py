@@ -37,6 +37,7 @@ EN_LOCALE: dict[str, Any] = {
         "language_switched": "OK, English from now on.",
         "emergency": "{agency}: not monitored. In an emergency, call {emergency}.",
         "media_only": "Please answer in text.",
+        "language_set": "OK, we'll write in English.",
     },
     "numbers": {
         "zero": 0,
@@ -80,6 +81,7 @@ ES_LOCALE: dict[str, Any] = {
         "language_switched": "De acuerdo, en español a partir de ahora.",
         "emergency": "{agency}: nadie lee este canal. En una emergencia, llame al {emergency}.",
         "media_only": "Responda con texto, por favor.",
+        "language_set": "De acuerdo, le escribiremos en español.",
     },
     "numbers": {
         "cero": 0,

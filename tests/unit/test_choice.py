@@ -61,3 +61,47 @@ def test_region_tags_fall_back_to_their_base_language(
     from bot.i18n.choice import offered_tag
 
     assert offered_tag(tag, OFFERED) == expected
+
+
+THIRTEEN = [*OFFERED, "zh-Hant"]
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("zh-Hant", "zh-Hant"),
+        ("zh-hant", "zh-Hant"),
+        ("zh-TW", "zh-Hant"),
+        ("zh_TW", "zh-Hant"),
+        ("zh-HK", "zh-Hant"),
+        ("zh-MO", "zh-Hant"),
+        ("zh-Hant-TW", "zh-Hant"),
+        ("yue", "zh-Hant"),
+        ("yue-HK", "zh-Hant"),
+        ("zh-CN", "zh"),
+        ("zh-Hans", "zh"),
+        ("zh-Hans-HK", "zh"),
+        ("zh-SG", "zh"),
+        ("zh", "zh"),
+    ],
+)
+def test_traditional_chinese_tags_choose_traditional_chinese(tag: str, expected: str) -> None:
+    from bot.i18n.choice import offered_tag
+
+    assert offered_tag(tag, THIRTEEN) == expected
+
+
+def test_traditional_tags_fall_back_to_chinese_where_it_is_not_offered() -> None:
+    from bot.i18n.choice import offered_tag
+
+    assert offered_tag("zh-TW", OFFERED) == "zh"
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [("+886912345678", "zh-Hant"), ("+85291234567", "zh-Hant"), ("+8613812345678", "zh")],
+)
+def test_taiwan_and_hong_kong_numbers_start_in_traditional_chinese(
+    address: str, expected: str
+) -> None:
+    assert choose_language(THIRTEEN, address=address) == expected

@@ -31,8 +31,8 @@ VALUES = Settings().placeholder_values
 AGENCY, COMPLAINTS = VALUES["agency"], VALUES["complaints"]
 ES_COMPLAINTS = "contacte a la recepción del departamento de policía."
 
-# The twelve languages residents are offered (README): every one must be in the shipped flow.
-TWELVE = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt")
+# The thirteen languages residents are offered (README): every one must be in the shipped flow.
+THIRTEEN = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt", "zh-Hant")
 # What one message may cost: GSM-7 carries 153 characters a segment, UCS-2 only 67.
 SEGMENT_BUDGET = {True: 2, False: 3}
 
@@ -49,7 +49,7 @@ SATISFIED: Mapping[str, Transcript] = {
         ("He was kind, thanks.", ("not the way to make a complaint", COMPLAINTS)),
     ],
     "es": [
-        (None, (AGENCY, "encuesta opcional", "responda ALTO", "¿El agente escuchó")),
+        (None, (AGENCY, "encuesta opcional", "responda ALTO", "¿El agente le ha escuchado")),
         ("Sí", ("dignidad y respeto", "del 1 (nada) al 5 (totalmente)")),
         ("cinco", ("le explicó",)),
         ("4", ("qué tan conforme",)),
@@ -81,11 +81,11 @@ UNHAPPY: Mapping[str, Transcript] = {
         ("skip", ("not the way to make a complaint",)),
     ],
     "es": [
-        (None, ("¿El agente escuchó",)),
+        (None, ("¿El agente le ha escuchado",)),
         ("no", ("dignidad y respeto",)),
         ("2", ("le explicó",)),
         ("1", ("qué tan conforme",)),
-        ("dos", ("¿Qué falló más?", "1 No me escucharon", "3 Sin explicación")),
+        ("dos", ("¿Qué fue lo que más falló?", "1 No me escucharon", "3 Sin explicación")),
         ("quizás", ("Disculpe, no le entendí.", "3 Sin explicación")),
         ("no me explicaron", ("¿Cuánto confía",)),
         ("1", ("¿Algo más", "OMITIR")),
@@ -234,6 +234,21 @@ def test_every_text_fits_its_sms_budget(flow: Flow, ctx: Context, offered: str) 
     assert not too_long, too_long
 
 
+# The survey's first text is the intro and the first question sent as one SMS
+# (bot/services/schedule.py): three GSM-7 segments, or four UCS-2 for scripts GSM-7 lacks.
+FIRST_TEXT_BUDGET = {True: 3, False: 4}
+# Latin-script languages worded to travel as GSM-7 (UCS-2 would cost them two segments more).
+GSM7_FIRST_TEXT = ("en", "es", "fr", "ht", "so", "tl")
+
+
+def test_the_first_text_fits_its_sms_budget(flow: Flow, ctx: Context, offered: str) -> None:
+    first = "\n\n".join(begin(flow, offered, ctx, NOW).replies)
+    assert first.startswith(said(flow, "intro", offered))
+    gsm7 = is_gsm7(first)
+    assert gsm7 or offered not in GSM7_FIRST_TEXT, sorted({c for c in first if not is_gsm7(c)})
+    assert segments(first) <= FIRST_TEXT_BUDGET[gsm7], (offered, segments(first), gsm7)
+
+
 def test_texts_name_the_agency_and_link_nowhere(flow: Flow, ctx: Context, offered: str) -> None:
     texts = sent_texts(flow, ctx, offered)
     assert AGENCY in texts["opening 0"]
@@ -301,8 +316,8 @@ def test_what_went_wrong_lists_its_options_in_the_language(
     ]
 
 
-def test_the_flow_offers_the_twelve_languages_and_its_keywords(flow: Flow, ctx: Context) -> None:
-    assert sorted(flow.languages) == sorted(TWELVE)
+def test_the_flow_offers_the_thirteen_languages_and_its_keywords(flow: Flow, ctx: Context) -> None:
+    assert sorted(flow.languages) == sorted(THIRTEEN)
     assert flow.languages[:2] == ("en", "es"), "the inline languages come first"
     assert set(flow.languages) <= set(ctx.locales), "every language needs its locale file"
     assert flow.keywords["en"] == ("survey",) and flow.keywords["es"] == ("encuesta",)

@@ -291,3 +291,49 @@ def test_detect_language_is_at_least_95_percent_right_on_the_dev_set() -> None:
 
 def test_detect_language_is_at_least_95_percent_right_on_our_held_out_set() -> None:
     assert _score(HELD_OUT) >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("mas o menos", "es"),
+        ("más o menos", "es"),
+        ("no he didnt", "en"),
+        ("no she didnt", "en"),
+        ("no they dont", "en"),
+        ("um", "en"),
+        ("mais ou menos", "pt"),
+    ],
+)
+def test_a_reply_in_the_conversations_language_never_switches(text: str, hint: str) -> None:
+    assert detect_language(text, hint) in (hint, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        ("這個警員很好", "en", "zh-Hant"),
+        ("这个警员很好", "en", "zh"),
+        ("他們說得很清楚", "zh", "zh-Hant"),
+        ("他们说得很清楚", "zh-Hant", "zh"),
+        ("謝謝", "en", "zh-Hant"),
+        ("谢谢", "en", "zh"),
+        ("沒有", "en", "zh-Hant"),
+        ("没有", "en", "zh"),
+        # Written the same in both scripts: the conversation's Chinese is kept.
+        ("是的", "zh-Hant", "zh-Hant"),
+        ("好", "zh-Hant", "zh-Hant"),
+        ("是的", "zh", "zh"),
+        ("是的", "en", "zh"),
+    ],
+)
+def test_traditional_characters_tell_traditional_chinese(
+    text: str, hint: str, expected: str
+) -> None:
+    assert detect_language(text, hint) == expected
+
+
+def test_one_chinese_offered_takes_either_script() -> None:
+    detector = LanguageDetector(LOCALES, {}, TWELVE)
+    assert detector.detect("這個警員很好", "en") == "zh"
+    assert detector.detect("这个警员很好", "en") == "zh"

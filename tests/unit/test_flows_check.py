@@ -160,10 +160,13 @@ def test_the_text_report_shows_statuses_and_segments(settings: Settings) -> None
     text = format_report(check_flows(settings))
     lines = text.splitlines()
     vi_row = next(line for line in lines if line.split()[:3] == ["vi", "ok", "tiny.vi.yaml"])
+    vi_report = language(check_flows(settings), "vi")
+    assert vi_report.first_text is not None
     assert vi_row.split()[3:] == [
         "UCS-2",
         "2",
-        str(language(check_flows(settings), "vi").costs.total_segments),
+        str(vi_report.costs.total_segments),
+        f"U{vi_report.first_text.segments}",
     ]
     hello = next(line for line in lines if line.split()[:1] == ["hello"])
     assert hello.split() == ["hello", "G1", "G1", "U2"]
@@ -182,3 +185,20 @@ def test_the_json_report_holds_the_same_figures(settings: Settings) -> None:
     assert (hello["name"], hello["encoding"], hello["segments"]) == ("hello", "UCS-2", 2)
     assert vi["total_segments"] == sum(m["segments"] for m in vi["messages"])
     assert {locale["code"] for locale in data["locales"]} == {"en", "es", "vi"}
+
+
+def test_the_first_text_is_the_opening_and_the_first_question_sent_as_one(
+    settings: Settings,
+) -> None:
+    write(settings.flows_dir, "tiny.vi.yaml", VI)
+    report = check_flows(settings)
+    for code in ("en", "vi"):
+        costs = {m.name: m for m in language(report, code).costs.messages}
+        first = language(report, code).first_text
+        assert first is not None
+        assert first.text == costs["hello"].text + "\n\n" + costs["rate"].text
+        assert first.segments == segments(first.text) > costs["hello"].segments
+    data = json.loads(json.dumps(report.as_json()))
+    vi = data["flows"][0]["languages"][2]
+    assert vi["first_text"]["encoding"] == "UCS-2"
+    assert vi["first_text"]["segments"] == language(report, "vi").first_text.segments

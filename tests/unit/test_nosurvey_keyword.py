@@ -21,7 +21,7 @@ from bot.i18n.catalog import load_locales
 from bot.i18n.sms import is_gsm7, segments
 
 ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt")
+LANGUAGES = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt", "zh-Hant")
 VALUES = Settings().placeholder_values
 
 

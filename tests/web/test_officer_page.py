@@ -80,7 +80,8 @@ def test_form_is_quick_to_fill_on_a_phone(app: Flask) -> None:
         assert f'<label for="{field}">' in page, field
     assert '<option value="" selected>Let the resident\'s number decide</option>' in page
     assert '<option value="es" lang="es" dir="auto">Español</option>' in page
-    assert ">中文</option>" in page and ">العربية</option>" in page
+    assert ">简体中文</option>" in page and ">繁體中文</option>" in page
+    assert ">العربية</option>" in page
     assert 'list="call-types"' in page and '<option value="Traffic stop">' in page
 
 
