@@ -1,8 +1,11 @@
 """Deliver a scheduled item's message: pace the sender, call the provider, record the outcome.
 
 The provider is called outside any transaction, so no row stays locked over the network. A
-message is marked "sending" before the call: if the process dies during it, nobody can know
-whether the text left, and a resident must never get it twice, so it is not sent again.
+message is marked "sending" before the call. A call that may have reached the provider (a
+timeout after the request left, a reset, a 5xx) marks it "unknown"; so does a process dying
+during the call. A resident must never get the same text twice, so such a message is never
+sent again blindly: it is first looked up at the provider, recorded as sent if found there,
+and sent again only if the provider has no such message.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from bot.services.followups import plan_follow_ups, undeliverable
 from bot.services.optout import opt_out
 from bot.services.runtime import Runtime
 from storage.models import Message
-from storage.schedule import DONE, FAILED, START, ScheduledItem, ScheduleRepository
+from storage.schedule import CANCELLED, DONE, FAILED, START, ScheduledItem, ScheduleRepository
 
 log = logging.getLogger(__name__)
 
 # Twilio: the recipient has replied STOP to this number; sending again is refused for good.
 OPTED_OUT_AT_PROVIDER = "21610"
+# Messages that may have left: a provider call timed out, or its process died during it.
+IN_DOUBT = ("sending", "unknown")
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,21 @@ class Ready:
     body: str
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A claimed message that may already have left: to look up before sending again."""
+
+    sender: Sender
+    address: str
+    body: str
+    since: datetime
+
+
 def deliver_item(rt: Runtime, item_id: uuid.UUID) -> str:
     """Send a claimed item's message once; return sent, paced, retry, failed, opted_out…"""
     ready = _ready(rt, item_id)
+    if isinstance(ready, Doubt):
+        ready = _resolve(rt, item_id, ready)
     if not isinstance(ready, Ready):
         return ready
     provider_id: str | None = None
@@ -51,12 +68,34 @@ def deliver_item(rt: Runtime, item_id: uuid.UUID) -> str:
     return _record(rt, item_id, provider_id, error)
 
 
+def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | str:
+    """Look a message in doubt up at the provider: found, it was sent; not found, send it."""
+    try:
+        found = doubt.sender.find(doubt.address, doubt.body, doubt.since)
+    except DeliveryError as exc:
+        # Still unknown: look again later (the lookup counts as an attempt, so it ends).
+        failure = DeliveryError(f"lookup failed: {exc}", exc.code, uncertain=True)
+        return _record(rt, item_id, None, failure, looked_up=True)
+    if found is not None:
+        log.info("message of item %s was found at the provider: recorded, not resent", item_id)
+        return _record(rt, item_id, found, None)
+    with rt.uow() as uow:
+        item = uow.schedule.get(item_id, for_update=True)
+        message = uow.repo.get_message(item.message_id) if item and item.message_id else None
+        if message is None or message.status not in IN_DOUBT:
+            return "skipped"
+        message.status = "queued"  # The provider never took it: safe to send.
+        uow.commit()
+    again = _ready(rt, item_id)
+    return "skipped" if isinstance(again, Doubt) else again
+
+
 def sender_key(channel: str, sender: Sender) -> str:
     """Name the sending number whose pace a send counts against."""
     return sender.identity or channel
 
 
-def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
+def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | str:
     """Take the sender's next slot and mark the message sending; or say why not now."""
     with rt.uow() as uow:
         now = rt.clock()
@@ -64,11 +103,6 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
         message_id = item.message_id if item is not None else None
         message = uow.repo.get_message(message_id, for_update=True) if message_id else None
         if item is None or message is None:
-            return "skipped"
-        if message.status != "queued":
-            crashed = message.status == "sending"
-            item.close(FAILED if crashed else DONE, now, _INTERRUPTED if crashed else None)
-            uow.commit()
             return "skipped"
         sender = rt.senders.get(message.channel)
         respondent = (
@@ -79,6 +113,15 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
             item.close(FAILED, now, "no sender for the channel or no respondent")
             uow.commit()
             return "failed"
+        if message.status in IN_DOUBT:
+            return Doubt(sender, respondent.address, message.body or "", message.created_at)
+        if message.status != "queued":
+            item.close(DONE, now)  # Already sent: the job was delivered twice.
+            uow.commit()
+            return "skipped"
+        if not _still_wanted(uow, item, message, now):
+            uow.commit()
+            return "cancelled"
         later = _quiet(rt, item, respondent.address, now) or _pace(
             rt, uow.schedule, item, message, sender, now
         )
@@ -92,7 +135,19 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
         return Ready(sender, respondent.address, message.body or "")
 
 
-_INTERRUPTED = "interrupted during a send; not sent again, so it is never sent twice"
+def _still_wanted(uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime) -> bool:
+    """Cancel a queued text whose conversation ended meanwhile (completed, stopped, expired).
+
+    Every outbound text belongs to an active conversation: a first text or a reminder that
+    waited for its slot or a retry must not reach a resident who is done with the survey.
+    """
+    conversation = uow.repo.get_conversation(item.conversation_id)
+    if conversation is not None and conversation.status == "active":
+        return True
+    status = conversation.status if conversation is not None else "gone"
+    message.status, message.updated_at = "cancelled", now
+    item.close(CANCELLED, now, f"not sent: the conversation is {status}")
+    return False
 
 
 def _pace(
@@ -131,7 +186,11 @@ def _quiet(rt: Runtime, item: ScheduledItem, address: str, now: datetime) -> dat
 
 
 def _record(
-    rt: Runtime, item_id: uuid.UUID, provider_id: str | None, error: DeliveryError | None
+    rt: Runtime,
+    item_id: uuid.UUID,
+    provider_id: str | None,
+    error: DeliveryError | None,
+    looked_up: bool = False,
 ) -> str:
     """Store how the provider call went; schedule a retry when the failure may pass."""
     with rt.uow() as uow:
@@ -141,6 +200,7 @@ def _record(
         if item is None or message is None:
             return "skipped"
         message.updated_at = now
+        item.attempts += 1 if looked_up else 0
         if error is None:
             message.status, message.provider_message_id = "sent", provider_id
             item.close(DONE, now)
@@ -188,14 +248,16 @@ def _failed(
             opt_out(uow, respondent, now)
         item.close(FAILED, now, "the number has opted out at the provider")
         return "opted_out"
+    # A text that may have left stays "unknown": it is looked up before any resend.
+    doubt = "unknown" if error.uncertain else None
     if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS:
-        message.status = "failed"
+        message.status = doubt or "failed"
         item.close(FAILED, now, f"gave up after {item.attempts} attempts: {error}")
         conversation = uow.repo.get_conversation(item.conversation_id)
         if item.kind == START and conversation is not None:
             undeliverable(conversation, now)
         return "failed"
-    message.status = "queued"
+    message.status = doubt or "queued"
     item.reschedule(_retry_at(rt, uow, message, item.attempts, now), now)
     item.paced, item.last_error = False, str(error)[:200]
     return "retry"
