@@ -187,20 +187,30 @@ HANDLERS: dict[str, Callable[[Job], str]] = {START: _start, REMINDER: _reminder,
 
 
 def sweep_items(rt: Runtime, limit: int = SWEEP_LIMIT) -> datetime | None:
-    """Hand every due item to the dispatcher (or run it here); return when the next falls due."""
+    """Hand every due item to the dispatcher (or run it here); return when the next falls due.
+
+    Items already due are handed out now, so the answer is the soonest item due *later*: a
+    queue that is not draining (no worker) gets each item once, not once every half second.
+    """
     with rt.uow() as uow:
         now = rt.clock()
         released = uow.schedule.release_stale(now - STALE_CLAIM, now)
-        due = uow.schedule.due(now, limit)
+        due = uow.schedule.due_items(now, limit)
         uow.commit()
-        upcoming = uow.schedule.next_due_at()
+        # A full batch leaves more due: sweep again soon for the rest.
+        upcoming = now if len(due) >= limit else uow.schedule.next_due_at(after=now)
     if released:
         log.warning("released %d scheduled items whose worker stopped", released)
-    for item_id in due:
-        if rt.dispatcher is not None:
-            rt.dispatcher.enqueue_item(item_id, now)
-        else:
-            run_item(rt, item_id)
+    for item_id, due_at in due:
+        try:
+            if rt.dispatcher is not None:
+                # The job id names the item and its due time: the same claim queues once.
+                rt.dispatcher.enqueue_item(item_id, due_at)
+            else:
+                run_item(rt, item_id)
+        except Exception:
+            # One bad item must not hold up the others; the database keeps it due.
+            log.exception("could not hand out scheduled item %s", item_id)
     return upcoming
 
 
