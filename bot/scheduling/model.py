@@ -132,6 +132,8 @@ class RefusalReason(StrEnum):
     DO_NOT_SURVEY = "do_not_survey"
     STALE_CONTACT = "stale_contact"
     FREQUENCY_CAP = "frequency_cap"
+    # Every zone the number may be in, and the agency's, are never outside quiet hours at once.
+    NO_ALLOWED_HOUR = "no_allowed_hour"
 
 
 @dataclass(frozen=True)

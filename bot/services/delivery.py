@@ -99,32 +99,22 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | str:
     """Take the sender's next slot and mark the message sending; or say why not now."""
     with rt.uow() as uow:
         now = rt.clock()
-        item = uow.schedule.get(item_id, for_update=True)
-        message_id = item.message_id if item is not None else None
-        message = uow.repo.get_message(message_id, for_update=True) if message_id else None
-        if item is None or message is None:
-            return "skipped"
-        sender = rt.senders.get(message.channel)
-        respondent = (
-            uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-        )
-        if sender is None or respondent is None:
-            message.status, message.error_code = "failed", "no_sender"
-            item.close(FAILED, now, "no sender for the channel or no respondent")
+        claimed = _claimed(rt, uow, item_id, now)
+        if isinstance(claimed, str):
             uow.commit()
-            return "failed"
+            return claimed
+        item, message, sender, address = claimed
         if message.status in IN_DOUBT:
-            return Doubt(sender, respondent.address, message.body or "", message.created_at)
+            return Doubt(sender, address, message.body or "", message.created_at)
         if message.status != "queued":
             item.close(DONE, now)  # Already sent: the job was delivered twice.
             uow.commit()
             return "skipped"
-        if not _still_wanted(uow, item, message, now):
+        allowed = next_allowed(now, rt.policy.quiet_hours, rt.resident_zones(address))
+        if not _still_wanted(uow, item, message, now, allowed) or allowed is None:
             uow.commit()
             return "cancelled"
-        later = _quiet(rt, item, respondent.address, now) or _pace(
-            rt, uow.schedule, item, message, sender, now
-        )
+        later = _quiet(item, allowed, now) or _pace(rt, uow.schedule, item, message, sender, now)
         if later is not None:
             uow.commit()
             _enqueue(rt, item_id, later)
@@ -132,21 +122,47 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | str:
         item.attempts += 1
         message.status, message.updated_at = "sending", now
         uow.commit()
-        return Ready(sender, respondent.address, message.body or "")
+        return Ready(sender, address, message.body or "")
 
 
-def _still_wanted(uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime) -> bool:
-    """Cancel a queued text whose conversation ended meanwhile (completed, stopped, expired).
+def _claimed(
+    rt: Runtime, uow: UnitOfWork, item_id: uuid.UUID, now: datetime
+) -> tuple[ScheduledItem, Message, Sender, str] | str:
+    """Lock an item and its message, with the sender and address; or say why there are none."""
+    item = uow.schedule.get(item_id, for_update=True)
+    message_id = item.message_id if item is not None else None
+    message = uow.repo.get_message(message_id, for_update=True) if message_id else None
+    if item is None or message is None:
+        return "skipped"
+    sender = rt.senders.get(message.channel)
+    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    if sender is None or respondent is None:
+        message.status, message.error_code = "failed", "no_sender"
+        item.close(FAILED, now, "no sender for the channel or no respondent")
+        return "failed"
+    return item, message, sender, respondent.address
+
+
+def _still_wanted(
+    uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime, allowed: datetime | None
+) -> bool:
+    """Cancel a queued text whose conversation ended meanwhile, or that may never go out.
 
     Every outbound text belongs to an active conversation: a first text or a reminder that
-    waited for its slot or a retry must not reach a resident who is done with the survey.
+    waited for its slot or a retry must not reach a resident who is done with the survey
+    (completed, stopped, expired). Nor may one go out when the resident's possible zones
+    share no hour outside quiet hours (`allowed` is None).
     """
     conversation = uow.repo.get_conversation(item.conversation_id)
-    if conversation is not None and conversation.status == "active":
+    active = conversation is not None and conversation.status == "active"
+    if active and allowed is not None:
         return True
     status = conversation.status if conversation is not None else "gone"
+    note = f"the conversation is {status}" if not active else "no hour outside quiet hours"
     message.status, message.updated_at = "cancelled", now
-    item.close(CANCELLED, now, f"not sent: the conversation is {status}")
+    item.close(CANCELLED, now, f"not sent: {note}")
+    if active and item.kind == START and conversation is not None:
+        undeliverable(conversation, now)
     return False
 
 
@@ -175,9 +191,8 @@ def _pace(
     return slot
 
 
-def _quiet(rt: Runtime, item: ScheduledItem, address: str, now: datetime) -> datetime | None:
+def _quiet(item: ScheduledItem, allowed: datetime, now: datetime) -> datetime | None:
     """Hold a text that would leave in the resident's quiet hours until they end."""
-    allowed = next_allowed(now, rt.policy.quiet_hours, rt.resident_zone(address))
     if allowed <= now:
         return None
     item.reschedule(allowed, now)
@@ -250,7 +265,8 @@ def _failed(
         return "opted_out"
     # A text that may have left stays "unknown": it is looked up before any resend.
     doubt = "unknown" if error.uncertain else None
-    if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS:
+    retry_at = _retry_at(rt, uow, message, item.attempts, now)
+    if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS or retry_at is None:
         message.status = doubt or "failed"
         item.close(FAILED, now, f"gave up after {item.attempts} attempts: {error}")
         conversation = uow.repo.get_conversation(item.conversation_id)
@@ -258,18 +274,18 @@ def _failed(
             undeliverable(conversation, now)
         return "failed"
     message.status = doubt or "queued"
-    item.reschedule(_retry_at(rt, uow, message, item.attempts, now), now)
+    item.reschedule(retry_at, now)
     item.paced, item.last_error = False, str(error)[:200]
     return "retry"
 
 
 def _retry_at(
     rt: Runtime, uow: UnitOfWork, message: Message, attempt: int, now: datetime
-) -> datetime:
-    """Return when to try again: after the backoff, and never in the resident's quiet hours."""
+) -> datetime | None:
+    """Return when to try again: after the backoff, never in the resident's quiet hours."""
     respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-    zone = rt.resident_zone(respondent.address if respondent else "")
-    return next_allowed(now + retry_delay(attempt), rt.policy.quiet_hours, zone)
+    zones = rt.resident_zones(respondent.address if respondent else "")
+    return next_allowed(now + retry_delay(attempt), rt.policy.quiet_hours, zones)
 
 
 def _enqueue(rt: Runtime, item_id: uuid.UUID, due_at: datetime) -> None:

@@ -15,6 +15,8 @@ REFUSALS = {
     "do_not_survey": "This number is on the do-not-survey list.",
     "stale_contact": "The contact was too long ago to ask about it now.",
     "frequency_cap": "This resident was asked for a survey recently, so we will not ask again yet.",
+    "no_allowed_hour": "The number may be in places where it is never daytime at the same time "
+    "as here, so we will not text it.",
 }
 
 
