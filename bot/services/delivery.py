@@ -255,14 +255,7 @@ def _failed(
         "delivery of message %s failed (attempt %d): %s", message.id, item.attempts, error.code
     )
     if error.code == OPTED_OUT_AT_PROVIDER:
-        message.status = "failed"
-        respondent = (
-            uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-        )
-        if respondent is not None:
-            opt_out(uow, respondent, now)
-        item.close(FAILED, now, "the number has opted out at the provider")
-        return "opted_out"
+        return _opted_out_at_provider(uow, item, message, now)
     # A text that may have left stays "unknown": it is looked up before any resend.
     doubt = "unknown" if error.uncertain else None
     retry_at = _retry_at(rt, uow, message, item.attempts, now)
@@ -277,6 +270,18 @@ def _failed(
     item.reschedule(retry_at, now)
     item.paced, item.last_error = False, str(error)[:200]
     return "retry"
+
+
+def _opted_out_at_provider(
+    uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime
+) -> str:
+    """Opt out a resident the provider says replied STOP; the text is never retried."""
+    message.status = "failed"
+    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    if respondent is not None:
+        opt_out(uow, respondent, now)
+    item.close(FAILED, now, "the number has opted out at the provider")
+    return "opted_out"
 
 
 def _retry_at(

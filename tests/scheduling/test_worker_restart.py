@@ -114,6 +114,21 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
 
 
+def _backlog(settings: Settings) -> list[str]:
+    """Ask for BACKLOG surveys that fell due a minute ago while no worker ran; return numbers."""
+    from bot.bootstrap import bootstrap
+
+    clock = FakeClock(datetime.now(UTC) - timedelta(minutes=2))
+    policy = SendPolicy(delay=timedelta(minutes=1), quiet_hours=None, frequency_cap=timedelta(0))
+    rt = bootstrap(settings.with_overrides(send_policy=policy), clock=clock)
+    numbers = [new_york() for _ in range(BACKLOG)]
+    try:
+        assert {trigger(rt, number).status for number in numbers} == {"scheduled"}
+    finally:
+        rt.close()
+    return numbers
+
+
 def test_a_worker_restarted_with_a_backlog_on_postgresql_sends_everything_once(
     postgres: str,
     redis_url: str,
@@ -121,18 +136,7 @@ def test_a_worker_restarted_with_a_backlog_on_postgresql_sends_everything_once(
     make_settings: Callable[[str], Settings],
     tmp_path: Path,
 ) -> None:
-    from bot.bootstrap import bootstrap
-
-    # Surveys fell due a minute ago while no worker ran.
-    clock = FakeClock(datetime.now(UTC) - timedelta(minutes=2))
-    policy = SendPolicy(delay=timedelta(minutes=1), quiet_hours=None, frequency_cap=timedelta(0))
-    settings = make_settings(postgres).with_overrides(send_policy=policy, redis_url=redis_url)
-    rt = bootstrap(settings, clock=clock)
-    numbers = [new_york() for _ in range(BACKLOG)]
-    try:
-        assert {trigger(rt, number).status for number in numbers} == {"scheduled"}
-    finally:
-        rt.close()
+    numbers = _backlog(make_settings(postgres).with_overrides(redis_url=redis_url))
     twilio.delay = 0.2  # a provider call takes a while, so the restart lands mid-backlog
     env, log = _environment(postgres, redis_url, twilio), tmp_path / "worker.log"
 
