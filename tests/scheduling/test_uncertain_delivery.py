@@ -21,7 +21,7 @@ from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeClock
 
 EARLIER = timedelta(hours=3)
 # The client gives up after TIMEOUT seconds; the slow stand-in answers after SLOW.
-TIMEOUT, SLOW = 0.5, 1.5
+TIMEOUT, SLOW = 2.0, 3.0
 
 
 def _message(rt: Runtime, survey_id: uuid.UUID, kind: str = "start") -> tuple[str, str | None]:
