@@ -147,6 +147,8 @@ class Settings:
     twilio_auth_token: str = ""
     twilio_from_number: str = ""
     twilio_api_base_url: str = ""
+    # How long a Twilio call may take; a send that times out is looked up, never resent blindly.
+    twilio_timeout_seconds: float = 10.0
     agency_name: str = "Parley Demo Police Department"
     # Empty: each language's own wording (the locale's `defaults:`), never English inside Spanish.
     complaints_contact: str = ""
@@ -263,6 +265,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "twilio_auth_token": ("TWILIO_AUTH_TOKEN", str),
     "twilio_from_number": ("TWILIO_FROM_NUMBER", str),
     "twilio_api_base_url": ("TWILIO_API_BASE_URL", lambda v: v.rstrip("/")),
+    "twilio_timeout_seconds": ("TWILIO_TIMEOUT_SECONDS", _seconds),
     "agency_name": ("AGENCY_NAME", str),
     "complaints_contact": ("COMPLAINTS_CONTACT", str),
     "help_contact": ("HELP_CONTACT", str),

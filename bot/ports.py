@@ -37,12 +37,24 @@ class InboundMessage:
 
 
 class DeliveryError(Exception):
-    """A provider refused or failed to take a message."""
+    """A provider refused or failed to take a message.
 
-    def __init__(self, message: str, code: str | None = None, permanent: bool = False) -> None:
+    `uncertain`: the request may have reached the provider (a timeout after it was sent, a
+    reset connection, a 5xx), so the text may have left: it is looked up before any resend.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        code: str | None = None,
+        permanent: bool = False,
+        *,
+        uncertain: bool = False,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.permanent = permanent
+        self.uncertain = uncertain
 
 
 class Sender(Protocol):
@@ -55,6 +67,13 @@ class Sender(Protocol):
 
     def send(self, address: str, body: str) -> str | None:
         """Send `body` to `address`; raise DeliveryError when the provider fails."""
+        ...
+
+    def find(self, address: str, body: str, since: datetime) -> str | None:
+        """Return the provider's id of `body` sent to `address` since `since`, if it took it.
+
+        Raise DeliveryError when the provider cannot be asked.
+        """
         ...
 
 

@@ -86,27 +86,29 @@ class RqDispatcher:
             self._queue.connection.close()
 
     def _once(self, job_id: str, func: str, arg: str, retry: Any, at: datetime | None) -> None:
-        """Enqueue a job unless one with its id will still run; never raise for a lost Redis."""
-        from redis.exceptions import RedisError
-
+        """Enqueue a job unless one with its id will still run; never raise (Redis, RQ)."""
         try:
             self._enqueue_once(job_id, func, arg, retry, at)
-        except RedisError as exc:
-            # The database holds the work; the sweep enqueues it again once Redis is back.
+        except Exception as exc:
+            # The database holds the work; the sweep enqueues it again (Redis back, job gone).
             log.warning("could not enqueue %s: %s", job_id, type(exc).__name__)
 
     def _enqueue_once(
         self, job_id: str, func: str, arg: str, retry: Any, at: datetime | None
     ) -> None:
         """Enqueue, replacing a finished or failed job of the same id (the database says due)."""
-        from rq.exceptions import DuplicateJobError
+        from rq.exceptions import DuplicateJobError, InvalidJobOperation
 
         queue = self.queue()
         try:
             self._enqueue(queue, job_id, func, arg, retry, at)
         except DuplicateJobError:
             job = queue.fetch_job(job_id)
-            if job is not None and job.get_status(refresh=True) in IN_HAND:
+            try:
+                status = job.get_status(refresh=True) if job is not None else None
+            except InvalidJobOperation:
+                status = None  # A half-expired record: nothing will run it; replace it.
+            if status in IN_HAND:
                 return
             if job is not None:
                 job.delete()

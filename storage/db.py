@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import weakref
 from pathlib import Path
 
 from alembic import command
@@ -19,14 +22,41 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+# Every engine of this process, so a forked child (an RQ work horse, a gunicorn worker) can
+# drop the pooled connections it inherited: their sockets belong to the parent.
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+_fork_hook = threading.Lock()
+_hooked: list[bool] = []
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine tuned for Parley: serialised SQLite writers, checked PostgreSQL pool."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return make_sqlite_engine(parsed)
+        return _fork_safe(make_sqlite_engine(parsed))
     # hide_parameters: a database error must never print a resident's answer into the logs.
-    return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+    return _fork_safe(create_engine(parsed, pool_pre_ping=True, hide_parameters=True))
+
+
+def _fork_safe(engine: Engine) -> Engine:
+    """Make a forked child open its own connections instead of sharing the parent's sockets.
+
+    Two processes talking over one PostgreSQL socket corrupt each other's conversation (a job
+    hung in its first connect). SQLAlchemy's documented remedy: dispose(close=False) in the
+    child, which forgets the inherited pool without closing the parent's connections.
+    """
+    with _fork_hook:
+        if not _hooked:
+            os.register_at_fork(after_in_child=_forget_inherited_pools)
+            _hooked.append(True)
+        _ENGINES.add(engine)
+    return engine
+
+
+def _forget_inherited_pools() -> None:
+    """Drop every engine's pooled connections in a freshly forked child."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -139,23 +139,24 @@ class ScheduleRepository(ContactQueries):
 
     def due(self, now: datetime, limit: int) -> list[uuid.UUID]:
         """Return the ids of pending items due by `now`, oldest first (uses the index)."""
+        return [item_id for item_id, _ in self.due_items(now, limit)]
+
+    def due_items(self, now: datetime, limit: int) -> list[tuple[uuid.UUID, datetime]]:
+        """Return (id, due time) of pending items due by `now`, oldest first (uses the index)."""
         query = (
-            select(ScheduledItem.id)
+            select(ScheduledItem.id, ScheduledItem.due_at)
             .where(ScheduledItem.status == PENDING, ScheduledItem.due_at <= now)
             .order_by(ScheduledItem.due_at)
             .limit(limit)
         )
-        return list(self._session.scalars(query))
+        return [(item_id, due_at) for item_id, due_at in self._session.execute(query)]
 
-    def next_due_at(self) -> datetime | None:
-        """Return when the soonest pending item falls due, if any (uses the index)."""
-        query = (
-            select(ScheduledItem.due_at)
-            .where(ScheduledItem.status == PENDING)
-            .order_by(ScheduledItem.due_at)
-            .limit(1)
-        )
-        return self._session.scalars(query).first()
+    def next_due_at(self, after: datetime | None = None) -> datetime | None:
+        """Return when the soonest pending item (due after `after`) falls due (uses the index)."""
+        query = select(ScheduledItem.due_at).where(ScheduledItem.status == PENDING)
+        if after is not None:
+            query = query.where(ScheduledItem.due_at > after)
+        return self._session.scalars(query.order_by(ScheduledItem.due_at).limit(1)).first()
 
     def release_stale(self, claimed_before: datetime, now: datetime) -> int:
         """Return to pending the items a crashed worker claimed and never finished."""

@@ -5,42 +5,101 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 
 @dataclass
 class TwilioStandIn:
-    """Records Messages.json creates like Twilio's REST API; can be told to fail."""
+    """Records Messages.json creates and lists them like Twilio's REST API; can fail or be slow."""
 
     url: str = ""
     sent: list[dict[str, str]] = field(default_factory=list)
     # (HTTP status, Twilio error code) to answer with instead of success, consumed in order.
     failures: list[tuple[int, int]] = field(default_factory=list)
+    # Seconds to wait before answering a create, after the message is accepted and recorded:
+    # a client that gives up sooner does not know the text left (as with a slow Twilio).
+    delay: float = 0.0
+    # How many of the next creates are lost before Twilio accepts them (slow, then nothing).
+    dropped: int = 0
+    # Query strings of every list (GET Messages.json) call, in order.
+    lookups: list[dict[str, str]] = field(default_factory=list)
+    # The provider's clock, for date_created (tests share theirs with Parley's).
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def respond(self, path: str, form: dict[str, str]) -> tuple[int, dict[str, object]]:
-        """Answer one create-message call."""
+        """Answer one create-message call (after `delay`)."""
         with self.lock:
+            failure = self.failures.pop(0) if self.failures else None
+            lost = failure is None and self.dropped > 0
+            self.dropped -= 1 if lost else 0
+            record = None
+            if failure is None and not lost:
+                record = {"path": path, "sid": "SM" + secrets.token_hex(16), **form}
+                record["DateCreated"] = format_datetime(self.clock().astimezone(UTC), usegmt=True)
+                self.sent.append(record)
+        if self.delay:
+            time.sleep(self.delay)
+        if failure is not None:
+            status, code = failure
+            return status, {"code": code, "message": f"stand-in error {code}", "status": status}
+        if record is None:
+            return 503, {"code": 20503, "message": "stand-in lost the request", "status": 503}
+        return 201, _resource(record)
+
+    def listing(self, query: dict[str, str]) -> tuple[int, dict[str, object]]:
+        """Answer one list call: messages filtered by To and From, newest first (or fail)."""
+        with self.lock:
+            self.lookups.append(query)
             if self.failures:
                 status, code = self.failures.pop(0)
                 return status, {"code": code, "message": f"stand-in error {code}", "status": status}
-            sid = "SM" + secrets.token_hex(16)
-            self.sent.append({"path": path, "sid": sid, **form})
-        return 201, {"sid": sid, "status": "queued", "to": form.get("To"), "body": form.get("Body")}
+            found = [
+                _resource(m)
+                for m in reversed(self.sent)
+                if all(m.get(key) == query[key] for key in ("To", "From") if key in query)
+            ]
+        size = int(query.get("PageSize") or 50)
+        return 200, {"messages": found[:size], "next_page_uri": None, "page": 0, "page_size": size}
 
     def bodies_to(self, number: str) -> list[str]:
         """Return the bodies sent to one number, in order."""
         return [m["Body"] for m in self.sent if m.get("To") == number]
 
 
+def _resource(record: dict[str, str]) -> dict[str, object]:
+    """Write a recorded message as Twilio's Message resource."""
+    return {
+        "sid": record["sid"],
+        "status": "queued",
+        "to": record.get("To"),
+        "from": record.get("From"),
+        "messaging_service_sid": record.get("MessagingServiceSid"),
+        "body": record.get("Body"),
+        "date_created": record.get("DateCreated"),
+        "date_sent": None,
+    }
+
+
 def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
     """Build a request handler class bound to one stand-in."""
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path, _, query = self.path.partition("?")
+            if path.endswith("/Messages.json"):
+                params = {k: v[0] for k, v in parse_qs(query).items()}
+                _send_json(self, *standin.listing(params))
+            else:
+                _send_json(self, 404, {"code": 20404, "message": "not found", "status": 404})
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length).decode()
@@ -49,12 +108,7 @@ def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
                 status, payload = 404, {"code": 20404, "message": "not found", "status": 404}
             else:
                 status, payload = standin.respond(self.path, form)
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            _send_json(self, status, payload)
 
         def log_message(self, format: str, *args: object) -> None:
             """Keep test output quiet."""

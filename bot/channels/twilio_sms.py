@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime, timedelta
 
+import requests
 from flask import Blueprint, Response, abort, request
 from twilio.base import values
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -12,6 +14,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
+from urllib3.exceptions import NewConnectionError
 
 from bot.addresses import AddressError, normalise_phone
 from bot.channels.common import clean_text, has_controls
@@ -50,6 +53,10 @@ TWILIO_STATUSES = frozenset(
     }
 )
 _ERROR_CODE = re.compile(r"[0-9]{1,10}")
+# Our clock and Twilio's may disagree by this much when matching a message we may have sent.
+CLOCK_SKEW = timedelta(minutes=5)
+# A resident gets few texts from us: their latest messages are enough to find one in doubt.
+LOOKUP_PAGE = 50
 # The longest value accepted in each field Parley reads: Twilio's SIDs are 34 characters, a
 # number at most 15 digits (plus a prefix such as `whatsapp:`), a message at most 1,600
 # characters, NumMedia at most 10. Longer is not from Twilio, and must never reach a column.
@@ -86,7 +93,7 @@ class TwilioSender:
         client = Client(
             config.twilio_account_sid,
             config.twilio_auth_token,
-            http_client=TwilioHttpClient(timeout=10),
+            http_client=TwilioHttpClient(timeout=config.twilio_timeout_seconds),
         )
         if config.twilio_api_base_url:
             client.api.base_url = config.twilio_api_base_url
@@ -110,11 +117,53 @@ class TwilioSender:
             )
         except TwilioRestException as exc:
             code = str(exc.code or exc.status)
-            raise DeliveryError(str(exc.msg), code, is_permanent(exc)) from exc
+            # A 5xx may come after Twilio took the message: look before sending again.
+            raise DeliveryError(
+                str(exc.msg), code, is_permanent(exc), uncertain=exc.status >= 500
+            ) from exc
         except (TwilioException, OSError) as exc:
-            raise DeliveryError(f"Twilio unreachable: {type(exc).__name__}") from exc
+            raise DeliveryError(
+                f"Twilio unreachable: {type(exc).__name__}", uncertain=not never_sent(exc)
+            ) from exc
         sid: str | None = message.sid
         return sid
+
+    def find(self, address: str, body: str, since: datetime) -> str | None:
+        """Return the SID of `body` sent to `address` since `since`, if Twilio took it.
+
+        Twilio has no idempotency key for messages: To, From, the exact body and the time are
+        what identify ours (a resident never gets the same text twice within minutes).
+        """
+        service = self._from.startswith("MG")
+        try:
+            found = self._client.messages.list(
+                to=address, from_=values.unset if service else self._from, limit=LOOKUP_PAGE
+            )
+        except TwilioRestException as exc:
+            raise DeliveryError(str(exc.msg), str(exc.code or exc.status)) from exc
+        except (TwilioException, OSError) as exc:
+            raise DeliveryError(f"Twilio unreachable: {type(exc).__name__}") from exc
+        earliest = since - CLOCK_SKEW
+        for message in found:
+            sender = message.messaging_service_sid if service else message.from_
+            created = message.date_created
+            if message.body == body and sender == self._from and created and created >= earliest:
+                return str(message.sid)
+        return None
+
+
+def never_sent(exc: Exception) -> bool:
+    """Say whether a failed request certainly never reached Twilio (safe to send again).
+
+    Refused connections, unknown hosts, connect timeouts and TLS failures happen before the
+    request is written; a read timeout or a reset after writing leaves it unknown.
+    """
+    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        return isinstance(reason, NewConnectionError)
+    return False
 
 
 def is_permanent(exc: TwilioRestException) -> bool:

@@ -134,6 +134,8 @@ class RefusalReason(StrEnum):
     FREQUENCY_CAP = "frequency_cap"
     # Staff cancelled the survey (DELETE /api/v1/surveys/<id>, the officer page, the CLI).
     CANCELLED = "cancelled"
+    # Every zone the number may be in, and the agency's, are never outside quiet hours at once.
+    NO_ALLOWED_HOUR = "no_allowed_hour"
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,16 @@ The rules, in the order a refusal is reported (the first that applies wins):
 4. stale_contact: the survey would go out more than `stale_after` after the contact;
 5. frequency_cap: the resident was surveyed less than `frequency_cap` before the send time.
 Otherwise the survey goes out `delay` after the contact (or now, if that has passed), moved
-out of quiet hours in the resident's time zone. The stale and frequency rules measure from
-that send time, so deciding again at the send time gives the same answer.
+out of quiet hours in every time zone the resident may be in (and the agency's). When those
+zones share no allowed hour, the survey is refused (no_allowed_hour) after the first three
+checks: never a text in anybody's night. The stale and frequency rules measure from that send
+time, so deciding again at the send time gives the same answer.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -41,6 +43,7 @@ __all__ = [
     "RespondentHistory",
     "Send",
     "SendPolicy",
+    "Zones",
     "decide_send",
     "expires_at",
     "next_allowed",
@@ -51,6 +54,12 @@ _PROBE = timedelta(hours=1)
 # Days searched for the next time the local clock shows a given time. One is enough but for
 # zones that skipped a whole calendar day (Pacific/Apia on 2011-12-30).
 _SEARCH_DAYS = 4
+# How far ahead to look for a moment that is outside quiet hours in every zone at once: a week
+# and a day sees every daily pattern, and the days when zones change their clocks apart.
+_HORIZON = timedelta(days=8)
+
+# One time zone, or every zone a resident may be in.
+Zones = ZoneInfo | Sequence[ZoneInfo]
 
 
 def decide_send(
@@ -59,14 +68,13 @@ def decide_send(
     call_type: str | None,
     history: RespondentHistory,
     policy: SendPolicy,
-    tz: ZoneInfo,
+    tz: Zones,
 ) -> Decision:
     """Decide whether the survey about one contact is sent, and when."""
     contact = _utc(contact_at, "contact_at")
     earliest = max(contact + policy.delay, _utc(now, "now"))
-    proposal = _Proposal(
-        contact, next_allowed(earliest, policy.quiet_hours, tz), call_type, history, policy
-    )
+    at = next_allowed(earliest, policy.quiet_hours, tz)
+    proposal = _Proposal(contact, at or earliest, call_type, history, policy, at is not None)
     for check in _CHECKS:
         refusal = check(proposal)
         if refusal is not None:
@@ -74,9 +82,26 @@ def decide_send(
     return Send(proposal.at)
 
 
-def next_allowed(moment: datetime, quiet: QuietHours | None, tz: ZoneInfo) -> datetime:
-    """Return the first instant at or after `moment` outside quiet hours in `tz`, in UTC."""
+def next_allowed(moment: datetime, quiet: QuietHours | None, tz: Zones) -> datetime | None:
+    """Return the first instant at or after `moment` outside quiet hours in every zone, in UTC.
+
+    None when no such instant comes within _HORIZON: the zones share no allowed hour.
+    """
     start = _utc(moment, "moment")
+    zones = (tz,) if isinstance(tz, ZoneInfo) else tuple(tz)
+    candidate = start
+    # Each zone is quiet from `candidate` until its own answer, so the latest answer is the
+    # earliest instant that can suit them all; repeat until one does.
+    while zones and candidate - start <= _HORIZON:
+        later = max(_leave_quiet(candidate, quiet, zone) for zone in zones)
+        if later == candidate:
+            return candidate
+        candidate = later
+    return candidate if not zones else None
+
+
+def _leave_quiet(start: datetime, quiet: QuietHours | None, tz: ZoneInfo) -> datetime:
+    """Return the first instant at or after `start` outside quiet hours in one zone."""
     if quiet is None or not quiet.covers(_wall(start, tz)):
         return start
     # Leaving the window as the clock runs means reaching its end; the clock can also jump
@@ -86,7 +111,7 @@ def next_allowed(moment: datetime, quiet: QuietHours | None, tz: ZoneInfo) -> da
     return min([crossing, *jumps])
 
 
-def reminder_times(started_at: datetime, policy: SendPolicy, tz: ZoneInfo) -> list[datetime]:
+def reminder_times(started_at: datetime, policy: SendPolicy, tz: Zones) -> list[datetime]:
     """Return when to remind a resident who has not replied since `started_at`, in UTC.
 
     Each reminder follows `reminder_after` of silence after the previous message, moved out of
@@ -96,10 +121,11 @@ def reminder_times(started_at: datetime, policy: SendPolicy, tz: ZoneInfo) -> li
     times: list[datetime] = []
     previous = _utc(started_at, "started_at")
     for _ in range(policy.reminder_count):
-        previous = next_allowed(previous + policy.reminder_after, policy.quiet_hours, tz)
-        if previous >= deadline:
+        allowed = next_allowed(previous + policy.reminder_after, policy.quiet_hours, tz)
+        if allowed is None or allowed >= deadline:
             break
-        times.append(previous)
+        times.append(allowed)
+        previous = allowed
     return times
 
 
@@ -117,6 +143,8 @@ class _Proposal:
     call_type: str | None
     history: RespondentHistory
     policy: SendPolicy
+    # False when the resident's zones share no hour outside quiet hours (`at` is then moot).
+    has_window: bool = True
 
 
 def _excluded(proposal: _Proposal) -> Refuse | None:
@@ -142,6 +170,16 @@ def _do_not_survey(proposal: _Proposal) -> Refuse | None:
     if not proposal.history.do_not_survey:
         return None
     return Refuse(RefusalReason.DO_NOT_SURVEY, "the number is on the do-not-survey list")
+
+
+def _no_window(proposal: _Proposal) -> Refuse | None:
+    """Refuse a number whose possible zones are never all outside quiet hours at once."""
+    if proposal.has_window:
+        return None
+    return Refuse(
+        RefusalReason.NO_ALLOWED_HOUR,
+        "the number may be in time zones that share no hour outside quiet hours",
+    )
 
 
 def _stale(proposal: _Proposal) -> Refuse | None:
@@ -176,6 +214,7 @@ _CHECKS: tuple[Callable[[_Proposal], Refuse | None], ...] = (
     _excluded,
     _opted_out,
     _do_not_survey,
+    _no_window,
     _stale,
     _frequency,
 )

@@ -216,7 +216,7 @@ class _Rows:
         rt, report = self.rt, self.report
         now = rt.clock()
         occurred = request.occurred_at or now
-        zone = rt.resident_zone(address)
+        zone = rt.resident_zones(address)
         decision = decide_send(occurred, now, None, RespondentHistory(), rt.policy, zone)
         if column is not None:
             report.excluded_by[column] += 1

@@ -1,8 +1,11 @@
 """Deliver a scheduled item's message: pace the sender, call the provider, record the outcome.
 
 The provider is called outside any transaction, so no row stays locked over the network. A
-message is marked "sending" before the call: if the process dies during it, nobody can know
-whether the text left, and a resident must never get it twice, so it is not sent again.
+message is marked "sending" before the call. A call that may have reached the provider (a
+timeout after the request left, a reset, a 5xx) marks it "unknown"; so does a process dying
+during the call. A resident must never get the same text twice, so such a message is never
+sent again blindly: it is first looked up at the provider, recorded as sent if found there,
+and sent again only if the provider has no such message.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # Twilio: the recipient has replied STOP to this number; sending again is refused for good.
 OPTED_OUT_AT_PROVIDER = "21610"
+# Messages that may have left: a provider call timed out, or its process died during it.
+IN_DOUBT = ("sending", "unknown")
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,21 @@ class Ready:
     body: str
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A claimed message that may already have left: to look up before sending again."""
+
+    sender: Sender
+    address: str
+    body: str
+    since: datetime
+
+
 def deliver_item(rt: Runtime, item_id: uuid.UUID) -> str:
     """Send a claimed item's message once; return sent, paced, retry, failed, opted_out…"""
     ready = _ready(rt, item_id)
+    if isinstance(ready, Doubt):
+        ready = _resolve(rt, item_id, ready)
     if not isinstance(ready, Ready):
         return ready
     provider_id: str | None = None
@@ -51,40 +68,54 @@ def deliver_item(rt: Runtime, item_id: uuid.UUID) -> str:
     return _record(rt, item_id, provider_id, error)
 
 
+def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | str:
+    """Look a message in doubt up at the provider: found, it was sent; not found, send it."""
+    try:
+        found = doubt.sender.find(doubt.address, doubt.body, doubt.since)
+    except DeliveryError as exc:
+        # Still unknown: look again later (the lookup counts as an attempt, so it ends).
+        failure = DeliveryError(f"lookup failed: {exc}", exc.code, uncertain=True)
+        return _record(rt, item_id, None, failure, looked_up=True)
+    if found is not None:
+        log.info("message of item %s was found at the provider: recorded, not resent", item_id)
+        return _record(rt, item_id, found, None)
+    with rt.uow() as uow:
+        item = uow.schedule.get(item_id, for_update=True)
+        message = uow.repo.get_message(item.message_id) if item and item.message_id else None
+        if message is None or message.status not in IN_DOUBT:
+            return "skipped"
+        message.status = "queued"  # The provider never took it: safe to send.
+        uow.commit()
+    again = _ready(rt, item_id)
+    return "skipped" if isinstance(again, Doubt) else again
+
+
 def sender_key(channel: str, sender: Sender) -> str:
     """Name the sending number whose pace a send counts against."""
     return sender.identity or channel
 
 
-def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
+def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | str:
     """Take the sender's next slot and mark the message sending; or say why not now."""
     with rt.uow() as uow:
         now = rt.clock()
-        item = uow.schedule.get(item_id, for_update=True)
-        message_id = item.message_id if item is not None else None
-        message = uow.repo.get_message(message_id, for_update=True) if message_id else None
-        if item is None or message is None:
-            return "skipped"
-        if message.status != "queued":
-            crashed = message.status == "sending"
-            if message.status == "cancelled":  # the survey was cancelled: withdrawn, not sent
-                item.close(CANCELLED, now, "the survey was cancelled before this text left")
-            else:
-                item.close(FAILED if crashed else DONE, now, _INTERRUPTED if crashed else None)
+        claimed = _claimed(rt, uow, item_id, now)
+        if isinstance(claimed, str):
+            uow.commit()
+            return claimed
+        item, message, sender, address = claimed
+        if message.status in IN_DOUBT:
+            return Doubt(sender, address, message.body or "", message.created_at)
+        # A withdrawn text ("cancelled": its survey was cancelled) is closed by _still_wanted.
+        if message.status not in ("queued", "cancelled"):
+            item.close(DONE, now)  # Already sent: the job was delivered twice.
             uow.commit()
             return "skipped"
-        sender = rt.senders.get(message.channel)
-        respondent = (
-            uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-        )
-        if sender is None or respondent is None:
-            message.status, message.error_code = "failed", "no_sender"
-            item.close(FAILED, now, "no sender for the channel or no respondent")
+        allowed = next_allowed(now, rt.policy.quiet_hours, rt.resident_zones(address))
+        if not _still_wanted(uow, item, message, now, allowed) or allowed is None:
             uow.commit()
-            return "failed"
-        later = _quiet(rt, item, respondent.address, now) or _pace(
-            rt, uow.schedule, item, message, sender, now
-        )
+            return "cancelled"
+        later = _quiet(item, allowed, now) or _pace(rt, uow.schedule, item, message, sender, now)
         if later is not None:
             uow.commit()
             _enqueue(rt, item_id, later)
@@ -92,10 +123,48 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | str:
         item.attempts += 1
         message.status, message.updated_at = "sending", now
         uow.commit()
-        return Ready(sender, respondent.address, message.body or "")
+        return Ready(sender, address, message.body or "")
 
 
-_INTERRUPTED = "interrupted during a send; not sent again, so it is never sent twice"
+def _claimed(
+    rt: Runtime, uow: UnitOfWork, item_id: uuid.UUID, now: datetime
+) -> tuple[ScheduledItem, Message, Sender, str] | str:
+    """Lock an item and its message, with the sender and address; or say why there are none."""
+    item = uow.schedule.get(item_id, for_update=True)
+    message_id = item.message_id if item is not None else None
+    message = uow.repo.get_message(message_id, for_update=True) if message_id else None
+    if item is None or message is None:
+        return "skipped"
+    sender = rt.senders.get(message.channel)
+    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    if sender is None or respondent is None:
+        message.status, message.error_code = "failed", "no_sender"
+        item.close(FAILED, now, "no sender for the channel or no respondent")
+        return "failed"
+    return item, message, sender, respondent.address
+
+
+def _still_wanted(
+    uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime, allowed: datetime | None
+) -> bool:
+    """Cancel a queued text whose conversation ended meanwhile, or that may never go out.
+
+    Every outbound text belongs to an active conversation: a first text or a reminder that
+    waited for its slot or a retry must not reach a resident who is done with the survey
+    (completed, stopped, expired). Nor may one go out when the resident's possible zones
+    share no hour outside quiet hours (`allowed` is None).
+    """
+    conversation = uow.repo.get_conversation(item.conversation_id)
+    active = conversation is not None and conversation.status == "active"
+    if active and allowed is not None:
+        return True
+    status = conversation.status if conversation is not None else "gone"
+    note = f"the conversation is {status}" if not active else "no hour outside quiet hours"
+    message.status, message.updated_at = "cancelled", now
+    item.close(CANCELLED, now, f"not sent: {note}")
+    if active and item.kind == START and conversation is not None:
+        undeliverable(conversation, now)
+    return False
 
 
 def _pace(
@@ -123,9 +192,8 @@ def _pace(
     return slot
 
 
-def _quiet(rt: Runtime, item: ScheduledItem, address: str, now: datetime) -> datetime | None:
+def _quiet(item: ScheduledItem, allowed: datetime, now: datetime) -> datetime | None:
     """Hold a text that would leave in the resident's quiet hours until they end."""
-    allowed = next_allowed(now, rt.policy.quiet_hours, rt.resident_zone(address))
     if allowed <= now:
         return None
     item.reschedule(allowed, now)
@@ -134,7 +202,11 @@ def _quiet(rt: Runtime, item: ScheduledItem, address: str, now: datetime) -> dat
 
 
 def _record(
-    rt: Runtime, item_id: uuid.UUID, provider_id: str | None, error: DeliveryError | None
+    rt: Runtime,
+    item_id: uuid.UUID,
+    provider_id: str | None,
+    error: DeliveryError | None,
+    looked_up: bool = False,
 ) -> str:
     """Store how the provider call went; schedule a retry when the failure may pass."""
     with rt.uow() as uow:
@@ -144,6 +216,7 @@ def _record(
         if item is None or message is None:
             return "skipped"
         message.updated_at = now
+        item.attempts += 1 if looked_up else 0
         if error is None:
             message.status, message.provider_message_id = "sent", provider_id
             item.close(DONE, now)
@@ -183,34 +256,42 @@ def _failed(
         "delivery of message %s failed (attempt %d): %s", message.id, item.attempts, error.code
     )
     if error.code == OPTED_OUT_AT_PROVIDER:
-        message.status = "failed"
-        respondent = (
-            uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-        )
-        if respondent is not None:
-            opt_out(uow, respondent, now)
-        item.close(FAILED, now, "the number has opted out at the provider")
-        return "opted_out"
-    if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS:
-        message.status = "failed"
+        return _opted_out_at_provider(uow, item, message, now)
+    # A text that may have left stays "unknown": it is looked up before any resend.
+    doubt = "unknown" if error.uncertain else None
+    retry_at = _retry_at(rt, uow, message, item.attempts, now)
+    if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS or retry_at is None:
+        message.status = doubt or "failed"
         item.close(FAILED, now, f"gave up after {item.attempts} attempts: {error}")
         conversation = uow.repo.get_conversation(item.conversation_id)
         if item.kind == START and conversation is not None:
             undeliverable(conversation, now)
         return "failed"
-    message.status = "queued"
-    item.reschedule(_retry_at(rt, uow, message, item.attempts, now), now)
+    message.status = doubt or "queued"
+    item.reschedule(retry_at, now)
     item.paced, item.last_error = False, str(error)[:200]
     return "retry"
 
 
+def _opted_out_at_provider(
+    uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime
+) -> str:
+    """Opt out a resident the provider says replied STOP; the text is never retried."""
+    message.status = "failed"
+    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    if respondent is not None:
+        opt_out(uow, respondent, now)
+    item.close(FAILED, now, "the number has opted out at the provider")
+    return "opted_out"
+
+
 def _retry_at(
     rt: Runtime, uow: UnitOfWork, message: Message, attempt: int, now: datetime
-) -> datetime:
-    """Return when to try again: after the backoff, and never in the resident's quiet hours."""
+) -> datetime | None:
+    """Return when to try again: after the backoff, never in the resident's quiet hours."""
     respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-    zone = rt.resident_zone(respondent.address if respondent else "")
-    return next_allowed(now + retry_delay(attempt), rt.policy.quiet_hours, zone)
+    zones = rt.resident_zones(respondent.address if respondent else "")
+    return next_allowed(now + retry_delay(attempt), rt.policy.quiet_hours, zones)
 
 
 def _enqueue(rt: Runtime, item_id: uuid.UUID, due_at: datetime) -> None:

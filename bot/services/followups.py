@@ -18,7 +18,7 @@ def plan_follow_ups(
 ) -> None:
     """Schedule reminders and expiry from when the first text actually left."""
     policy = rt.policy
-    zone = rt.resident_zone(address)
+    zone = rt.resident_zones(address)
     for ordinal, at in enumerate(reminder_times(sent_at, policy, zone), start=1):
         uow.schedule.schedule(conversation.id, REMINDER, at, sent_at, ordinal)
         conversation.reminders_pending = True

@@ -35,5 +35,5 @@ def keyword_refusal(
         last_survey_at=uow.schedule.last_survey_at(respondent.id, besides=None, started_only=True),
     )
     policy = replace(rt.policy, delay=timedelta(0), quiet_hours=None)
-    decision = decide_send(now, now, None, history, policy, rt.resident_zone(respondent.address))
+    decision = decide_send(now, now, None, history, policy, rt.resident_zones(respondent.address))
     return decision if isinstance(decision, Refuse) else None

@@ -12,7 +12,7 @@ from bot.i18n.choice import choose_language
 from bot.ports import Clock, Dispatcher, Sender, Translator, UnitOfWorkFactory
 from bot.scheduling.model import SendPolicy
 from bot.scheduling.pacing import Pacing
-from bot.scheduling.timezones import resident_timezone
+from bot.scheduling.timezones import resident_timezones
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,9 @@ class Runtime:
         """Return the engine context: every locale and the placeholder values."""
         return Context(locales=self.locales, values=self.values, by_language=self.by_language)
 
-    def resident_zone(self, address: str) -> ZoneInfo:
-        """Return the time zone a resident's quiet hours are read in: their number's, or ours."""
-        return resident_timezone(address, self.policy.default_zone)
+    def resident_zones(self, address: str) -> tuple[ZoneInfo, ...]:
+        """Return the zones a resident's quiet hours are read in: their number's, and ours."""
+        return resident_timezones(address, self.policy.default_zone)
 
     def language_for(
         self, flow: Flow, wanted: str | None, remembered: str | None = None, address: str = ""

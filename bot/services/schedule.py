@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.engine.conversation import prompt
 from bot.engine.locale import system_message
@@ -20,7 +19,7 @@ from bot.engine.model import Status
 from bot.i18n.bidi import for_locale
 from bot.ports import UnitOfWork
 from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
-from bot.scheduling.rules import decide_send, next_allowed
+from bot.scheduling.rules import Zones, decide_send, next_allowed
 from bot.services.conversations import activate, close_unfinished, state_of
 from bot.services.delivery import deliver_item
 from bot.services.optout import record_refusal
@@ -56,9 +55,9 @@ class Job:
     now: datetime
 
     @property
-    def zone(self) -> ZoneInfo:
-        """Return the resident's time zone, for quiet hours."""
-        return self.rt.resident_zone(self.respondent.address)
+    def zone(self) -> Zones:
+        """Return every zone the resident may be in (and the agency's), for quiet hours."""
+        return self.rt.resident_zones(self.respondent.address)
 
     def finish(self, status: str, note: str | None = None) -> str:
         """Close the item without sending anything; return the outcome."""
@@ -162,6 +161,8 @@ def _reminder(job: Job) -> str:
     if respondent.opted_out_at is not None or respondent.do_not_survey_at is not None:
         return job.finish(CANCELLED, "resident opted out")
     allowed = next_allowed(job.now, job.rt.policy.quiet_hours, job.zone)
+    if allowed is None:
+        return job.finish(CANCELLED, "no hour outside quiet hours in the resident's zones")
     if allowed > job.now:
         return job.defer(allowed)
     flow = job.rt.flows.get(conversation.flow_id)
@@ -189,20 +190,30 @@ HANDLERS: dict[str, Callable[[Job], str]] = {START: _start, REMINDER: _reminder,
 
 
 def sweep_items(rt: Runtime, limit: int = SWEEP_LIMIT) -> datetime | None:
-    """Hand every due item to the dispatcher (or run it here); return when the next falls due."""
+    """Hand every due item to the dispatcher (or run it here); return when the next falls due.
+
+    Items already due are handed out now, so the answer is the soonest item due *later*: a
+    queue that is not draining (no worker) gets each item once, not once every half second.
+    """
     with rt.uow() as uow:
         now = rt.clock()
         released = uow.schedule.release_stale(now - STALE_CLAIM, now)
-        due = uow.schedule.due(now, limit)
+        due = uow.schedule.due_items(now, limit)
         uow.commit()
-        upcoming = uow.schedule.next_due_at()
+        # A full batch leaves more due: sweep again soon for the rest.
+        upcoming = now if len(due) >= limit else uow.schedule.next_due_at(after=now)
     if released:
         log.warning("released %d scheduled items whose worker stopped", released)
-    for item_id in due:
-        if rt.dispatcher is not None:
-            rt.dispatcher.enqueue_item(item_id, now)
-        else:
-            run_item(rt, item_id)
+    for item_id, due_at in due:
+        try:
+            if rt.dispatcher is not None:
+                # The job id names the item and its due time: the same claim queues once.
+                rt.dispatcher.enqueue_item(item_id, due_at)
+            else:
+                run_item(rt, item_id)
+        except Exception:
+            # One bad item must not hold up the others; the database keeps it due.
+            log.exception("could not hand out scheduled item %s", item_id)
     return upcoming
 
 

@@ -179,7 +179,7 @@ def _decide(
         do_not_survey=respondent.do_not_survey_at is not None,
         last_survey_at=uow.schedule.last_survey_at(respondent.id, besides=None),
     )
-    zone = rt.resident_zone(respondent.address)
+    zone = rt.resident_zones(respondent.address)
     return decide_send(occurred_at, now, request.call_type, history, rt.policy, zone)
 
 

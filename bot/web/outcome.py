@@ -19,6 +19,8 @@ REFUSALS = {
     "stale_contact": "The contact was too long ago to ask about it now.",
     "frequency_cap": NOT_TO_THIS_NUMBER,
     "cancelled": "The survey was cancelled; nothing will be sent.",
+    "no_allowed_hour": "The number may be in places where it is never daytime at the same time "
+    "as here, so we will not text it.",
 }
 CANCELLED = "Cancelled — nothing will be sent."
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.scheduling.pacing import MAX_DELIVERY_ATTEMPTS
 from bot.services.runtime import Runtime
-from bot.services.schedule import run_item, sweep_items
+from bot.services.schedule import run_item
 from tests.scheduling.conftest import new_york
 from tests.scheduling.helpers import report, run, schedule, sent_to, text, trigger
 from tests.standins import TwilioStandIn
@@ -143,43 +143,6 @@ def test_running_an_item_twice_at_once_sends_once(
         thread.join()
     assert sorted(outcomes) == ["sent", "skipped", "skipped", "skipped"]
     assert len(sent_to(twilio, number)) == 1
-
-
-def test_a_send_interrupted_by_a_crash_is_not_sent_twice(
-    build_rt: Callable[..., Runtime], clock: FakeClock, twilio: TwilioStandIn
-) -> None:
-    rt = build_rt()
-    number = new_york()
-    started = trigger(rt, number)
-    clock.advance(hours=2)
-    item_id = _item_id(rt, started.id)
-    with rt.uow() as uow:  # a worker claimed it, marked the text sending, and died
-        item = uow.schedule.get(item_id)
-        assert item is not None
-        item.status, item.claimed_at = "running", clock.now
-        conversation = uow.repo.get_conversation(started.id)
-        assert conversation is not None
-        message_id = uow.repo.add_outbound_message(
-            "sms",
-            "hello",
-            conversation.respondent_id,
-            conversation.id,
-            None,
-            clock.now,
-            status="sending",
-        )
-        item.message_id = message_id
-        uow.commit()
-    clock.advance(minutes=9)
-    sweep_items(rt)
-    assert _item(rt, started.id)["status"] == "running"  # not yet presumed dead
-    clock.advance(minutes=2)
-    sweep_items(rt)
-    assert rt.dispatcher is not None
-    rt.dispatcher.drain(5)  # type: ignore[attr-defined]
-    item_view = _item(rt, started.id)
-    assert item_view["status"] == "failed"
-    assert sent_to(twilio, number) == []
 
 
 def test_a_resident_reply_during_a_pending_retry_still_gets_one_first_message(

@@ -143,3 +143,45 @@ def test_the_worker_command_runs_due_items_without_redis(
     trigger(rt, number)
     clock.advance(hours=2, seconds=1)
     assert run_due_items(rt) == ["sent"]
+
+
+def _jobs(rt: Runtime) -> int:
+    """Count the item jobs Redis holds: queued, or scheduled for later."""
+    queue = rt.dispatcher.queue()  # type: ignore[union-attr]
+    return int(queue.count + queue.scheduled_job_registry.count)
+
+
+def test_sweeps_while_the_worker_is_down_queue_each_item_once_and_back_off(
+    build_rt: Callable[..., Runtime], redis_url: str, clock: FakeClock, twilio: TwilioStandIn
+) -> None:
+    rt = _wired(build_rt, redis_url)
+    numbers = [new_york() for _ in range(5)]
+    for number in numbers:
+        trigger(rt, number)
+    clock.advance(hours=2, minutes=1)  # all overdue, and no worker
+    for _ in range(30):
+        upcoming = sweep_items(rt)
+        # Nothing new falls due: the sweep waits its full interval, not half a second.
+        assert upcoming is None or upcoming > clock.now
+        clock.advance(seconds=0.5)
+    assert _jobs(rt) == 5  # one job per item, however often the sweep ran
+    _work(rt)
+    assert sorted(m["To"] for m in twilio.sent) == sorted(numbers)
+    assert _jobs(rt) == 0
+
+
+def test_one_broken_job_does_not_stop_the_sweep(
+    build_rt: Callable[..., Runtime], redis_url: str, clock: FakeClock, twilio: TwilioStandIn
+) -> None:
+    rt = _wired(build_rt, redis_url)
+    numbers = [new_york() for _ in range(3)]
+    for number in numbers:
+        trigger(rt, number)
+    queue = rt.dispatcher.queue()  # type: ignore[union-attr]
+    # A job whose record lost its status (expired half-way): RQ raises InvalidJobOperation.
+    for job_id in queue.scheduled_job_registry.get_job_ids():
+        queue.connection.hdel(f"rq:job:{job_id}", "status")
+    clock.advance(hours=2)
+    sweep_items(rt)
+    _work(rt)
+    assert sorted(m["To"] for m in twilio.sent) == sorted(numbers)

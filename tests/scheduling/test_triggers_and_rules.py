@@ -54,8 +54,9 @@ def test_the_delay_counts_from_when_the_contact_happened(
         (new_york, "2026-11-02T23:00:00+00:00", "2026-11-03T14:00:00+00:00"),
         # 17:59 + 2 h = 19:59, the last allowed minute: sent then.
         (new_york, "2026-11-02T22:59:00+00:00", "2026-11-03T00:59:00+00:00"),
-        # The same instant is 15:00 in Los Angeles: 17:00 there is fine.
-        (los_angeles, "2026-11-02T23:00:00+00:00", "2026-11-03T01:00:00+00:00"),
+        # The same instant is 15:00 in Los Angeles: 17:00 there is fine, but 20:00 in New
+        # York, the agency's zone (the resident may be here): 09:00 PST the next morning.
+        (los_angeles, "2026-11-02T23:00:00+00:00", "2026-11-03T17:00:00+00:00"),
         # 05:00 in Los Angeles + 2 h = 07:00, quiet: 09:00 PST.
         (los_angeles, "2026-11-02T13:00:00+00:00", "2026-11-02T17:00:00+00:00"),
     ],
