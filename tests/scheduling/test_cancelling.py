@@ -108,7 +108,7 @@ def test_a_first_text_composed_and_claimed_is_withdrawn(
     assert _prepare(rt, item_id)[0] == "send"
 
     assert cancel_survey(rt, first.id) is not None
-    assert deliver_item(rt, item_id) == "skipped"
+    assert deliver_item(rt, item_id) == "cancelled"
     assert sent_to(twilio, number) == []
     assert schedule(rt, first.id) == [("start", "cancelled")]
     assert report(rt, first.id)["refusal_reason"] == "cancelled"

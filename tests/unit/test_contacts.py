@@ -12,10 +12,12 @@ from bot.config import ConfigError, Settings
 from bot.engine.conversation import Context
 from bot.engine.locale import language_values, system_message
 from bot.engine.model import Locale
+from bot.engine.text import render
+from bot.flowfiles import load_flows
 from bot.i18n.catalog import load_locales
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
-LANGUAGES = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt")
+LANGUAGES = ("en", "es", "zh", "zh-Hant", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt")
 ENGLISH = ("the department", "front desk", "non-emergency line")
 
 
@@ -90,3 +92,22 @@ def test_the_emergency_number_is_a_setting() -> None:
     assert Settings.from_env({"EMERGENCY_NUMBER": "112"}).placeholder_values["emergency"] == "112"
     with pytest.raises(ConfigError, match="EMERGENCY_NUMBER"):
         Settings.from_env({"EMERGENCY_NUMBER": "call the police"})
+
+
+# The survey's closing text names where complaints go: after a colon, so that it reads right
+# whether the agency gives a phone number or leaves the locale's wording.
+@pytest.mark.parametrize(
+    ("language", "phone"),
+    [
+        ("es", "Para presentar una queja: 555-0199."),
+        ("pt", "Para fazer uma reclamação: 555-0199."),
+    ],
+)
+def test_the_closing_text_reads_right_with_a_phone_number(language: str, phone: str) -> None:
+    flow = load_flows(LOCALES_DIR.parent / "flows")["post_contact"]
+    for settings, expected in (
+        (Settings(complaints_contact="555-0199"), phone),
+        (Settings(), phone.replace("555-0199", shipped()[language].defaults["complaints"])),
+    ):
+        values = context(settings).values_for(language)
+        assert expected in render(flow.nodes["thanks"].text[language], values)

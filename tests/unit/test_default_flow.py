@@ -29,7 +29,7 @@ NOW = datetime(2025, 3, 14, 15, 9, tzinfo=UTC)
 # The shipped defaults: a realistic length for each placeholder a resident will see filled.
 VALUES = Settings().placeholder_values
 AGENCY, COMPLAINTS = VALUES["agency"], VALUES["complaints"]
-ES_COMPLAINTS = "contacte a la recepción del departamento de policía."
+ES_COMPLAINTS = "queja: la recepción del departamento de policía."
 
 # The thirteen languages residents are offered (README): every one must be in the shipped flow.
 THIRTEEN = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt", "zh-Hant")
