@@ -31,6 +31,8 @@ class EmergencyWords:
 
     spaced: frozenset[str]
     glued: frozenset[str]
+    # The most words in one spaced phrase: a message is looked up by its runs of that many.
+    longest: int = 1
 
 
 def looks_like_emergency(
@@ -41,9 +43,17 @@ def looks_like_emergency(
     if not norm:
         return False
     words = _memo_words(tuple(locales))
-    padded = f" {' '.join(_words_of(norm))} "
-    spaced = words.spaced | {normalise(number) for number in numbers if number.strip()}
-    if any(f" {phrase} " in padded for phrase in spaced):
+    tokens = _words_of(norm)
+    if not {normalise(number) for number in numbers if number.strip()}.isdisjoint(tokens):
+        return True
+    # Every run of up to `longest` words, looked up at once: the check costs a few set
+    # lookups per word however many phrases the locales list.
+    runs = {
+        " ".join(tokens[start:end])
+        for start in range(len(tokens))
+        for end in range(start + 1, min(len(tokens), start + words.longest) + 1)
+    }
+    if not words.spaced.isdisjoint(runs):
         return True
     return any(phrase in norm for phrase in words.glued)
 
@@ -53,7 +63,9 @@ def _build_words(locales: tuple[Locale, ...]) -> EmergencyWords:
     every = frozenset().union(*(locale.emergency for locale in locales))
     glued = frozenset(word for word in every if any(map(unspaced, word)))
     spaced = frozenset(" ".join(_words_of(word)) for word in every - glued)
-    return EmergencyWords(spaced=frozenset(word for word in spaced if word), glued=glued)
+    spaced = frozenset(word for word in spaced if word)
+    longest = max((len(word.split()) for word in spaced), default=1)
+    return EmergencyWords(spaced=spaced, glued=glued, longest=longest)
 
 
 # Built once per set of locale objects: every reply is checked.

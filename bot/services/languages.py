@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from bot.engine.conversation import prompt
 from bot.engine.keywords import KeywordHit
-from bot.engine.model import Flow, Status
+from bot.engine.locale import LocaleMemo
+from bot.engine.model import Flow, Locale, Status
 from bot.engine.padding import stripped
 from bot.engine.text import normalise
 from bot.i18n.scripts import script_language
@@ -72,10 +73,18 @@ def named_language(turn: Turn) -> str | None:
     return None
 
 
-def _asking_words(turn: Turn) -> frozenset[str]:
+def _gather_asking(locales: tuple[Locale, ...]) -> frozenset[str]:
     """Gather every locale's filler and language-request words."""
-    locales = turn.rt.locales.values()
     return frozenset().union(*(locale.filler | locale.language_request for locale in locales))
+
+
+# Built once per set of locale objects: every reply is checked for a language request.
+_ASKING = LocaleMemo(_gather_asking)
+
+
+def _asking_words(turn: Turn) -> frozenset[str]:
+    """Return every locale's filler and language-request words."""
+    return _ASKING.get(tuple(turn.rt.locales.values()))
 
 
 def _open_menu(turn: Turn) -> bool:
