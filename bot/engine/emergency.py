@@ -14,13 +14,12 @@ emergency number instead. Choices, and why:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.engine.locale import LocaleMemo, unspaced
 from bot.engine.model import Locale
-from bot.engine.text import normalise
+from bot.engine.text import normalise, words_of
 
 DEFAULT_NUMBERS = ("911",)
 
@@ -43,7 +42,7 @@ def looks_like_emergency(
     if not norm:
         return False
     words = _memo_words(tuple(locales))
-    tokens = _words_of(norm)
+    tokens = words_of(norm)
     if not {normalise(number) for number in numbers if number.strip()}.isdisjoint(tokens):
         return True
     # Every run of up to `longest` words, looked up at once: the check costs a few set
@@ -62,7 +61,7 @@ def _build_words(locales: tuple[Locale, ...]) -> EmergencyWords:
     """Sort every locale's emergency words into whole-word ones and ones written unspaced."""
     every = frozenset().union(*(locale.emergency for locale in locales))
     glued = frozenset(word for word in every if any(map(unspaced, word)))
-    spaced = frozenset(" ".join(_words_of(word)) for word in every - glued)
+    spaced = frozenset(" ".join(words_of(word)) for word in every - glued)
     spaced = frozenset(word for word in spaced if word)
     longest = max((len(word.split()) for word in spaced), default=1)
     return EmergencyWords(spaced=spaced, glued=glued, longest=longest)
@@ -75,14 +74,3 @@ _WORDS = LocaleMemo(_build_words)
 def _memo_words(locales: tuple[Locale, ...]) -> EmergencyWords:
     """Return the emergency words of these locale objects, sorted once."""
     return _WORDS.get(locales)
-
-
-def _words_of(norm: str) -> list[str]:
-    """Split a normalised text into words, dropping punctuation and emoji between them."""
-    keep = "".join(
-        char
-        if char.isalnum() or char in "'-" or unicodedata.category(char).startswith("M")
-        else " "
-        for char in norm
-    )
-    return keep.split()

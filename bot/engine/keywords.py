@@ -31,13 +31,12 @@ Choices, and why:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.engine.locale import LocaleMemo, may_join
 from bot.engine.model import Locale
-from bot.engine.text import normalise
+from bot.engine.text import normalise, words_of
 
 STOP, NOSURVEY, START, HELP, LANGUAGE = "stop", "nosurvey", "start", "help", "language"
 # Stop words that are also answers: they opt out only as the whole message.
@@ -144,7 +143,7 @@ def match_keyword(text: str, locales: Iterable[Locale]) -> KeywordHit | None:
 
 def _alone(norm: str, table: Table) -> KeywordHit | None:
     """Find a stop word that is also an answer, alone but for punctuation or emoji inside."""
-    bare = " ".join(_words_of(norm))
+    bare = " ".join(words_of(norm))
     if bare == norm:
         return None  # already compared as the whole message
     for kind, language, words in table.rows:
@@ -191,20 +190,9 @@ def _rows(locales: Sequence[Locale]) -> list[Row]:
     return rows
 
 
-def _words_of(norm: str) -> list[str]:
-    """Split a normalised message into words, dropping punctuation and emoji between them."""
-    keep = "".join(
-        char
-        if char.isalnum() or char in "'-" or unicodedata.category(char).startswith("M")
-        else " "
-        for char in norm
-    )
-    return keep.split()
-
-
 def _stop_intent(norm: str, table: Table) -> KeywordHit | None:
     """Find a no-survey or stop keyword among filler words, or an opt-out phrase anywhere."""
-    words = _words_of(norm)
+    words = words_of(norm)
     text = " ".join(words)
     short = len(words) <= _SHORT_MESSAGE and len(text) <= _SHORT_CHARACTERS
     if short and (found := _among_filler(text, NOSURVEY, table, table.filler)):

@@ -36,6 +36,17 @@ def normalise(text: str) -> str:
     return " ".join(_strip_edges(text).split())
 
 
+def words_of(norm: str) -> list[str]:
+    """Split a normalised text into words, dropping punctuation and emoji between them."""
+    keep = "".join(
+        char
+        if char.isalnum() or char in "'-" or unicodedata.category(char).startswith("M")
+        else " "
+        for char in norm
+    )
+    return keep.split()
+
+
 def _strip_latin_accents(text: str) -> str:
     """Drop combining marks that sit on Latin letters only (é→e, ñ→n, ệ→e).
 

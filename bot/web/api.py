@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from flask import Blueprint, Response, abort, g, jsonify, request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -125,20 +125,30 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     return {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
 
 
+Payload = TypeVar("Payload", bound=BaseModel)
+
+
+def _payload(model: type[Payload]) -> Payload | tuple[Response, int]:
+    """Read the request's JSON body as `model`, or return the 400 that says what is wrong."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None  # absurdly nested JSON: not a request of ours
+    if not isinstance(body, dict):
+        abort(400, "the body must be a JSON object (Content-Type: application/json)")
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        return jsonify(error="invalid payload", fields=field_errors(exc)), 400
+
+
 @bp.post("/surveys")
 @require_token(SURVEYS_WRITE)
 def create_survey() -> tuple[Response, int]:
     """Start a survey for a police contact."""
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        body = None  # absurdly nested JSON: not a survey request
-    if not isinstance(body, dict):
-        abort(400, "the body must be a JSON object (Content-Type: application/json)")
-    try:
-        payload = SurveyPayload.model_validate(body)
-    except ValidationError as exc:
-        return jsonify(error="invalid payload", fields=field_errors(exc)), 400
+    payload = _payload(SurveyPayload)
+    if not isinstance(payload, SurveyPayload):
+        return payload
     try:
         started = start_survey(runtime(), SurveyRequest(**payload.model_dump()))
     except SurveyError as exc:
@@ -197,16 +207,9 @@ def delete_survey(survey_id: str) -> Response:
 @require_token(SURVEYS_WRITE)
 def cancel_surveys() -> tuple[Response, int]:
     """Cancel every scheduled or active survey about an incident; list those cancelled."""
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        body = None  # absurdly nested JSON: not a cancel request
-    if not isinstance(body, dict):
-        abort(400, "the body must be a JSON object (Content-Type: application/json)")
-    try:
-        payload = CancelPayload.model_validate(body)
-    except ValidationError as exc:
-        return jsonify(error="invalid payload", fields=field_errors(exc)), 400
+    payload = _payload(CancelPayload)
+    if not isinstance(payload, CancelPayload):
+        return payload
     cancelled = cancel_incident(runtime(), payload.incident_id, RefusalReason(payload.reason))
     return jsonify(cancelled=[_started(s) for s in cancelled]), 200
 
