@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import secrets
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,25 +22,12 @@ from bot.cli import main
 from storage.db import make_engine
 from storage.models import Base, Contact, Conversation, Respondent
 from tests.standins import TwilioStandIn
-from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeClock
+from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
 
 if TYPE_CHECKING:
-    from bot.config import Settings
     from bot.services.runtime import Runtime
 
 HEADER = "Incident Number,Call Type,Caller Phone,Officer,Language,Cleared At"
-
-
-@pytest.fixture()
-def rt(
-    database_url: str, make_settings: Callable[[str], Settings], clock: FakeClock
-) -> Iterator[Runtime]:
-    """Wire a runtime on the test database and clock, Twilio pointed at the stand-in."""
-    from bot.bootstrap import bootstrap
-
-    runtime = bootstrap(make_settings(database_url), clock=clock)
-    yield runtime
-    runtime.close()
 
 
 def _in_the_us(area: int) -> bool:

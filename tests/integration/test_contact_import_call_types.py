@@ -4,7 +4,6 @@ the row, the report names the column, and a re-import after reclassification can
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,22 +12,9 @@ import pytest
 from bot.services.runtime import Runtime
 from tests.integration.test_contact_import import Data, contacts, run_import, write
 from tests.standins import TwilioStandIn
-from tests.support import FakeClock
 
 if TYPE_CHECKING:
-    from bot.config import Settings
-
-
-@pytest.fixture()
-def rt(
-    database_url: str, make_settings: Callable[[str], Settings], clock: FakeClock
-) -> Iterator[Runtime]:
-    """Wire a runtime on the test database and clock, Twilio pointed at the stand-in."""
-    from bot.bootstrap import bootstrap
-
-    runtime = bootstrap(make_settings(database_url), clock=clock)
-    yield runtime
-    runtime.close()
+    pass
 
 
 @pytest.fixture()
