@@ -10,7 +10,12 @@ from enum import StrEnum
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from bot.scheduling.calltypes import DEFAULT_EXCLUDED, normalise_aliases, normalise_call_type
+from bot.scheduling.calltypes import (
+    DEFAULT_EXCLUDED,
+    excluded_type,
+    normalise_aliases,
+    normalise_call_type,
+)
 
 # Quiet hours must leave texts at least this much of the day, or the backlog never drains.
 MIN_ALLOWED_MINUTES = 60
@@ -108,6 +113,10 @@ class SendPolicy:
         # Frozen: normalising once here beats normalising on every decision.
         object.__setattr__(self, "call_type_aliases", aliases)
         object.__setattr__(self, "excluded_call_types", excluded)
+
+    def excluded(self, call_type: str) -> str | None:
+        """Return the excluded call type `call_type` names or contains, else None."""
+        return excluded_type(call_type, self.excluded_call_types, self.call_type_aliases)
 
     @property
     def default_zone(self) -> ZoneInfo:

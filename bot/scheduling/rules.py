@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.scheduling.calltypes import excluded_type, readable
+from bot.scheduling.calltypes import readable
 from bot.scheduling.model import (
     Decision,
     QuietHours,
@@ -151,8 +151,7 @@ def _excluded(proposal: _Proposal) -> Refuse | None:
     """Refuse a call type after which a text could endanger someone."""
     if proposal.call_type is None:
         return None
-    policy = proposal.policy
-    found = excluded_type(proposal.call_type, policy.excluded_call_types, policy.call_type_aliases)
+    found = proposal.policy.excluded(proposal.call_type)
     if found is None:
         return None
     return Refuse(RefusalReason.EXCLUDED_CALL_TYPE, f"{readable(found)} calls are never surveyed")

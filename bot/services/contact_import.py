@@ -17,7 +17,6 @@ from bot.addresses import mask
 from bot.channels.common import clean_text, has_controls
 from bot.engine.text import normalise
 from bot.i18n.choice import offered_tag
-from bot.scheduling.calltypes import excluded_type
 from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
 from bot.scheduling.rules import decide_send
 from bot.services.export_fields import ColumnMap, map_columns, parse_moment
@@ -141,9 +140,8 @@ class _Rows:
         The call type returned is the cell (stored on the contact, so the record shows why), or
         the type's canonical name when the cell is too long or unprintable to store.
         """
-        policy = self.rt.policy
         for header, value in self.columns.call_type_cells(cells):
-            found = excluded_type(value, policy.excluded_call_types, policy.call_type_aliases)
+            found = self.rt.policy.excluded(value)
             if found is not None:
                 storable = len(value) <= FIELD_LIMIT and not has_controls(value)
                 return header, value if storable else found

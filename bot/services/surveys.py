@@ -16,7 +16,6 @@ from bot.addresses import AddressError, mask, normalise_address
 from bot.engine.model import Status
 from bot.i18n.choice import offered_tag
 from bot.ports import UnitOfWork
-from bot.scheduling.calltypes import excluded_type
 from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
 from bot.scheduling.rules import decide_send
 from bot.services.optout import cancel_conversation, record_refusal
@@ -120,9 +119,7 @@ def _reclassify(
 
 def _is_excluded(rt: Runtime, call_type: str) -> bool:
     """Say whether the agency's rules never survey after this call type."""
-    policy = rt.policy
-    found = excluded_type(call_type, policy.excluded_call_types, policy.call_type_aliases)
-    return found is not None
+    return rt.policy.excluded(call_type) is not None
 
 
 def check_request(rt: Runtime, request: SurveyRequest) -> str:
