@@ -3,8 +3,7 @@
 import sys
 
 from bot import create_app
-from bot.config import ConfigError
-from bot.yamlpos import DefinitionFileError
+from bot.errors import ConfigError, DefinitionFileError
 
 try:
     app = create_app()

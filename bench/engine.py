@@ -111,7 +111,7 @@ def load_inputs(in_code: bool) -> tuple[Flow, dict[str, Locale], str]:
     source = "in-code 8-node survey"
     flow = flow_from_dict(survey(), version="bench")
     locales = {data["code"]: locale_from_dict(data) for data in locale_dicts()}
-    load_flows = _loader(("bot.flows", "bot.flowfiles"), "load_flows")
+    load_flows = _loader(("bot.flows", "bot.flows.files"), "load_flows")
     if not in_code and load_flows and (ROOT / "flows" / "post_contact.yaml").exists():
         try:
             flow = load_flows(ROOT / "flows")["post_contact"]

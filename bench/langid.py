@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.flowfiles import load_flows  # noqa: E402
+from bot.flows.files import load_flows  # noqa: E402
 from bot.i18n.catalog import load_locales  # noqa: E402
-from bot.i18n.detect import LanguageDetector, default_detector, detect_language  # noqa: E402
+from bot.i18n.detect import LanguageDetector  # noqa: E402
 from bot.i18n.statistical import (  # noqa: E402
     LANGDETECT_TRIALS,
     LangdetectModel,
@@ -94,11 +94,11 @@ def parley(name: str, detector: LanguageDetector, detect: Detect | None = None) 
 
 def contenders() -> list[Contender]:
     """Build every detector to compare, Parley's shipped one first."""
-    shipped = default_detector()
-    offered = shipped.languages
     locales, flows = load_locales(ROOT / "locales"), load_flows(ROOT / "flows")
+    shipped = LanguageDetector(locales, flows)  # as bootstrap() wires it
+    offered = shipped.languages
     trials = LANGDETECT_TRIALS  # langdetect as shipped; Parley's own model uses fewer
-    found = [parley("Parley (detect_language, langdetect)", shipped, detect_language)]
+    found = [parley("Parley (detect_language, langdetect)", shipped)]
     found += [
         parley(f"Parley with {model}", LanguageDetector(locales, flows, offered, model=model))
         for model in ("lingua", "lingua-low")

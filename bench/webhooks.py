@@ -37,7 +37,7 @@ ANSWERS = {"yes_no": "yes", "scale": "4", "nps": "9", "choice": "1", "text": "Al
 def answer_script(language: str = "en") -> list[str]:
     """Walk the default survey with the engine to find what a resident types, in order."""
     from bot.engine.conversation import Context, begin, step
-    from bot.flowfiles import load_flows
+    from bot.flows.files import load_flows
     from bot.i18n.catalog import load_locales
 
     flow = load_flows(ROOT / "flows")["post_contact"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flask import Flask
 
-    from bot.config import Settings
+    from bot.config.settings import Settings
     from bot.services.runtime import Runtime
 
 

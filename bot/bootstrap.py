@@ -9,18 +9,20 @@ from functools import partial
 
 from sqlalchemy import Engine
 
-from bot.background import InProcessDispatcher
-from bot.config import ConfigError, Settings
+from bot.config.settings import Settings
 from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
-from bot.flowfiles import load_flows
+from bot.errors import ConfigError
+from bot.flows.files import load_flows
 from bot.i18n.catalog import load_locales
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
 from bot.ports import Clock, Sender, Translator
-from bot.rq_dispatcher import RqDispatcher
 from bot.scheduling.model import SendPolicy
+from bot.services.addresses import Channel
 from bot.services.runtime import Runtime
+from bot.tasks.in_process import InProcessDispatcher
+from bot.tasks.rq import RqDispatcher
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -44,7 +46,7 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
     if settings.twilio_configured:
         from bot.channels.twilio_sms import TwilioSender
 
-        senders["sms"] = TwilioSender.from_settings(settings)
+        senders[Channel.SMS] = TwilioSender.from_settings(settings)
     return senders
 
 
@@ -118,6 +120,7 @@ def bootstrap(
         clock=clock,
         default_language=settings.default_language,
         default_region=settings.default_region,
+        default_flow=settings.default_flow,
         translator=translator,
         dispatcher=dispatcher,
         agency_language=settings.agency_language,

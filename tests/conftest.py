@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.services import REDIS_URL, postgres_schema, require_service
+from tests.backing_services import REDIS_URL, postgres_schema, require_service
 from tests.standins import TwilioStandIn, twilio_standin
 from tests.support import (
     ACCOUNT_SID,
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
 
-    from bot.config import Settings
+    from bot.config.settings import Settings
 
 # App fixtures import the application lazily, so the pure unit tests never load it.
 
@@ -83,7 +83,7 @@ def twilio() -> Iterator[TwilioStandIn]:
 def make_settings(twilio: TwilioStandIn) -> Callable[[str], Settings]:
     """Return a builder of settings for a database URL, with Twilio pointed at the stand-in."""
 
-    from bot.config import Settings
+    from bot.config.settings import Settings
 
     def build(database_url: str) -> Settings:
         return Settings(

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from bot.engine.model import Status
 from bot.ports import InboundMessage
-from bot.services.inbound import handle_inbound
+from bot.services.inbound.handle import handle_inbound
 from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyRequest, start_survey

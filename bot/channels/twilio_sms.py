@@ -1,13 +1,13 @@
-"""Twilio SMS: the signed inbound and status webhooks, and the REST sender."""
+"""Twilio SMS: reading its webhooks' forms (no Flask here), TwiML, and the REST sender."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 import requests
-from flask import Blueprint, Response, abort, request
 from twilio.base import values
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
@@ -16,16 +16,13 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 from urllib3.exceptions import NewConnectionError
 
-from bot.addresses import AddressError, normalise_phone
-from bot.channels.common import clean_text, has_controls
-from bot.config import Settings
+from bot.config.settings import Settings
+from bot.i18n.controls import clean_text, has_controls
 from bot.ports import DeliveryError, InboundMessage
-from bot.services.inbound import handle_inbound
-from bot.services.message_status import StatusReport, record_status
-from bot.web.context import runtime, settings
+from bot.services.addresses import AddressError, Channel, normalise_phone
+from bot.services.message_status import StatusReport
 
 log = logging.getLogger(__name__)
-bp = Blueprint("twilio_sms", __name__)
 
 # Provider errors that will never succeed on retry: 21610 the number replied STOP to us,
 # 21211/21614 the number is invalid or cannot receive SMS.
@@ -176,104 +173,82 @@ def is_permanent(exc: TwilioRestException) -> bool:
     return exc.code in PERMANENT_ERRORS
 
 
-def signed_url(config: Settings) -> str:
-    """Rebuild the URL Twilio signed: the public base URL when set (behind a proxy)."""
-    if config.public_base_url:
-        query = request.query_string.decode("latin-1")
-        return config.public_base_url + request.path + (f"?{query}" if query else "")
-    return request.url
+class PayloadError(ValueError):
+    """A webhook's form is not what Twilio sends; str() names the field and the reason."""
 
 
-def verify_signature(config: Settings) -> None:
-    """Answer 403 unless the request carries Twilio's valid signature."""
-    signature = request.headers.get("X-Twilio-Signature", "")
-    if not config.twilio_auth_token:
-        log.warning("TWILIO_AUTH_TOKEN is not set: refusing an unverifiable webhook")
-        abort(403, "webhook signing is not configured")
-    if not signature:
-        abort(403, "missing X-Twilio-Signature")
-    validator = RequestValidator(config.twilio_auth_token)
-    if not validator.validate(signed_url(config), request.form, signature):
-        abort(403, "invalid X-Twilio-Signature")
+def valid_signature(auth_token: str, url: str, form: Mapping[str, str], signature: str) -> bool:
+    """Say whether `signature` is Twilio's signature of `url` and `form` with `auth_token`."""
+    return bool(RequestValidator(auth_token).validate(url, form, signature))
 
 
-def check_fields() -> None:
-    """Answer 400 naming the first field Parley reads that Twilio would never send so.
+def check_fields(form: Mapping[str, str]) -> None:
+    """Refuse, naming it, the first field Parley reads that Twilio would never send so.
 
     Too long for its column, or an identifier with a control character (PostgreSQL refuses
     a NUL): either would otherwise fail in the database as a 500.
     """
     for name, limit in FIELD_LIMITS.items():
-        value = request.form.get(name, "")
+        value = form.get(name, "")
         if len(value) > limit:
-            abort(400, f"{name}: longer than {limit} characters")
+            raise PayloadError(f"{name}: longer than {limit} characters")
         # A resident's Body may hold anything: clean_text drops its control characters.
         if name != "Body" and has_controls(value):
-            abort(400, f"{name}: must not contain control characters")
+            raise PayloadError(f"{name}: must not contain control characters")
 
 
-def twiml(replies: list[str]) -> Response:
+def inbound_message(form: Mapping[str, str], region: str, now: datetime) -> InboundMessage:
+    """Normalise an inbound SMS webhook's form into the one inbound type."""
+    check_fields(form)
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    sender = form.get("From")
+    if not sid or not sender:
+        raise PayloadError("MessageSid and From are required")
+    try:
+        address = normalise_phone(sender, region)
+    except AddressError as exc:
+        raise PayloadError(f"From: {exc}") from exc
+    return InboundMessage(
+        channel=Channel.SMS,
+        address=address,
+        text=clean_text(form.get("Body", "")),
+        provider_message_id=sid,
+        received_at=now,
+        provider_keyword=form.get("OptOutType"),
+        media_count=media_count(form),
+    )
+
+
+def media_count(form: Mapping[str, str]) -> int:
+    """Read how many attachments (an MMS picture) came with an inbound message: NumMedia."""
+    given = form.get("NumMedia", "").strip()
+    if not given:
+        # A request without NumMedia may still carry a picture's address.
+        return 1 if form.get("MediaUrl0") else 0
+    # check_fields() has bounded its length; "²" passes isdigit() but not int().
+    if not (given.isascii() and given.isdigit()):
+        raise PayloadError("NumMedia: must be a whole number")
+    return int(given)
+
+
+def status_report(form: Mapping[str, str]) -> StatusReport:
+    """Normalise a status callback's form: which message, how it fared, any error code."""
+    check_fields(form)
+    sid = form.get("MessageSid")
+    status = form.get("MessageStatus")
+    if not sid or not status:
+        raise PayloadError("MessageSid and MessageStatus are required")
+    if status not in TWILIO_STATUSES:
+        raise PayloadError(f"MessageStatus: {status[:32]!r} is not a Twilio message status")
+    error_code = form.get("ErrorCode") or None
+    if error_code is not None and not _ERROR_CODE.fullmatch(error_code):
+        raise PayloadError("ErrorCode: must be a number")
+    return StatusReport(Channel.SMS, sid, status, error_code, error_code == CARRIER_OPT_OUT)
+
+
+def twiml(replies: list[str]) -> str:
     """Wrap replies in a TwiML document."""
     document = MessagingResponse()
     for reply in replies:
         document.message(reply)
-    return Response(str(document), mimetype="text/xml")
-
-
-@bp.post("/webhooks/twilio/sms")
-def inbound_sms() -> Response:
-    """Receive one SMS from Twilio and answer with TwiML."""
-    config = settings()
-    verify_signature(config)
-    check_fields()
-    sid = request.form.get("MessageSid") or request.form.get("SmsSid")
-    sender = request.form.get("From")
-    if not sid or not sender:
-        abort(400, "MessageSid and From are required")
-    try:
-        address = normalise_phone(sender, config.default_region)
-    except AddressError as exc:
-        abort(400, f"From: {exc}")
-    rt = runtime()
-    message = InboundMessage(
-        channel="sms",
-        address=address,
-        text=clean_text(request.form.get("Body", "")),
-        provider_message_id=sid,
-        received_at=rt.clock(),
-        provider_keyword=request.form.get("OptOutType"),
-        media_count=media_count(),
-    )
-    return twiml(handle_inbound(rt, message))
-
-
-def media_count() -> int:
-    """Read how many attachments (an MMS picture) came with an inbound message: NumMedia."""
-    given = request.form.get("NumMedia", "").strip()
-    if not given:
-        # A request without NumMedia may still carry a picture's address.
-        return 1 if request.form.get("MediaUrl0") else 0
-    # check_fields() has bounded its length; "²" passes isdigit() but not int().
-    if not (given.isascii() and given.isdigit()):
-        abort(400, "NumMedia: must be a whole number")
-    return int(given)
-
-
-@bp.post(STATUS_PATH)
-def message_status() -> Response:
-    """Record Twilio's report of how an outbound message fared; Twilio ignores the answer."""
-    config = settings()
-    verify_signature(config)
-    check_fields()
-    sid = request.form.get("MessageSid")
-    status = request.form.get("MessageStatus")
-    if not sid or not status:
-        abort(400, "MessageSid and MessageStatus are required")
-    if status not in TWILIO_STATUSES:
-        abort(400, f"MessageStatus: {status[:32]!r} is not a Twilio message status")
-    error_code = request.form.get("ErrorCode") or None
-    if error_code is not None and not _ERROR_CODE.fullmatch(error_code):
-        abort(400, "ErrorCode: must be a number")
-    report = StatusReport("sms", sid, status, error_code, error_code == CARRIER_OPT_OUT)
-    record_status(runtime(), report)
-    return Response(status=204)
+    return str(document)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.engine.flowcheck import ALLOWED_PLACEHOLDERS, CHECKS, Doc, FlowProblem, shape_problems
 from bot.engine.flowlinks import check_links
 from bot.engine.model import AnswerValue, Flow, LocalText, Node, NodeKind, Option, Rule
 from bot.engine.text import normalise
+from bot.engine.validation import ALLOWED_PLACEHOLDERS, CHECKS, Doc, FlowProblem, shape_problems
 
 __all__ = ["ALLOWED_PLACEHOLDERS", "FlowProblem", "flow_from_dict", "flow_problems"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from bot.engine.flowcheck import (
+from bot.engine.model import NodeKind
+from bot.engine.validation import (
     Doc,
     FlowProblem,
     ProblemPath,
@@ -14,7 +15,6 @@ from bot.engine.flowcheck import (
     names_node,
     options_of,
 )
-from bot.engine.model import NodeKind
 
 _FLAG_OPS = frozenset({"answered", "no_answer"})
 _ORDER_OPS = frozenset({"lt", "lte", "gt", "gte"})

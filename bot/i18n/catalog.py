@@ -5,16 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from bot.config.yamlpos import PositionedDocument, check_schema, load_schema, parse_document
 from bot.engine.locale import locale_from_dict
 from bot.engine.model import Locale
 from bot.engine.text import placeholders
-from bot.yamlpos import (
-    DefinitionFileError,
-    PositionedDocument,
-    check_schema,
-    load_schema,
-    parse_document,
-)
+from bot.errors import DefinitionFileError
 
 logger = logging.getLogger(__name__)
 

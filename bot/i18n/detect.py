@@ -11,7 +11,6 @@ keeps it: switching a resident's language on a guess is worse than not switching
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -239,21 +238,3 @@ def _leader(scores: Mapping[str, float], hint: str | None) -> str | None:
         return hint
     # A tie is no signal; picking one would depend on set order, which varies by process.
     return leaders[0] if len(leaders) == 1 else None
-
-
-@functools.lru_cache(maxsize=1)
-def default_detector() -> LanguageDetector:
-    """Build (once) the detector for the shipped locales/ and flows/ directories."""
-    # Imported here: the loaders read and validate files, none of which may happen at import.
-    from bot.config import ROOT
-    from bot.flowfiles import load_flows
-    from bot.i18n.catalog import load_locales
-
-    detector = LanguageDetector(load_locales(ROOT / "locales"), load_flows(ROOT / "flows"))
-    logger.info("language detection ready for %s", ", ".join(sorted(detector.languages)))
-    return detector
-
-
-def detect_language(text: str, hint: str | None = None) -> str | None:
-    """Return the language of a resident's reply, or None when it carries no reliable signal."""
-    return default_detector().detect(text, hint)

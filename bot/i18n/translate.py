@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from bot.config import ConfigError, Settings
+from bot.config.settings import Settings
+from bot.errors import ConfigError
 from bot.ports import TranslationError, Translator
 
 log = logging.getLogger(__name__)

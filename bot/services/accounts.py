@@ -14,7 +14,7 @@ from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bot.channels.common import has_controls
+from bot.i18n.controls import has_controls
 from bot.ports import UnitOfWorkFactory
 from storage.accounts import ROLES, User, new_session_token
 

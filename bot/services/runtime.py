@@ -12,7 +12,7 @@ from bot.i18n.choice import choose_language
 from bot.ports import Clock, Dispatcher, Sender, Translator, UnitOfWorkFactory
 from bot.scheduling.model import SendPolicy
 from bot.scheduling.pacing import Pacing
-from bot.scheduling.timezones import resident_timezones
+from bot.services.timezones import resident_timezones
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Runtime:
     clock: Clock
     default_language: str = "en"
     default_region: str = "US"
+    # The flow a survey starts when no flow is named and several are loaded (DEFAULT_FLOW).
+    default_flow: str = "post_contact"
     # Free-text answers are translated into agency_language; no translator = disabled.
     translator: Translator | None = None
     dispatcher: Dispatcher | None = None

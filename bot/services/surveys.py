@@ -12,15 +12,15 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bot.addresses import AddressError, mask, normalise_address
 from bot.engine.model import Status
 from bot.i18n.choice import offered_tag
 from bot.ports import UnitOfWork
 from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
 from bot.scheduling.rules import decide_send
+from bot.services.addresses import AddressError, mask, normalise_address
 from bot.services.optout import cancel_conversation, record_refusal
 from bot.services.runtime import Runtime
-from bot.services.schedule import run_item
+from bot.services.scheduled_items import run_item
 from storage.models import Contact, Conversation, Respondent
 from storage.schedule import START
 

@@ -18,7 +18,6 @@ from functools import partial
 from typing import TypeGuard
 
 from bot.engine.model import AnswerRecord, AnswerValue, NodeKind
-from bot.i18n import detect_language
 from bot.ports import TranslationError, UnitOfWork
 from bot.services.runtime import Runtime
 from storage.models import Answer, Conversation
@@ -64,8 +63,10 @@ def same_language(a: str | None, b: str | None) -> bool:
 
 def detect(rt: Runtime, text: str, hint: str | None) -> str | None:
     """Detect the language of a free-text answer with the runtime's detector (its locales)."""
+    if rt.detect is None:
+        return hint  # No detector wired (bootstrap always wires one from the loaded locales).
     try:
-        return (rt.detect or detect_language)(text, hint)
+        return rt.detect(text, hint)
     except Exception:
         # A detector fault must not cost the resident's turn; the hint is the next best guess.
         log.exception("language detection failed")

@@ -12,8 +12,9 @@ from typing import Any, Literal, TypeVar
 from flask import Blueprint, Response, abort, g, jsonify, request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.channels.common import has_controls
+from bot.i18n.controls import has_controls
 from bot.scheduling.model import RefusalReason
+from bot.services.addresses import Channel
 from bot.services.cancel import cancel_incident, cancel_survey
 from bot.services.reports import survey_report
 from bot.services.surveys import SurveyError, SurveyRequest, SurveyStarted, start_survey
@@ -33,7 +34,7 @@ class SurveyPayload(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    channel: Literal["sms"]
+    channel: Channel
     address: str = Field(min_length=1, max_length=64)
     flow: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
     language: str | None = Field(default=None, max_length=35)

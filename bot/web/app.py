@@ -8,7 +8,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -20,10 +20,10 @@ MAX_REQUEST_BYTES = 256 * 1024
 def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flask:
     """Create the app with the given settings and runtime (bootstrapped when not given)."""
     from bot.bootstrap import bootstrap, configure_logging
-    from bot.channels.twilio_sms import bp as twilio_bp
     from bot.web.api import bp as api_bp
     from bot.web.auth import init_auth
     from bot.web.officer import bp as officer_bp
+    from bot.web.webhooks.twilio import bp as twilio_bp
 
     config = config or Settings.from_env()
     configure_logging(config)

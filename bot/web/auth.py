@@ -25,7 +25,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.services.accounts import (
     MAX_PASSWORD,
     Account,
@@ -94,7 +94,7 @@ def _load_user(user_id: str) -> StaffUser | None:
 
 def _form_expired(exc: CSRFError) -> tuple[str, int]:
     """Answer a form posted without a valid CSRF token, as a page."""
-    return render_template("form_expired.html", reason=exc.description), 400
+    return render_template("auth/form_expired.html", reason=exc.description), 400
 
 
 def signed_in() -> StaffUser:
@@ -115,7 +115,7 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
                 manager: LoginManager = current_app.login_manager  # type: ignore[attr-defined]
                 return manager.unauthorized()
             if signed_in().role not in roles:
-                return render_template("forbidden.html"), 403
+                return render_template("auth/forbidden.html"), 403
             return view(*args, **kwargs)
 
         return wrapped
@@ -141,12 +141,12 @@ def login() -> ResponseReturnValue:
         return redirect(safe_next(form.next.data) or url_for("officer.form"))
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
-        return render_template("login.html", form=form), status
+        return render_template("auth/login.html", form=form), status
     account = log_in(
         runtime().uow, form.email.data or "", form.password.data or "", runtime().clock(), _policy()
     )
     if account is None:
-        return render_template("login.html", form=form, error=LOGIN_FAILED), 400
+        return render_template("auth/login.html", form=form, error=LOGIN_FAILED), 400
     session.clear()  # a fresh session (and CSRF token) for the signed-in person
     login_user(StaffUser(account))
     session.permanent = True

@@ -6,7 +6,7 @@ from typing import cast
 
 from flask import current_app
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.services.runtime import Runtime
 
 

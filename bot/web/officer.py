@@ -11,9 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms import Field, Form, SelectField, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from bot.addresses import mask
-from bot.channels.common import has_controls
 from bot.engine.model import Flow
+from bot.i18n.controls import has_controls
+from bot.services.addresses import Channel, mask
 from bot.services.cancel import cancel_survey
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, start_survey
@@ -123,7 +123,7 @@ def result() -> ResponseReturnValue:
         return redirect(url_for("officer.form"))
     outcome = Outcome(shown["kind"], shown["title"], shown["detail"])
     return render_template(
-        "officer_result.html",
+        "officer/result.html",
         masked=shown["masked"],
         outcome=outcome,
         cancel=CancelForm() if shown.get("survey") else None,
@@ -149,7 +149,7 @@ def cancel() -> ResponseReturnValue:
 def _request(rt: Runtime, survey_form: SurveyForm) -> SurveyRequest:
     """Build the service's request from the form and the signed-in officer."""
     return SurveyRequest(
-        channel="sms",
+        channel=Channel.SMS,  # the officer types a phone number
         address=survey_form.phone.data or "",
         flow=settings().default_flow,
         language=survey_form.language.data or None,
@@ -184,7 +184,7 @@ def _page(
 ) -> tuple[str, int]:
     """Render the form with what was typed and any errors."""
     page = render_template(
-        "officer.html",
+        "officer/start.html",
         form=survey_form,
         call_types=COMMON_CALL_TYPES,
         general=general or [],

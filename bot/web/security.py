@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 
-from bot.config import Settings
+from bot.config.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.services import CHROMIUM, require_browser
+from tests.backing_services import CHROMIUM, require_browser
 from tests.standins import TwilioStandIn
 from tests.web.helpers import random_number
 from tests.web.pages import PASSWORD, make_user, sqlite

@@ -10,7 +10,7 @@ import pytest
 from tests.support import FakeClock
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.config.settings import Settings
     from bot.services.runtime import Runtime
 
 

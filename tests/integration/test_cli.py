@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.standins import TwilioStandIn
 from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
 
@@ -37,7 +37,7 @@ def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> 
     from datetime import UTC, datetime
 
     from bot.bootstrap import bootstrap
-    from bot.config import Settings
+    from bot.config.settings import Settings
     from bot.services.tokens import authenticate
 
     code, out = run(env, "token", "create", "--name", "cad")
@@ -100,7 +100,7 @@ def test_a_token_name_must_be_1_to_100_characters(env: dict[str, str], name: str
 
 
 def test_flows_check_lists_every_language_of_the_shipped_flows(env: dict[str, str]) -> None:
-    from bot.flowfiles import load_flows
+    from bot.flows.files import load_flows
 
     code, out = run(env, "flows", "check")
     assert code == 0, out
@@ -289,7 +289,7 @@ def test_worker_burst_runs_what_is_due(
     from datetime import UTC, datetime, timedelta
 
     from bot.bootstrap import bootstrap
-    from bot.config import Settings
+    from bot.config.settings import Settings
     from bot.services.surveys import SurveyRequest, start_survey
 
     env = {
@@ -324,7 +324,7 @@ def test_a_revoked_token_stops_working_at_once(env: dict[str, str]) -> None:
     from datetime import UTC, datetime
 
     from bot.bootstrap import bootstrap
-    from bot.config import Settings
+    from bot.config.settings import Settings
     from bot.services.tokens import authenticate
 
     code, out = run(env, "token", "create", "--name", "cad")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.scheduling.model import SendPolicy
 from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
@@ -19,7 +19,7 @@ from bot.services.surveys import SurveyRequest, start_survey
 from tests.support import FakeClock
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.config.settings import Settings
 
 DELAYED = SendPolicy(delay=timedelta(hours=2), quiet_hours=None, default_timezone="UTC")
 

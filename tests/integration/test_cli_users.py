@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.services.accounts import LoginPolicy, log_in
 from bot.services.runtime import Runtime
 from tests.support import FakeClock
@@ -27,7 +27,7 @@ def env(database_url: str) -> dict[str, str]:
 def rt(env: dict[str, str], clock: FakeClock) -> Iterator[Runtime]:
     """A runtime on the same database, to check what the commands stored."""
     from bot.bootstrap import bootstrap
-    from bot.config import Settings
+    from bot.config.settings import Settings
 
     runtime = bootstrap(Settings(database_url=env["DATABASE_URL"]), clock=clock)
     yield runtime

@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 from storage.db import make_engine
 from storage.models import Base, Contact, Conversation, Respondent
 from tests.standins import TwilioStandIn

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.scheduling.model import SendPolicy
 from tests.support import FakeClock
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.config.settings import Settings
     from bot.services.runtime import Runtime
 
 README = Path(__file__).resolve().parents[2] / "README.md"

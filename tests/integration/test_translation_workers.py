@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot import create_app, jobs
-from bot.background import InProcessDispatcher
+from bot import create_app
 from bot.bootstrap import bootstrap
-from bot.config import Settings
-from bot.rq_dispatcher import RqDispatcher
+from bot.config.settings import Settings
 from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
+from bot.tasks import jobs
+from bot.tasks.in_process import InProcessDispatcher
+from bot.tasks.rq import RqDispatcher
 from tests.integration.test_translations import SPANISH, _comment, _settings, _translation
 from tests.standins import LibreStandIn, libre_standin
 from tests.support import FakeClock
@@ -128,6 +129,9 @@ def web(worker_env: Settings) -> Iterator[Runtime]:
     dispatcher = RqDispatcher(worker_env.redis_url, sweep_seconds=None)
     rt = replace(base, dispatcher=dispatcher)
     dispatcher.bind(rt)
+    # The worker process: its own runtime, wired from the same environment and installed for
+    # its jobs, as `python -m bot worker` does (worker_env's jobs.reset() closes it).
+    jobs.install(bootstrap(Settings.from_env(), migrate=False))
     yield rt
     dispatcher.close()
     base.close()
@@ -195,7 +199,7 @@ def test_losing_redis_loses_nothing(web: Runtime) -> None:
 
     queue.connection.flushdb()  # Redis restarted without its data
     assert queue.count == 0
-    queue.enqueue("bot.jobs.sweep")
+    queue.enqueue("bot.tasks.jobs.sweep")
     _work(queue)
 
     assert _translation(web, survey_id)["status"] == "done"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot.bootstrap import bootstrap
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.ports import TranslationError
 from bot.services.conversations import advance, open_conversation
 from bot.services.reports import survey_report

@@ -13,7 +13,7 @@ from bot.scheduling.model import SendPolicy
 from tests.support import FakeClock
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.config.settings import Settings
     from bot.services.runtime import Runtime
 
 # The defaults (2 h delay, 20:00-09:00 quiet, 30-day cap, 1 reminder after 24 h,

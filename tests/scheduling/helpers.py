@@ -7,10 +7,10 @@ import uuid
 from typing import Any
 
 from bot.ports import InboundMessage
-from bot.services.inbound import handle_inbound
+from bot.services.inbound.handle import handle_inbound
 from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
-from bot.services.schedule import run_due_items
+from bot.services.scheduled_items import run_due_items
 from bot.services.surveys import SurveyRequest, SurveyStarted, start_survey
 from tests.standins import TwilioStandIn
 

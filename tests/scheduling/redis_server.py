@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.services import missing_service
+from tests.backing_services import missing_service
 
 
 class RedisServer:

@@ -14,7 +14,7 @@ import pytest
 from bot.services.cancel import cancel_incident, cancel_survey
 from bot.services.delivery import deliver_item, sender_key
 from bot.services.runtime import Runtime
-from bot.services.schedule import _prepare
+from bot.services.scheduled_items import _prepare
 from bot.services.surveys import SurveyError
 from tests.scheduling.conftest import incident, new_york
 from tests.scheduling.helpers import report, run, schedule, sent_to, text, trigger

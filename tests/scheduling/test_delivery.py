@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.scheduling.pacing import MAX_DELIVERY_ATTEMPTS
 from bot.services.runtime import Runtime
-from bot.services.schedule import run_item
+from bot.services.scheduled_items import run_item
 from tests.scheduling.conftest import new_york
 from tests.scheduling.helpers import report, run, schedule, sent_to, text, trigger
 from tests.standins import TwilioStandIn

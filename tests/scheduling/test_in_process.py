@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bot.background import InProcessDispatcher
 from bot.services.runtime import Runtime
+from bot.tasks.in_process import InProcessDispatcher
 from tests.scheduling.conftest import new_york
 from tests.scheduling.helpers import schedule, trigger
 from tests.standins import TwilioStandIn

@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot import jobs
-from bot.rq_dispatcher import RqDispatcher
 from bot.services.runtime import Runtime
-from bot.services.schedule import sweep_items
+from bot.services.scheduled_items import sweep_items
+from bot.tasks import jobs
+from bot.tasks.rq import RqDispatcher
+from tests.backing_services import require_service
 from tests.scheduling.conftest import new_york
 from tests.scheduling.helpers import report, schedule, trigger
 from tests.scheduling.redis_server import RedisServer, private_redis
-from tests.services import require_service
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 
@@ -77,7 +77,7 @@ def test_a_job_for_a_conversation_that_moved_on_does_nothing(
     build_rt: Callable[..., Runtime], redis_url: str, clock: FakeClock, twilio: TwilioStandIn
 ) -> None:
     from bot.ports import InboundMessage
-    from bot.services.inbound import handle_inbound
+    from bot.services.inbound.handle import handle_inbound
 
     rt = _wired(build_rt, redis_url)
     number = new_york()
@@ -136,7 +136,7 @@ def test_losing_redis_mid_way_loses_nothing_and_sends_everything_once(
 def test_the_worker_command_runs_due_items_without_redis(
     build_rt: Callable[..., Runtime], clock: FakeClock, twilio: TwilioStandIn
 ) -> None:
-    from bot.services.schedule import run_due_items
+    from bot.services.scheduled_items import run_due_items
 
     rt = build_rt()
     number = new_york()

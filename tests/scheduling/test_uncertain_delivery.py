@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 
 from bot.channels.twilio_sms import TwilioSender
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.ports import DeliveryError
 from bot.services.runtime import Runtime
-from bot.services.schedule import sweep_items
+from bot.services.scheduled_items import sweep_items
 from tests.scheduling.conftest import new_york
 from tests.scheduling.helpers import report, run, schedule, sent_to, text, trigger
 from tests.standins import TwilioStandIn

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.scheduling.model import SendPolicy
 from storage.db import make_engine
+from tests.backing_services import postgres_schema
 from tests.scheduling.conftest import new_york
 from tests.scheduling.helpers import trigger
-from tests.services import postgres_schema
 from tests.standins import TwilioStandIn
 from tests.support import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, FakeClock
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.addresses import AddressError, normalise_address, normalise_phone
+from bot.services.addresses import AddressError, normalise_address, normalise_phone
 
 
 @pytest.mark.parametrize(

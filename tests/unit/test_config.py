@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings
+from bot.config.settings import Settings
+from bot.errors import ConfigError
 
 
 def test_defaults_need_no_environment() -> None:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings
+from bot.config.settings import Settings
 from bot.engine.conversation import Context
 from bot.engine.locale import language_values, system_message
 from bot.engine.model import Locale
 from bot.engine.text import render
-from bot.flowfiles import load_flows
+from bot.errors import ConfigError
+from bot.flows.files import load_flows
 from bot.i18n.catalog import load_locales
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"

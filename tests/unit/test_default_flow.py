@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.engine.conversation import Context, begin, prompt, step
 from bot.engine.locale import language_values
 from bot.engine.model import AnswerValue, ConversationState, Flow, Locale, NodeKind, Status
 from bot.engine.text import render
-from bot.flowfiles import load_flows
+from bot.flows.files import load_flows
 from bot.i18n.catalog import load_locales
 from bot.i18n.sms import is_gsm7, segments
 
@@ -235,7 +235,7 @@ def test_every_text_fits_its_sms_budget(flow: Flow, ctx: Context, offered: str) 
 
 
 # The survey's first text is the intro and the first question sent as one SMS
-# (bot/services/schedule.py): three GSM-7 segments, or four UCS-2 for scripts GSM-7 lacks.
+# (bot/services/scheduled_items.py): three GSM-7 segments, or four UCS-2 for scripts GSM-7 lacks.
 FIRST_TEXT_BUDGET = {True: 3, False: 4}
 # Latin-script languages worded to travel as GSM-7 (UCS-2 would cost them two segments more).
 GSM7_FIRST_TEXT = ("en", "es", "fr", "ht", "so", "tl")

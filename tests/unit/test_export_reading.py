@@ -10,14 +10,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.export_fields import (
+from bot.services.dispatch_import.columns import (
     header_key,
     map_columns,
     parse_moment,
     read_overrides,
 )
-from bot.services.export_file import ExportError, ExportReader, detect_encoding, open_export
-from bot.services.import_report import ImportReport, Rejection, describe, summary
+from bot.services.dispatch_import.reader import (
+    ExportError,
+    ExportReader,
+    detect_encoding,
+    open_export,
+)
+from bot.services.dispatch_import.report import ImportReport, Rejection, describe, summary
 
 NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

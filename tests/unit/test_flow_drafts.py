@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.flowfiles import load_flows
-from bot.flowsources import read_flow_sources
-from bot.i18n.flowcheck import DRAFT, check_flows
-from bot.i18n.flowdraft import NOT_TRANSLATED, PLACEHOLDER_LOST, DraftError, draft_translation
+from bot.config.settings import Settings
+from bot.flows.check import DRAFT, check_flows
+from bot.flows.draft import NOT_TRANSLATED, PLACEHOLDER_LOST, DraftError, draft_translation
+from bot.flows.files import load_flows
+from bot.flows.sources import read_flow_sources
 from bot.ports import TranslationError
 from tests.translation_samples import FLOW, VI, BracketTranslator, shipped_locales, write
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.model import NodeKind
-from bot.flowfiles import FlowFileError, load_flow_file, load_flows
+from bot.flows.files import FlowFileError, load_flow_file, load_flows
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "flows"

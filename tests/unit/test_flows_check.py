@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.engine.text import render
-from bot.i18n.flowcheck import (
+from bot.flows.check import (
     DRAFT,
     GSM7,
     INCOMPLETE,
@@ -20,7 +20,7 @@ from bot.i18n.flowcheck import (
     check_flows,
     message_cost,
 )
-from bot.i18n.flowreport import format_report
+from bot.flows.report import format_report
 from bot.i18n.sms import segments
 from tests.translation_samples import FLOW, VI, changed, line_of, shipped_locales, write
 

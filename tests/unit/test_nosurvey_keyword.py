@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.engine.keywords import BUILT_IN, NOSURVEY, KeywordHit, match_keyword
 from bot.engine.locale import system_message
 from bot.engine.model import Flow, Locale
 from bot.engine.text import normalise, placeholders
-from bot.flowfiles import load_flows
+from bot.flows.files import load_flows
 from bot.i18n.catalog import load_locales
 from bot.i18n.sms import is_gsm7, segments
 

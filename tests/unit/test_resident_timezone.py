@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduling.timezones import resident_timezones
+from bot.services.timezones import resident_timezones
 
 AGENCY = ZoneInfo("America/New_York")
 AUSTRALIA = {

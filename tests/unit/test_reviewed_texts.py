@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.engine.model import Flow, Locale
 from bot.engine.text import render
-from bot.flowfiles import load_flows
+from bot.flows.files import load_flows
 from bot.i18n.catalog import load_locales
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import ConfigError
-from bot.scheduling.policy import POLICY_SCHEMA, PolicyFileError, SendPolicy, load_policy
+from bot.config.send_rules import POLICY_SCHEMA, PolicyFileError, SendPolicy, load_policy
+from bot.errors import ConfigError, shown_path
 from bot.scheduling.rules import QuietHours
-from bot.yamlpos import shown_path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "survey_rules.example.yaml"

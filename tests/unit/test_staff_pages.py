@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.scheduling.model import RefusalReason
 from bot.services.surveys import SurveyStarted
 from bot.web.auth import safe_next

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import ConfigError, Settings
+from bot.config.settings import Settings
+from bot.errors import ConfigError
 
 
 def test_defaults_suit_a_twelve_hour_shift_and_the_issue_lockout() -> None:

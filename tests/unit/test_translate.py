@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config import ConfigError, Settings
+from bot.config.settings import Settings
+from bot.errors import ConfigError
 from bot.i18n.translate import CachingTranslator, DeepTranslator, make_translator
 from bot.ports import TranslationError, Translator
 from bot.services.translations import backoff, retry_intervals, same_language

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.engine.text import normalise
-from bot.flowfiles import FlowFileError, flow_version, load_flow_file, load_flows
-from bot.flowsources import read_flow_sources
-from bot.flowtranslations import merge_translations
+from bot.flows.files import FlowFileError, flow_version, load_flow_file, load_flows
+from bot.flows.sources import read_flow_sources
+from bot.flows.translations import merge_translations
 from tests.translation_samples import FLOW, VI, changed, line_of, write
 
 
@@ -71,7 +71,7 @@ def test_a_machine_draft_is_not_offered(flows: Path, caplog: pytest.LogCaptureFi
     # Incomplete too: a draft awaiting review must not stop Parley from starting.
     draft = changed("machine: false", "machine: true", changed('    text: "Tại sao?"\n', ""))
     path = write(flows, "tiny.vi.yaml", draft)
-    with caplog.at_level(logging.WARNING, logger="bot.flowfiles"):
+    with caplog.at_level(logging.WARNING, logger="bot.flows.files"):
         flow = load_flows(flows)["tiny"]
     assert flow.languages == ("en", "es")
     assert "vi" not in flow.keywords

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bot.scheduling.model import SendPolicy
-from bot.services.schedule import run_due_items
+from bot.services.scheduled_items import run_due_items
 from bot.services.tokens import create_token
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from bot.scheduling.model import SendPolicy
 from bot.services.delivery import sender_key
-from bot.services.schedule import run_due_items
+from bot.services.scheduled_items import run_due_items
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 from tests.web.helpers import post_sms, random_number

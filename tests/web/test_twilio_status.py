@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 
 from bot.channels.console import ConsoleSender
 from bot.channels.twilio_sms import TwilioSender
-from bot.config import Settings
+from bot.config.settings import Settings
 from bot.ports import DeliveryError
 from bot.services.runtime import Runtime
 from bot.services.tokens import create_token

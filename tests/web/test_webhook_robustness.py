@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
-from bot.config import Settings
+from bot.config.settings import Settings
 from tests.support import AUTH_TOKEN, FakeClock, sign
 from tests.web.helpers import SMS_PATH, post_sms, random_number, reply
 

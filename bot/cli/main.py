@@ -1,0 +1,23 @@
+"""Command line: python -m bot db|token|flows|contacts|survey|user|chat|worker …"""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.chat import chat
+from bot.cli.contacts import contacts
+from bot.cli.db import db
+from bot.cli.flows import flows
+from bot.cli.surveys import survey
+from bot.cli.tokens import token
+from bot.cli.users import user
+from bot.cli.worker import worker
+
+
+@click.group()
+def main() -> None:
+    """Parley: multilingual post-contact surveys by SMS and chat."""
+
+
+for command in (chat, contacts, db, flows, survey, token, user, worker):
+    main.add_command(command)

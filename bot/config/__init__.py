@@ -1,0 +1,1 @@
+"""Settings and the agency's send-rules file, read once at start-up."""

@@ -1,0 +1,304 @@
+"""Settings read once from the environment into one frozen dataclass (no Flask import)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.scheduling.model import SendPolicy
+    from bot.scheduling.pacing import Pacing
+
+# The checkout: flows/, locales/ and instance/ sit beside bot/.
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _flag(value: str) -> bool:
+    """Read a yes/no environment value."""
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"expected true/false, got {value!r}")
+
+
+def _integer(value: str) -> int:
+    """Read a whole-number environment value."""
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"expected a whole number, got {value!r}") from exc
+
+
+TRANSLATORS = ("none", "google", "libre", "microsoft", "deepl")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _translator(value: str) -> str:
+    """Read a translation provider's name."""
+    name = value.strip().lower()
+    if name not in TRANSLATORS:
+        raise ConfigError(f"expected one of {', '.join(TRANSLATORS)}, got {value!r}")
+    return name
+
+
+def _language(value: str) -> str:
+    """Read a language code such as en, es or zh-CN."""
+    code = value.strip()
+    if not _LANGUAGE_CODE.fullmatch(code):
+        raise ConfigError(f"expected a language code such as en or es, got {value!r}")
+    return code
+
+
+def _seconds(value: str) -> float:
+    """Read a positive number of seconds."""
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"expected a number of seconds, got {value!r}") from exc
+    if not 0 < seconds <= 300:
+        raise ConfigError(f"expected between 0 and 300 seconds, got {value!r}")
+    return seconds
+
+
+def _http_url(value: str) -> str:
+    """Read an http(s) URL, such as a self-hosted LibreTranslate's."""
+    url = value.strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigError(f"expected an http:// or https:// URL, got {value!r}")
+    return url
+
+
+def _redis_url(value: str) -> str:
+    """Read a Redis URL; empty means background work runs in-process."""
+    url = value.strip()
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"expected redis://, rediss:// or unix://, got {value!r}")
+    return url
+
+
+def _secret_key(value: str) -> str:
+    """Read the key that signs login cookies: long enough that it cannot be guessed."""
+    key = value.strip()
+    if key and len(key) < 32:
+        hint = "python -c 'import secrets; print(secrets.token_hex(32))'"
+        raise ConfigError(f"use at least 32 random characters, e.g. from {hint}")
+    return key
+
+
+def _emergency_number(value: str) -> str:
+    """Read the emergency number residents are told to call: digits, as dialled (911, 112)."""
+    number = value.strip()
+    if not re.fullmatch(r"[0-9]{2,6}", number):
+        raise ConfigError(f"expected the number as dialled, such as 911 or 112, got {value!r}")
+    return number
+
+
+def _auto_flag(value: str) -> bool | None:
+    """Read true/false, or `auto` (None) to let Parley decide."""
+    return None if value.strip().lower() in {"auto", ""} else _flag(value)
+
+
+def _sender_rates(value: str) -> dict[str, float]:
+    """Read per-number sending rates: `+15550100=1,+18005550100=3`."""
+    from bot.scheduling.pacing import parse_rates
+
+    try:
+        return parse_rates(value)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _positive(value: str) -> float:
+    """Read a positive number (hours, minutes, a count)."""
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"expected a positive number, got {value!r}") from exc
+    if not 0 < number < 1_000_000:
+        raise ConfigError(f"expected a positive number, got {value!r}")
+    return number
+
+
+def _count(value: str) -> int:
+    """Read a whole number of at least one."""
+    number = _integer(value)
+    if number < 1:
+        raise ConfigError(f"expected 1 or more, got {value!r}")
+    return number
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Parley is configured with; see the README's configuration table."""
+
+    database_url: str = f"sqlite:///{ROOT / 'instance' / 'parley.db'}"
+    public_base_url: str = ""
+    trusted_proxies: int = 0
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = ""
+    # How long a Twilio call may take; a send that times out is looked up, never resent blindly.
+    twilio_timeout_seconds: float = 10.0
+    agency_name: str = "Parley Demo Police Department"
+    # Empty: each language's own wording (the locale's `defaults:`), never English inside Spanish.
+    complaints_contact: str = ""
+    help_contact: str = ""
+    # Per language, e.g. HELP_CONTACT_ES: {"es": {"help": "..."}}; wins over the two above.
+    contacts: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+    # The number a resident in danger is told to call (agencies outside the US set theirs).
+    emergency_number: str = "911"
+    default_language: str = "en"
+    default_region: str = "US"
+    flows_dir: Path = ROOT / "flows"
+    locales_dir: Path = ROOT / "locales"
+    migrate_on_start: bool = True
+    log_level: str = "INFO"
+    # Free-text answers are translated into the agency's language in the background. No
+    # resident text leaves the server unless the agency chooses a provider.
+    agency_language: str = "en"
+    translator: str = "none"
+    translator_url: str = ""
+    translator_api_key: str = ""
+    translator_region: str = ""
+    translator_timeout_seconds: float = 10.0
+    redis_url: str = ""
+    # When surveys may be sent (survey_rules.yaml, then the environment); None = the defaults.
+    send_policy: SendPolicy | None = None
+    # Outbound pace: SMS segments per second for every sending number, or per number.
+    sms_segments_per_second: float = 1.0
+    sms_sender_rates: Mapping[str, float] = field(default_factory=dict, hash=False)
+    # How often the database is swept for due reminders and retries (None: never, tests).
+    sweep_seconds: float | None = 30.0
+    # Staff pages. No SECRET_KEY: a random key per start, so logins end with each restart.
+    secret_key: str = ""
+    # None (auto): Secure cookies unless PUBLIC_BASE_URL is http:// or a request is plain
+    # http to localhost (the quick start); see bot/web/security.py.
+    session_cookie_secure: bool | None = None
+    session_hours: float = 12.0
+    login_max_failures: int = 5
+    login_lockout_minutes: float = 15.0
+    # The flow the officer page starts.
+    default_flow: str = "post_contact"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from the environment (or the mapping given), once."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, (key, convert) in _ENV.items():
+            if key in env:
+                try:
+                    values[name] = convert(env[key])
+                except ConfigError as exc:
+                    raise ConfigError(f"{key}: {exc}") from exc
+        values["send_policy"] = _send_policy(env)
+        values["contacts"] = _contacts(env)
+        return cls(**values)
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """Return a copy with some settings changed (tests, CLI flags)."""
+        return replace(self, **changes)
+
+    @property
+    def pacing(self) -> Pacing:
+        """Return how fast each sending number may send."""
+        from bot.scheduling.pacing import Pacing
+
+        return Pacing(self.sms_segments_per_second, MappingProxyType(dict(self.sms_sender_rates)))
+
+    @property
+    def twilio_configured(self) -> bool:
+        """Say whether Twilio sending is configured."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def placeholder_values(self) -> dict[str, str]:
+        """Return the values of the placeholders flows and locales may use, in English."""
+        return {
+            "agency": self.agency_name,
+            "emergency": self.emergency_number,
+            **DEFAULT_CONTACTS,
+            **self.agency_contacts,
+        }
+
+    @property
+    def agency_contacts(self) -> dict[str, str]:
+        """Return the contacts the agency set for every language (a phone number, a URL)."""
+        given = {"complaints": self.complaints_contact, "help": self.help_contact}
+        return {name: value.strip() for name, value in given.items() if value.strip()}
+
+
+# English wording of the contacts an agency leaves unset; each locale has its own (`defaults:`).
+DEFAULT_CONTACTS = {
+    "complaints": "the department's front desk",
+    "help": "the department's non-emergency line",
+}
+_CONTACT_SETTING = re.compile(r"(HELP|COMPLAINTS)_CONTACT_([A-Z]{2,3}(?:_[A-Z0-9]{2,8})*)")
+
+
+def _contacts(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Read per-language contacts: HELP_CONTACT_ES, COMPLAINTS_CONTACT_ZH_HANT, ..."""
+    contacts: dict[str, dict[str, str]] = {}
+    for key, value in env.items():
+        found = _CONTACT_SETTING.fullmatch(key)
+        if found and value.strip():
+            language = found.group(2).lower().replace("_", "-")
+            contacts.setdefault(language, {})[found.group(1).lower()] = value.strip()
+    return contacts
+
+
+_ENV: dict[str, tuple[str, Any]] = {
+    "database_url": ("DATABASE_URL", str),
+    "public_base_url": ("PUBLIC_BASE_URL", lambda v: v.rstrip("/")),
+    "trusted_proxies": ("TRUSTED_PROXIES", _integer),
+    "twilio_account_sid": ("TWILIO_ACCOUNT_SID", str),
+    "twilio_auth_token": ("TWILIO_AUTH_TOKEN", str),
+    "twilio_from_number": ("TWILIO_FROM_NUMBER", str),
+    "twilio_api_base_url": ("TWILIO_API_BASE_URL", lambda v: v.rstrip("/")),
+    "twilio_timeout_seconds": ("TWILIO_TIMEOUT_SECONDS", _seconds),
+    "agency_name": ("AGENCY_NAME", str),
+    "complaints_contact": ("COMPLAINTS_CONTACT", str),
+    "help_contact": ("HELP_CONTACT", str),
+    "emergency_number": ("EMERGENCY_NUMBER", _emergency_number),
+    "default_language": ("DEFAULT_LANGUAGE", str),
+    "default_region": ("DEFAULT_REGION", str.upper),
+    "flows_dir": ("FLOWS_DIR", Path),
+    "locales_dir": ("LOCALES_DIR", Path),
+    "migrate_on_start": ("MIGRATE_ON_START", _flag),
+    "log_level": ("LOG_LEVEL", str.upper),
+    "agency_language": ("AGENCY_LANGUAGE", _language),
+    "translator": ("TRANSLATOR", _translator),
+    "translator_url": ("TRANSLATOR_URL", _http_url),
+    "translator_api_key": ("TRANSLATOR_API_KEY", str),
+    "translator_region": ("TRANSLATOR_REGION", str),
+    "translator_timeout_seconds": ("TRANSLATOR_TIMEOUT_SECONDS", _seconds),
+    "redis_url": ("REDIS_URL", _redis_url),
+    "sms_segments_per_second": ("SMS_SEGMENTS_PER_SECOND", _positive),
+    "sms_sender_rates": ("SMS_SENDER_RATES", _sender_rates),
+    "sweep_seconds": ("SWEEP_SECONDS", _positive),
+    "secret_key": ("SECRET_KEY", _secret_key),
+    "session_cookie_secure": ("SESSION_COOKIE_SECURE", _auto_flag),
+    "session_hours": ("SESSION_HOURS", _positive),
+    "login_max_failures": ("LOGIN_MAX_FAILURES", _count),
+    "login_lockout_minutes": ("LOGIN_LOCKOUT_MINUTES", _positive),
+    "default_flow": ("DEFAULT_FLOW", str.strip),
+}
+
+
+def _send_policy(env: Mapping[str, str]) -> SendPolicy:
+    """Read the send rules: SURVEY_RULES_FILE or ./survey_rules.yaml if present, then env."""
+    from bot.config.send_rules import POLICY_FILE_NAME, load_policy
+
+    named = env.get("SURVEY_RULES_FILE", "")
+    default = ROOT / POLICY_FILE_NAME
+    path = Path(named) if named else (default if default.is_file() else None)
+    return load_policy(path, env)

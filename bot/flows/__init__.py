@@ -1,0 +1,1 @@
+"""Flow definitions: reading YAML with positions, translations, checking, reports, drafting."""

@@ -1,0 +1,1 @@
+"""Contacts imported from a dispatch (CAD/RMS) export file: reading, columns, report."""

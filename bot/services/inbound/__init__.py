@@ -1,0 +1,1 @@
+"""An inbound message's turn: routing, keywords, languages and the reply."""

@@ -1,0 +1,207 @@
+"""Handle one inbound message: global keywords first, then the resident's conversation."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from bot.engine.keywords import KeywordHit, match_keyword
+from bot.engine.model import Flow, Status
+from bot.engine.text import normalise
+from bot.i18n.bidi import for_locale
+from bot.ports import InboundMessage, UnitOfWork
+from bot.services.addresses import mask
+from bot.services.conversations import advance, open_conversation
+from bot.services.inbound.keyword_replies import (
+    KEYWORD_HANDLERS,
+    emergency_reply,
+    looks_urgent,
+    media_reply,
+    written_language,
+)
+from bot.services.inbound.keyword_start import REFUSAL_MESSAGES, keyword_refusal
+from bot.services.inbound.languages import (
+    follow_written_language,
+    menu_choice,
+    menu_refused,
+    named_language,
+    send_menu,
+    switch_to,
+)
+from bot.services.inbound.turn import Turn
+from bot.services.optout import join_do_not_survey
+from bot.services.runtime import Runtime
+from storage.models import Conversation
+from storage.schedule import REMINDER
+
+log = logging.getLogger(__name__)
+
+DAY = timedelta(days=1)
+# Twilio's OptOutType values mapped onto our keyword kinds.
+PROVIDER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
+
+
+def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
+    """Answer a resident's message; a redelivered message gets the same answer, stored once."""
+    with rt.uow() as uow:
+        respondent, conversation = uow.repo.respondent_and_conversation(
+            msg.channel, msg.address, msg.received_at
+        )
+        inbound = uow.repo.add_inbound_message(
+            msg.channel,
+            msg.provider_message_id,
+            respondent.id,
+            conversation.id if conversation else None,
+            msg.received_at,
+        )
+        if inbound is None:
+            return _replayed(uow, msg)
+        turn = Turn(rt, uow, msg, respondent, conversation)
+        if conversation is not None and conversation.reminders_pending:
+            # Any reply shows the resident has seen the survey: no reminder is needed now.
+            uow.schedule.cancel([conversation.id], (REMINDER,), msg.received_at, "replied")
+            conversation.reminders_pending = False
+        replies = route(turn)
+        body = reply_body(rt, replies, turn.reply_language)
+        if body:
+            _log_reply(turn, inbound, body, rt.clock())
+        uow.commit()
+    log.info("handled %s message from %s: %d reply", msg.channel, mask(msg.address), len(replies))
+    return [body] if body else []
+
+
+def reply_body(rt: Runtime, replies: list[str], language: str | None) -> str:
+    """Join replies into the one text sent back, with direction marks for its language."""
+    return for_locale("\n\n".join(replies), rt.locales.get(language or ""))
+
+
+def _replayed(uow: UnitOfWork, msg: InboundMessage) -> list[str]:
+    """Return what was answered to a message the provider delivered before."""
+    log.info("duplicate delivery of %s ignored", msg.provider_message_id)
+    seen = uow.repo.find_message(msg.channel, msg.provider_message_id or "")
+    return [m.body for m in uow.repo.replies_to(seen.id) if m.body] if seen else []
+
+
+# What an opted-out resident may still be answered: START, and HELP, as carriers require.
+_AFTER_STOP = frozenset({"start", "help"})
+
+
+def route(turn: Turn) -> list[str]:
+    """Pick the handler for a message: keyword, answer, flow keyword or a pointer to help."""
+    hit = _keyword(turn)
+    if turn.respondent.opted_out_at is not None and (hit is None or hit.kind not in _AFTER_STOP):
+        if hit is not None and hit.kind == "nosurvey":
+            # Recorded even after STOP, so a later START does not bring surveys back.
+            join_do_not_survey(turn.uow, turn.respondent, turn.msg.received_at)
+        # Opted out: nothing is ever sent again until the resident texts START.
+        return []
+    handler = KEYWORD_HANDLERS.get(hit.kind) if hit else None
+    replies = handler(turn, hit) if handler is not None and hit is not None else None
+    if replies is not None:
+        return replies
+    # A digit answers an open language menu before the question; a language's name switches.
+    if menu_refused(turn):
+        return send_menu(turn)  # "99" names no language: show the menu again
+    chosen = menu_choice(turn) or named_language(turn)
+    if chosen is not None:
+        return switch_to(turn, chosen)
+    if turn.conversation is not None:
+        # A cry for help or a picture is not an answer: say so, then ask the question again.
+        pointer = emergency_reply(turn) or media_reply(turn)
+        return pointer if pointer is not None else _answer(turn, turn.conversation)
+    if looks_urgent(turn):
+        return _once_a_day(turn, "emergency", written_language(turn, turn.language()))
+    return _start_or_point(turn)
+
+
+def _answer(turn: Turn, conversation: Conversation) -> list[str]:
+    """Feed the reply to the conversation, following the language it is written in."""
+    notice = follow_written_language(turn)
+    replies = advance(turn.rt, turn.uow, conversation, turn.msg.text, turn.msg.received_at)
+    turn.reply_language = conversation.language
+    return [*notice, *replies]
+
+
+def _keyword(turn: Turn) -> KeywordHit | None:
+    """Read a global keyword from the provider's flag or the text itself."""
+    provider = PROVIDER_KEYWORDS.get((turn.msg.provider_keyword or "").upper())
+    found = match_keyword(turn.msg.text, turn.rt.locales.values())
+    if provider is not None:
+        return KeywordHit(kind=provider, language=found.language if found else "en")
+    return found
+
+
+def flow_for_keyword(flows: Mapping[str, Flow], text: str) -> tuple[Flow, str] | None:
+    """Find the flow whose start keyword is `text`, with the keyword's language."""
+    wanted = normalise(text)
+    for flow in flows.values():
+        for language, words in flow.keywords.items():
+            if wanted in words:
+                return flow, language
+    return None
+
+
+def _start_or_point(turn: Turn) -> list[str]:
+    """Start the flow a keyword names, or tell a stranger what this number is."""
+    found = flow_for_keyword(turn.rt.flows, turn.msg.text)
+    if found is not None:
+        flow, language = found
+        if language == flow.base_language and turn.respondent.language:
+            # Posters print the base keyword for everyone; a remembered choice says more.
+            language = turn.respondent.language
+        refusal = keyword_refusal(turn.rt, turn.uow, turn.respondent, turn.msg.received_at)
+        if refusal is not None:
+            key = REFUSAL_MESSAGES.get(refusal.reason)
+            return _once_a_day(turn, key, language) if key else []
+        conversation, result = open_conversation(turn.rt, turn.uow, turn.respondent, flow, language)
+        turn.conversation = conversation
+        turn.reply_language = conversation.language
+        return list(result.replies)
+    language = turn.language()
+    latest = turn.uow.repo.latest_conversation(turn.respondent.id)
+    if latest is not None and latest.status == Status.COMPLETED.value:
+        # A thank-you after the survey: say the line is not watched and where to turn instead.
+        return _once_a_day(turn, "completed", latest.language)
+    if latest is not None and (
+        latest.status == Status.EXPIRED.value
+        or (latest.status == Status.REFUSED.value and latest.started_at is not None)
+    ):
+        # A late answer (or one to a survey cancelled after its first text): it has closed.
+        return _once_a_day(turn, "expired", latest.language)
+    return _once_a_day(turn, "unknown", language, keyword=_any_keyword(turn.rt, language))
+
+
+def _once_a_day(turn: Turn, key: str, language: str, **values: str) -> list[str]:
+    """Say a pointer message, but not twice in a day: an auto-responder must not loop with us."""
+    replies = turn.say(key, language, **values)
+    body = reply_body(turn.rt, replies, language)
+    last = turn.uow.repo.last_outbound(turn.respondent.id)
+    if last is not None and last.body == body and turn.msg.received_at - last.created_at < DAY:
+        turn.reply_language = None
+        return []
+    return replies
+
+
+def _any_keyword(rt: Runtime, language: str) -> str:
+    """Return a flow keyword to suggest in `language` (the first flow's, upper-cased)."""
+    for flow in rt.flows.values():
+        words = flow.keywords.get(language) or flow.keywords.get(flow.base_language)
+        if words:
+            return words[0].upper()
+    return "HELP"
+
+
+def _log_reply(turn: Turn, inbound_id: uuid.UUID, body: str, now: datetime) -> None:
+    """Store the reply to an inbound message so a redelivery gets the same answer."""
+    conversation = turn.conversation
+    turn.uow.repo.add_outbound_message(
+        turn.msg.channel,
+        body,
+        turn.respondent.id,
+        conversation.id if conversation is not None else None,
+        inbound_id,
+        now,
+        status="sent",
+    )

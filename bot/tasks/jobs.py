@@ -1,0 +1,70 @@
+"""RQ entry points: ids in, a service call, exceptions out (so RQ records and retries them).
+
+Run a worker with the web app's environment: `python -m bot worker`, which wires the runtime
+once and installs it here before the first job (a process that installed none refuses to run
+a job, rather than wiring a second runtime behind the worker's back).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from bot.services.runtime import Runtime
+from bot.services.scheduled_items import run_item as run_item_service
+from bot.services.scheduled_items import sweep_items
+from bot.services.translations import sweep_translations
+from bot.services.translations import translate_answer as translate_answer_service
+
+_lock = threading.Lock()
+_built: dict[str, Runtime] = {}
+
+
+class NoRuntimeError(RuntimeError):
+    """A job ran in a process whose worker command installed no runtime."""
+
+
+def runtime() -> Runtime:
+    """Return the runtime the worker command installed."""
+    with _lock:
+        if "rt" not in _built:
+            raise NoRuntimeError("no runtime installed: run jobs with `python -m bot worker`")
+        return _built["rt"]
+
+
+def install(rt: Runtime) -> None:
+    """Make jobs in this process run with `rt` (the worker command, tests)."""
+    with _lock:
+        _built["rt"] = rt
+
+
+def uninstall(rt: Runtime) -> None:
+    """Stop running jobs with `rt` (it is being closed by whoever installed it)."""
+    with _lock:
+        if _built.get("rt") is rt:
+            del _built["rt"]
+
+
+def reset() -> None:
+    """Close this worker's runtime; the next job wires a fresh one (tests, reconfiguration)."""
+    with _lock:
+        rt = _built.pop("rt", None)
+    if rt is not None:
+        rt.close()
+
+
+def translate_answer(answer_id: str) -> str | None:
+    """Translate one answer; a provider failure raises, so RQ retries the job."""
+    return translate_answer_service(runtime(), uuid.UUID(answer_id))
+
+
+def run_item(item_id: str) -> str:
+    """Carry out one scheduled item (idempotent: a second delivery of the job does nothing)."""
+    return run_item_service(runtime(), uuid.UUID(item_id))
+
+
+def sweep() -> int:
+    """Enqueue every due translation and scheduled item; return how many translations."""
+    rt = runtime()
+    sweep_items(rt)
+    return sweep_translations(rt)

@@ -1,0 +1,1 @@
+"""Provider webhooks: verify, normalise, call the service layer, answer fast."""
