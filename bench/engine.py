@@ -118,7 +118,7 @@ def load_inputs(in_code: bool) -> tuple[Flow, dict[str, Locale], str]:
             source = "flows/post_contact.yaml"
         except Exception as error:  # a half-written flow file must not stop the benchmark
             print(f"(could not load flows/post_contact.yaml: {error}; using the in-code survey)")
-    load_locales = _loader(("bot.i18n.catalog",), "load_locales")
+    load_locales = _loader(("bot.flows.locales",), "load_locales")
     if load_locales is not None and source != "in-code 8-node survey":
         try:
             locales = {**locales, **load_locales(ROOT / "locales")}

@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.flows.files import load_flows  # noqa: E402
-from bot.i18n.catalog import load_locales  # noqa: E402
+from bot.flows.locales import load_locales  # noqa: E402
 from bot.i18n.detect import LanguageDetector  # noqa: E402
 from bot.i18n.statistical import (  # noqa: E402
     LANGDETECT_TRIALS,

@@ -38,7 +38,7 @@ def answer_script(language: str = "en") -> list[str]:
     """Walk the default survey with the engine to find what a resident types, in order."""
     from bot.engine.conversation import Context, begin, step
     from bot.flows.files import load_flows
-    from bot.i18n.catalog import load_locales
+    from bot.flows.locales import load_locales
 
     flow = load_flows(ROOT / "flows")["post_contact"]
     ctx = Context(locales=load_locales(ROOT / "locales"), values={})

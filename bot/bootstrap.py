@@ -14,7 +14,7 @@ from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
 from bot.errors import ConfigError
 from bot.flows.files import load_flows
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
 from bot.ports import Clock, Sender, Translator

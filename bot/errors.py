@@ -9,6 +9,14 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; raised at start-up, never per request."""
 
 
+class FieldsError(ValueError):
+    """A request that cannot be carried out as asked; `fields` maps each field to its problem."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
 class DefinitionFileError(Exception):
     """A flow or locale file is invalid; str() reads `flows/x.yaml:42: reason`."""
 

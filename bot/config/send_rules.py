@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from bot.config.yamlpos import check_schema, explain, load_schema, parse_document
 from bot.errors import ConfigError, DefinitionFileError
+from bot.flows.yamlpos import check_schema, explain, load_schema, parse_document
 from bot.scheduling.model import QuietHours, SendPolicy
 
 __all__ = ["POLICY_FILE_NAME", "POLICY_SCHEMA", "PolicyFileError", "SendPolicy", "load_policy"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
-from bot.config.settings import Settings
 from bot.engine.conversation import Context, begin, prompt
 from bot.engine.flowdef import flow_problems
 from bot.engine.locale import language_values
@@ -20,9 +20,9 @@ from bot.engine.model import ConversationState, Flow, Locale, Node
 from bot.engine.text import render
 from bot.errors import DefinitionFileError
 from bot.flows.files import load_flows, preview_flow
+from bot.flows.locales import load_locales
 from bot.flows.sources import FlowSource, read_flow_sources
 from bot.flows.translations import MISSING, Gap, translation_gaps, translation_view
-from bot.i18n.catalog import load_locales
 from bot.i18n.sms import is_gsm7, segments
 
 GSM7, UCS2, MIXED = "GSM-7", "UCS-2", "mixed"
@@ -160,7 +160,31 @@ class CheckReport:
         }
 
 
-def check_flows(settings: Settings) -> CheckReport:
+class CheckedSettings(Protocol):
+    """Where the definitions are and the agency's values (Settings has them)."""
+
+    @property
+    def flows_dir(self) -> Path:
+        """The directory of flow files."""
+
+    @property
+    def locales_dir(self) -> Path:
+        """The directory of locale files."""
+
+    @property
+    def placeholder_values(self) -> dict[str, str]:
+        """The agency's {placeholder} values."""
+
+    @property
+    def agency_contacts(self) -> dict[str, str]:
+        """The agency's help and complaints contacts."""
+
+    @property
+    def contacts(self) -> Mapping[str, Mapping[str, str]]:
+        """Each language's own contacts."""
+
+
+def check_flows(settings: CheckedSettings) -> CheckReport:
     """Check every flow, translation and locale file the settings point at."""
     try:
         locales = load_locales(settings.locales_dir)
@@ -180,7 +204,7 @@ def check_flows(settings: Settings) -> CheckReport:
     return CheckReport(flows, _locale_reports(locales, offered, ctx), _errors(settings))
 
 
-def _errors(settings: Settings) -> tuple[str, ...]:
+def _errors(settings: CheckedSettings) -> tuple[str, ...]:
     """Load the flows as Parley does at start-up and return the error that stops it, if any."""
     try:
         load_flows(settings.flows_dir)

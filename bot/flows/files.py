@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.config.yamlpos import JsonPath
 from bot.engine.flowdef import FlowProblem, flow_from_dict, flow_problems
 from bot.engine.model import Flow
 from bot.engine.text import normalise
@@ -28,6 +27,7 @@ from bot.flows.sources import (
     read_flow_sources,
 )
 from bot.flows.translations import Origins, merge_translations, translation_gaps
+from bot.flows.yamlpos import JsonPath
 
 __all__ = [
     "FLOW_SCHEMA",

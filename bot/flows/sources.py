@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.config.yamlpos import PositionedDocument, check_schema, load_schema, parse_document
 from bot.errors import DefinitionFileError, shown_path
 from bot.flows.translations import structure_problems
+from bot.flows.yamlpos import PositionedDocument, check_schema, load_schema, parse_document
 
 # The shipped schemas, whatever directory the flows themselves are read from.
 _SCHEMAS = Path(__file__).resolve().parents[2] / "flows"
@@ -181,4 +181,4 @@ def _check_fits(base: FlowSource, others: list[TranslationFile], new: Translatio
     problems = structure_problems(base.data, new.data)
     if problems:
         first = min(problems, key=lambda problem: new.doc.line_of(problem.path))
-        raise FlowFileError(new.path, new.doc.line_of(first.path), first.reason)
+        raise FlowFileError(new.path, new.doc.line_of(first.path), first.message)

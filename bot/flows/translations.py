@@ -11,21 +11,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.config.yamlpos import JsonPath
 from bot.engine.text import placeholders
+from bot.engine.validation import FlowProblem
+from bot.flows.yamlpos import JsonPath
 
 LOCAL_FIELDS = ("text", "min_label", "max_label")
 MISSING, PLACEHOLDERS = "missing", "placeholders"
 # Where each merged value came from: merged path -> (which translation, path inside it).
 Origins = dict[JsonPath, tuple[int, JsonPath]]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A mistake in a translation at `path`, e.g. ("nodes", "respct") for an unknown node."""
-
-    path: JsonPath
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -86,33 +79,35 @@ _FITS: Mapping[str, Callable[[Mapping[str, Any]], bool]] = {
 _MISFITS = {"skip_words": "only text questions take skip_words, and node {id!r} is a {type} node"}
 
 
-def structure_problems(data: Mapping[str, Any], translation: Mapping[str, Any]) -> list[Problem]:
+def structure_problems(
+    data: Mapping[str, Any], translation: Mapping[str, Any]
+) -> list[FlowProblem]:
     """List the nodes, options and fields a translation names that its flow does not have."""
     nodes = {node["id"]: node for node in data["nodes"]}
-    problems: list[Problem] = []
+    problems: list[FlowProblem] = []
     for node_id, entry in translation["nodes"].items():
         node = nodes.get(node_id)
         if node is None:
             reason = f"node {node_id!r} is not in flow {data['id']}"
-            problems.append(Problem(("nodes", node_id), reason))
+            problems.append(FlowProblem(("nodes", node_id), reason))
             continue
         for field in entry:
             if not _FITS[field](node):
                 template = _MISFITS.get(field, "node {id!r} has no {field} to translate")
                 reason = template.format(id=node_id, field=field, type=node.get("type"))
-                problems.append(Problem(("nodes", node_id, field), reason))
+                problems.append(FlowProblem(("nodes", node_id, field), reason))
         if "options" in node:
             problems.extend(_unknown_options(node, entry.get("options", {})))
     return problems
 
 
-def _unknown_options(node: Mapping[str, Any], options: Mapping[str, Any]) -> Iterator[Problem]:
+def _unknown_options(node: Mapping[str, Any], options: Mapping[str, Any]) -> Iterator[FlowProblem]:
     """Report option values a translation names that the choice does not offer."""
     values = {option["value"] for option in node["options"]}
     for value in options:
         if value not in values:
             reason = f"option {value!r} is not in node {node['id']!r}"
-            yield Problem(("nodes", node["id"], "options", value), reason)
+            yield FlowProblem(("nodes", node["id"], "options", value), reason)
 
 
 def translation_gaps(data: Mapping[str, Any], translation: Mapping[str, Any]) -> list[Gap]:

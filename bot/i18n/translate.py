@@ -16,9 +16,8 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
-from bot.config.settings import Settings
 from bot.errors import ConfigError
 from bot.ports import TranslationError, Translator
 
@@ -74,6 +73,34 @@ def _bounded_module(module_name: str) -> ModuleType:
     return module
 
 
+class TranslatorSettings(Protocol):
+    """The settings a translator is built from (Settings has them all)."""
+
+    @property
+    def translator(self) -> str:
+        """The provider's name, or none."""
+
+    @property
+    def translator_url(self) -> str:
+        """The provider's address (LibreTranslate), if not its default."""
+
+    @property
+    def translator_api_key(self) -> str:
+        """The provider's key, if it needs one."""
+
+    @property
+    def translator_region(self) -> str:
+        """The provider's region (Azure), if any."""
+
+    @property
+    def translator_timeout_seconds(self) -> float:
+        """How long one call may take."""
+
+    @property
+    def agency_language(self) -> str:
+        """The language answers are translated into."""
+
+
 @dataclass(frozen=True)
 class Provider:
     """How to build one deep-translator class: its module, class, arguments and codes."""
@@ -85,22 +112,22 @@ class Provider:
     aliases: Mapping[str, str]
     # The provider's language codes, when deep-translator knows them without a network call.
     codes: str | None
-    arguments: Callable[[Settings], dict[str, Any]]
+    arguments: Callable[[TranslatorSettings], dict[str, Any]]
 
 
-def _libre_arguments(settings: Settings) -> dict[str, Any]:
+def _libre_arguments(settings: TranslatorSettings) -> dict[str, Any]:
     """Point LibreTranslate at the agency's own instance, or the public one with a key."""
     url = settings.translator_url or LIBRE_PUBLIC_URL
     # deep-translator appends "translate" to the URL as it is.
     return {"custom_url": url.rstrip("/") + "/", "api_key": settings.translator_api_key or NO_KEY}
 
 
-def _microsoft_arguments(settings: Settings) -> dict[str, Any]:
+def _microsoft_arguments(settings: TranslatorSettings) -> dict[str, Any]:
     """Pass the Azure key and, for regional resources, the region."""
     return {"api_key": settings.translator_api_key, "region": settings.translator_region or None}
 
 
-def _deepl_arguments(settings: Settings) -> dict[str, Any]:
+def _deepl_arguments(settings: TranslatorSettings) -> dict[str, Any]:
     """Pass the DeepL key; keys of the free plan end in ':fx' and use the free host."""
     key = settings.translator_api_key
     return {"api_key": key, "use_free_api": key.endswith(":fx")}
@@ -144,7 +171,7 @@ NEEDS_KEY = frozenset({"microsoft", "deepl"})
 class DeepTranslator:
     """Translate with one deep-translator provider; every failure becomes TranslationError."""
 
-    def __init__(self, name: str, settings: Settings) -> None:
+    def __init__(self, name: str, settings: TranslatorSettings) -> None:
         self.name = name
         self._provider = PROVIDERS[name]
         self._arguments = self._provider.arguments(settings)
@@ -224,7 +251,7 @@ class CachingTranslator:
         return translated
 
 
-def check_translator(settings: Settings) -> None:
+def check_translator(settings: TranslatorSettings) -> None:
     """Refuse to start with a provider that cannot work as configured."""
     name = settings.translator
     if name != "none" and name not in PROVIDERS:
@@ -240,7 +267,7 @@ def check_translator(settings: Settings) -> None:
         raise ConfigError("TRANSLATOR_TIMEOUT_SECONDS must be positive")
 
 
-def make_translator(settings: Settings) -> Translator | None:
+def make_translator(settings: TranslatorSettings) -> Translator | None:
     """Build the configured translator (None when TRANSLATOR=none); no network call here."""
     check_translator(settings)
     if settings.translator == "none":

@@ -14,6 +14,7 @@ from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from bot.errors import FieldsError
 from bot.i18n.controls import has_controls
 from bot.ports import UnitOfWorkFactory
 from storage.accounts import ROLES, User, new_session_token
@@ -28,12 +29,8 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
-class AccountError(ValueError):
+class AccountError(FieldsError):
     """An account that cannot be created as asked; `fields` names what is wrong."""
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = fields
 
 
 @dataclass(frozen=True)

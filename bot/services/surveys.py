@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.engine.model import Status
+from bot.errors import FieldsError
 from bot.i18n.choice import offered_tag
 from bot.ports import UnitOfWork
 from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
@@ -27,12 +28,8 @@ from storage.schedule import START
 log = logging.getLogger(__name__)
 
 
-class SurveyError(ValueError):
+class SurveyError(FieldsError):
     """A survey request that cannot be carried out; `fields` names what is wrong."""
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = fields
 
 
 @dataclass(frozen=True)
@@ -222,7 +219,9 @@ def _hand_over(
         item = uow.schedule.get(item_id)
         # Held back: the item is due again at its sender's slot (or its retry), past the backlog.
         queued = item.due_at if item is not None and delivery in ("paced", "retry") else None
-    assert conversation is not None
+    if conversation is None:
+        # Only an erasure between the two transactions removes it: nothing is left to report.
+        raise LookupError(f"survey {conversation_id} no longer exists")
     started = describe_survey(conversation, delivery=delivery, replies=replies)
     return replace(started, queued_until=queued)
 

@@ -18,7 +18,7 @@ from functools import partial
 from typing import TypeGuard
 
 from bot.engine.model import AnswerRecord, AnswerValue, NodeKind
-from bot.ports import TranslationError, UnitOfWork
+from bot.ports import TranslationError, Translator, UnitOfWork
 from bot.services.runtime import Runtime
 from storage.models import Answer, Conversation
 from storage.translations_repo import TranslationsRepository
@@ -162,6 +162,8 @@ class _Claim:
     target: str
     provider: str
     attempts: int
+    # The translator the attempt was booked with (an answer is only booked when there is one).
+    translator: Translator
 
 
 def translate_answer(rt: Runtime, answer_id: uuid.UUID) -> str | None:
@@ -173,9 +175,8 @@ def translate_answer(rt: Runtime, answer_id: uuid.UUID) -> str | None:
     claimed = _claim(rt, answer_id)
     if not isinstance(claimed, _Claim):
         return claimed
-    assert rt.translator is not None  # _claim settles the answer as disabled otherwise
     try:
-        translated = rt.translator.translate(claimed.text, _source(claimed), claimed.target)
+        translated = claimed.translator.translate(claimed.text, _source(claimed), claimed.target)
     except TranslationError as exc:
         _record_failure(rt, claimed, exc)
         raise
@@ -215,7 +216,9 @@ def _book(rt: Runtime, store: TranslationsRepository, answer: Answer) -> _Claim 
     # The booking is also a lease: if this worker dies mid-call, the sweep retries then.
     answer.translation_attempts += 1
     answer.translation_due_at = rt.clock() + backoff(answer.translation_attempts)
-    return _Claim(answer.id, text, source, target, provider, answer.translation_attempts)
+    return _Claim(
+        answer.id, text, source, target, provider, answer.translation_attempts, rt.translator
+    )
 
 
 def _due(answer: Answer, now: datetime) -> bool:

@@ -18,7 +18,7 @@ from bot.config.settings import Settings
 from bot.engine.conversation import Context, step
 from bot.engine.model import AnswerValue, ConversationState, Flow
 from bot.flows.files import load_flows
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)

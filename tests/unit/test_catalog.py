@@ -11,7 +11,7 @@ import pytest
 from bot.engine.locale import MESSAGE_KEYS
 from bot.engine.model import Locale
 from bot.engine.text import normalise, placeholders
-from bot.i18n.catalog import PLACEHOLDERS, LocaleFileError, load_locales
+from bot.flows.locales import PLACEHOLDERS, LocaleFileError, load_locales
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"

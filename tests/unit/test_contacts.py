@@ -15,7 +15,7 @@ from bot.engine.model import Locale
 from bot.engine.text import render
 from bot.errors import ConfigError
 from bot.flows.files import load_flows
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 LANGUAGES = ("en", "es", "zh", "zh-Hant", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt")

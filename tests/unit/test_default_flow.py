@@ -21,7 +21,7 @@ from bot.engine.locale import language_values
 from bot.engine.model import AnswerValue, ConversationState, Flow, Locale, NodeKind, Status
 from bot.engine.text import render
 from bot.flows.files import load_flows
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 from bot.i18n.sms import is_gsm7, segments
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,8 @@ import pytest
 from bot.engine.locale import locale_from_dict
 from bot.engine.model import Flow, Locale, Node, NodeKind, Option
 from bot.flows.files import load_flows
+from bot.flows.locales import load_locales
 from bot.i18n import statistical
-from bot.i18n.catalog import load_locales
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.statistical import LangdetectModel, LinguaModel
 
@@ -28,10 +28,11 @@ TWELVE = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt"
 # The shipped locales and flows, as bootstrap() wires them (in a subprocess, below, too).
 SHIPPED = (
     "from bot.flows.files import load_flows\n"
-    "from bot.i18n.catalog import load_locales\n"
+    "from bot.flows.locales import load_locales\n"
     "from pathlib import Path\n"
     "from bot.i18n.detect import LanguageDetector\n"
-    "detect_language = LanguageDetector(load_locales(Path('locales')), load_flows(Path('flows'))).detect\n"
+    "locales, flows = load_locales(Path('locales')), load_flows(Path('flows'))\n"
+    "detect_language = LanguageDetector(locales, flows).detect\n"
 )
 
 

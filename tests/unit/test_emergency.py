@@ -10,7 +10,7 @@ import pytest
 from bot.engine.emergency import looks_like_emergency
 from bot.engine.model import Locale
 from bot.engine.text import render
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 LANGUAGES = ("en", "es", "zh", "vi", "tl", "ar", "ko", "ru", "ht", "so", "fr", "pt")

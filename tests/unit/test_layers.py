@@ -39,7 +39,9 @@ def test_the_import_contracts_are_kept() -> None:
 def test_a_service_importing_the_web_breaks_the_contracts(tmp_path: Path) -> None:
     copy = tmp_path / "checkout"
     shutil.copytree(ROOT / "bot", copy / "bot", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "storage", copy / "storage", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "storage", copy / "storage", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     optout = copy / "bot" / "services" / "optout.py"
     optout.write_text(optout.read_text(encoding="utf-8") + "\nimport bot.web.context\n")

@@ -17,7 +17,7 @@ from bot.engine.locale import system_message
 from bot.engine.model import Flow, Locale
 from bot.engine.text import normalise, placeholders
 from bot.flows.files import load_flows
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 from bot.i18n.sms import is_gsm7, segments
 
 ROOT = Path(__file__).resolve().parents[2]

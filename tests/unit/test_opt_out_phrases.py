@@ -8,7 +8,7 @@ import pytest
 
 from bot.engine.keywords import match_keyword
 from bot.engine.model import Locale
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 
 OPT_OUTS = [
     ("no more", "en"),

@@ -15,7 +15,7 @@ from bot.config.settings import Settings
 from bot.engine.model import Flow, Locale
 from bot.engine.text import render
 from bot.flows.files import load_flows
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 
 ROOT = Path(__file__).resolve().parents[2]
 VALUES = Settings().placeholder_values

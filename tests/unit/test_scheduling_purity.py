@@ -65,7 +65,7 @@ def test_importing_the_rules_loads_no_third_party_package() -> None:
         "import sys, bot.scheduling.rules\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'yaml', 'jsonschema', 'phonenumbers', 'flask', 'sqlalchemy'} "
-        "or m in {'bot.config.settings', 'bot.config.yamlpos', 'bot.config.send_rules'}))"
+        "or m in {'bot.config.settings', 'bot.flows.yamlpos', 'bot.config.send_rules'}))"
     )
     found = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True

@@ -12,7 +12,7 @@ import pytest
 from bot.engine.locale import locale_from_dict
 from bot.engine.model import Locale, Node, NodeKind
 from bot.engine.parsing import Parsed, parse_answer
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 SCALE = Node(id="respect", kind=NodeKind.SCALE, text={}, min=1, max=5)

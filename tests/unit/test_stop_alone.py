@@ -10,7 +10,7 @@ import pytest
 
 from bot.engine.keywords import KeywordHit, match_keyword
 from bot.engine.model import Locale
-from bot.i18n.catalog import load_locales
+from bot.flows.locales import load_locales
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 

@@ -239,7 +239,7 @@ class _Rows:
             self.report.excluded_by[column] += 1
         if started.cancelled:
             self.report.cancelled += 1
-        if getattr(started, "duplicate", False):
+        if started.duplicate:
             self.report.already_imported += 1
         elif started.reason:
             self.report.refused[started.reason] += 1

@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from bot.config.yamlpos import PositionedDocument, check_schema, load_schema, parse_document
 from bot.engine.locale import locale_from_dict
 from bot.engine.model import Locale
 from bot.engine.text import placeholders
 from bot.errors import DefinitionFileError
+from bot.flows.yamlpos import PositionedDocument, check_schema, load_schema, parse_document
 
 logger = logging.getLogger(__name__)
 
 # The shipped schema, whatever directory the locales themselves are read from.
-LOCALE_SCHEMA = Path(__file__).resolve().parent.parent.parent / "locales" / "schema.json"
+LOCALE_SCHEMA = Path(__file__).resolve().parents[2] / "locales" / "schema.json"
 LOCALE_SUFFIXES = (".yaml", ".yml")
 # Values the engine and the services fill in; anything else would reach a resident as "{x}".
 PLACEHOLDERS = frozenset(
