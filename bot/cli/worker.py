@@ -20,8 +20,8 @@ def worker(burst: bool) -> None:
     from bot.cli.runtime import opened_runtime
     from bot.config.settings import Settings
 
-    settings = Settings.from_env()
     with opened_runtime(migrate=False) as rt:
+        settings = Settings.from_env()  # read after the runtime: a bad setting exits cleanly there
         _require_schema(settings.database_url)
         if settings.redis_url:
             _rq_worker(rt, burst)
