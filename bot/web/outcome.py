@@ -49,12 +49,12 @@ def describe(started: SurveyStarted, zone: ZoneInfo) -> Outcome:
     if started.reason is not None:
         sentence = REFUSALS.get(started.reason, "A send rule does not allow a survey now.")
         return Outcome("refused", "Not sent", sentence)
-    if started.delivery is RunOutcome.SENT:
+    if started.delivery == RunOutcome.SENT:
         return Outcome("sent", "Sent", "The survey was texted to the resident.")
-    if started.delivery is RunOutcome.OPTED_OUT:
+    if started.delivery == RunOutcome.OPTED_OUT:
         # The carrier reports the number replied STOP to us before (Twilio 21610).
         return Outcome("refused", "Not sent", NOT_TO_THIS_NUMBER)
-    if started.delivery is RunOutcome.FAILED:
+    if started.delivery == RunOutcome.FAILED:
         detail = "The text provider did not accept the message; the request is recorded."
         return Outcome("failed", "Not delivered", detail)
     if started.delivery in HELD_BACK:
@@ -69,7 +69,7 @@ def _queued(started: SurveyStarted, zone: ZoneInfo) -> str:
     """Say when a held-back first text will really go out, behind the sender's backlog."""
     if started.queued_until is None:
         return "The survey is queued; the time it goes out is not known yet."
-    why = "other texts" if started.delivery is RunOutcome.PACED else "a busy text provider"
+    why = "other texts" if started.delivery == RunOutcome.PACED else "a busy text provider"
     when = _when(started.queued_until, zone)
     return f"The survey is queued behind {why} and will be texted {when}."
 
