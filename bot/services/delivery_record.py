@@ -90,12 +90,9 @@ def _failed(
 ) -> RunOutcome:
     """Record a failed send: opt out, give up, or retry later with backoff."""
     message.error_code = error.code
+    attempt, kind = item.attempts, error.kind
     log.warning(
-        "delivery of message %s failed (attempt %d): %s %s",
-        message.id,
-        item.attempts,
-        error.kind,
-        error.code,
+        "delivery of message %s failed (attempt %d): %s %s", message.id, attempt, kind, error.code
     )
     if error.kind is DeliveryFailure.OPTED_OUT:
         return _opted_out(uow, item, message, now)
@@ -104,15 +101,22 @@ def _failed(
     retry_at = _retry_at(rt, uow, message, item.attempts, error, now)
     if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS or retry_at is None:
         message.status = doubt or MessageStatus.FAILED
-        item.close(ItemStatus.FAILED, now, f"gave up after {item.attempts} attempts: {error}")
-        conversation = uow.repo.get_conversation(item.conversation_id)
-        if item.kind == ItemKind.START and conversation is not None:
-            conversation.undeliverable(now)
-        return RunOutcome.FAILED
+        return _give_up(uow, item, error, now)
     message.status = doubt or MessageStatus.QUEUED
     item.reschedule(retry_at, now)
     item.paced, item.last_error = False, str(error)[:200]
     return RunOutcome.RETRY
+
+
+def _give_up(
+    uow: UnitOfWork, item: ScheduledItem, error: DeliveryError, now: datetime
+) -> RunOutcome:
+    """Stop trying; a survey whose first text never left is closed as undeliverable."""
+    item.close(ItemStatus.FAILED, now, f"gave up after {item.attempts} attempts: {error}")
+    conversation = uow.repo.get_conversation(item.conversation_id)
+    if item.kind == ItemKind.START and conversation is not None:
+        conversation.undeliverable(now)
+    return RunOutcome.FAILED
 
 
 def _opted_out(uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime) -> RunOutcome:
