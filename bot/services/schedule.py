@@ -92,7 +92,6 @@ def _prepare(rt: Runtime, item_id: uuid.UUID) -> tuple[RunOutcome, datetime | No
             return RunOutcome.SEND, None
         job = _job(rt, uow, item, now)
         if job is None:
-            # The resident was erased.
             item.close(ItemStatus.CANCELLED, now, "the resident was erased")
             outcome = RunOutcome.SKIPPED
         else:
