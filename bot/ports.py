@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
+
+from bot.scheduling.states import DeliveryFailure
 
 if TYPE_CHECKING:
     from storage.accounts import AccountsRepository
@@ -37,24 +39,35 @@ class InboundMessage:
 
 
 class DeliveryError(Exception):
-    """A provider refused or failed to take a message.
+    """A channel refused or failed to take a message; `kind` says what that means for it.
 
-    `uncertain`: the request may have reached the provider (a timeout after it was sent, a
-    reset connection, a 5xx), so the text may have left: it is looked up before any resend.
+    The channel's adapter reads its own codes into a kind (bot.scheduling.states.DeliveryFailure):
+    the recipient opted out, the message will never go, or the failure may pass (then
+    `retry_after`, when the channel said how long to wait). `code` is the channel's own code,
+    kept on the message for staff. `uncertain`: the request may have reached the provider (a
+    timeout after it was sent, a reset connection, a 5xx), so the text may have left: it is
+    looked up before any resend.
     """
 
     def __init__(
         self,
         message: str,
         code: str | None = None,
-        permanent: bool = False,
+        kind: DeliveryFailure = DeliveryFailure.TRANSIENT,
         *,
         uncertain: bool = False,
+        retry_after: timedelta | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
-        self.permanent = permanent
+        self.kind = kind
         self.uncertain = uncertain
+        self.retry_after = retry_after
+
+    @property
+    def permanent(self) -> bool:
+        """Say whether sending this message again can never succeed."""
+        return self.kind is not DeliveryFailure.TRANSIENT
 
 
 class Sender(Protocol):
@@ -63,6 +76,10 @@ class Sender(Protocol):
     @property
     def identity(self) -> str:
         """Name the sending number (or channel) whose pace a send counts against."""
+        ...
+
+    def cost(self, body: str) -> int:
+        """Return how many units of its sending rate `body` takes (SMS: its segments)."""
         ...
 
     def send(self, address: str, body: str) -> str | None:

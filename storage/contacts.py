@@ -9,10 +9,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from bot.engine.model import LIVE
+from bot.scheduling.states import Direction, MessageStatus
 from storage.models import Contact, Conversation, Message
-
-# Conversations that still have something to send or to wait for.
-LIVE = ("scheduled", "active")
 
 
 def incident_key(incident_id: str) -> str:
@@ -79,8 +78,8 @@ class ContactQueries:
             select(Message)
             .where(
                 Message.conversation_id == conversation_id,
-                Message.direction == "out",
-                Message.status == "queued",
+                Message.direction == Direction.OUT,
+                Message.status == MessageStatus.QUEUED,
             )
             .with_for_update()
         )

@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.lifecycle import ConversationLifecycle
+
 # Deterministic constraint names: Alembic needs them to alter or drop constraints later,
 # especially in SQLite batch mode, which recreates tables.
 NAMING_CONVENTION = {
@@ -127,8 +129,8 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
-class Conversation(Base):
-    """One run of a flow with one respondent."""
+class Conversation(ConversationLifecycle, Base):
+    """One run of a flow with one respondent; its status changes only through its lifecycle."""
 
     __tablename__ = "conversations"
     __table_args__ = (Index("ix_conversations_respondent_id_status", "respondent_id", "status"),)
@@ -144,11 +146,11 @@ class Conversation(Base):
     flow_version: Mapped[str] = mapped_column(String(32))
     node_id: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(35))
-    # scheduled, active, completed, expired, opted_out, refused (bot.engine.model.Status)
+    # bot.engine.model.Status, changed only by the methods of storage.lifecycle
     status: Mapped[str] = mapped_column(String(16))
     # Why a survey was never sent (bot.scheduling.model.RefusalReason), for the API.
     refusal_reason: Mapped[str | None] = mapped_column(String(32))
-    # complete, partial, breakoff, no_response, refused, opted_out (bot.scheduling.disposition)
+    # How it ended (bot.scheduling.disposition.Disposition), set with its status
     disposition: Mapped[str | None] = mapped_column(String(16))
     # When the first message is due (status scheduled) and when an unfinished run closes.
     scheduled_for: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -230,7 +232,7 @@ class Message(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     seq: Mapped[int] = mapped_column(BigInteger, default=next_seq)
-    direction: Mapped[str] = mapped_column(String(3))  # in, out
+    direction: Mapped[str] = mapped_column(String(3))  # bot.scheduling.states.Direction
     channel: Mapped[str] = mapped_column(String(16))
     provider_message_id: Mapped[str | None] = mapped_column(String(128))
     respondent_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -243,7 +245,7 @@ class Message(Base):
         ForeignKey("messages.id", ondelete="SET NULL"), index=True
     )
     body: Mapped[str | None] = mapped_column(Text)
-    # received, queued, sent, delivered, failed, undelivered
+    # bot.scheduling.states.MessageStatus
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -13,6 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.engine.model import Status
+from bot.scheduling.states import Direction, MessageStatus
 from storage.models import (
     Answer,
     AnswerJson,
@@ -23,8 +25,6 @@ from storage.models import (
     Respondent,
     next_seq,
 )
-
-ACTIVE = "active"
 
 
 class SqlAlchemyRepository:
@@ -168,8 +168,8 @@ class SqlAlchemyRepository:
     def last_outbound(self, respondent_id: uuid.UUID) -> Message | None:
         """Return the newest message sent to a respondent, if any."""
         query = select(Message).where(Message.respondent_id == respondent_id)
-        query = query.where(Message.direction == "out").order_by(Message.seq.desc()).limit(1)
-        return self._session.scalars(query).first()
+        query = query.where(Message.direction == Direction.OUT)
+        return self._session.scalars(query.order_by(Message.seq.desc()).limit(1)).first()
 
     def replies_to(self, message_id: uuid.UUID) -> list[Message]:
         """Return the outbound replies to an inbound message, in the order they were created."""
@@ -193,12 +193,12 @@ class SqlAlchemyRepository:
         params = {
             "id": message_id,
             "seq": next_seq(),
-            "direction": "in",
+            "direction": Direction.IN,
             "channel": channel,
             "provider_message_id": provider_message_id,
             "respondent_id": respondent_id,
             "conversation_id": conversation_id,
-            "status": "received",
+            "status": MessageStatus.RECEIVED,
             "created_at": now,
             "updated_at": now,
         }
@@ -214,14 +214,14 @@ class SqlAlchemyRepository:
         conversation_id: uuid.UUID | None,
         reply_to_id: uuid.UUID | None,
         now: datetime,
-        status: str = "queued",
+        status: MessageStatus = MessageStatus.QUEUED,
     ) -> uuid.UUID:
-        """Log an outbound message (queued, or sent for webhook replies); return its id."""
+        """Log an outbound message (queued, or replied inline by a webhook); return its id."""
         message_id = uuid.uuid4()
         params = {
             "id": message_id,
             "seq": next_seq(),
-            "direction": "out",
+            "direction": Direction.OUT,
             "channel": channel,
             "body": body,
             "respondent_id": respondent_id,
@@ -293,7 +293,7 @@ def _statements(dialect: str) -> _Statements:
         .execution_options(populate_existing=True),
         open_conversation=select(Conversation)
         .where(Conversation.respondent_id == bindparam("respondent_id"))
-        .where(Conversation.status == ACTIVE)
+        .where(Conversation.status == Status.ACTIVE)
         .order_by(Conversation.created_at.desc())
         .limit(1),
     )

@@ -26,15 +26,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.contacts import LIVE as LIVE
+from bot.engine.model import LIVE, Status
+from bot.scheduling.states import Direction, ItemKind, ItemStatus
 from storage.contacts import ContactQueries
 from storage.contacts import incident_key as incident_key
 from storage.models import Base, Conversation, Message, UtcDateTime, utc_now
 
-PENDING, RUNNING, DONE, CANCELLED, FAILED = "pending", "running", "done", "cancelled", "failed"
-# What an item does: send a survey's first text, remind, or close the survey.
-START, REMINDER, EXPIRY = "start", "reminder", "expiry"
-ALL_KINDS = (START, REMINDER, EXPIRY)
 # A sender's queue never legitimately reaches this far ahead (10,000 two-segment texts at one
 # segment a second take under six hours).
 MAX_BACKLOG = timedelta(days=1)
@@ -56,11 +53,11 @@ class ScheduledItem(Base):
     conversation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE")
     )
-    kind: Mapped[str] = mapped_column(String(16))  # start, reminder, expiry
+    kind: Mapped[str] = mapped_column(String(16))  # bot.scheduling.states.ItemKind
     ordinal: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # pending, running, done, cancelled, failed
-    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    # bot.scheduling.states.ItemStatus
+    status: Mapped[str] = mapped_column(String(16), default=ItemStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # The text composed for this item, kept so a retry sends the same message once.
     message_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -75,9 +72,14 @@ class ScheduledItem(Base):
 
     def reschedule(self, due_at: datetime, now: datetime) -> None:
         """Put the item back in the queue, due at `due_at` and claimed by nobody."""
-        self.status, self.due_at, self.claimed_at, self.updated_at = PENDING, due_at, None, now
+        self.status, self.due_at = ItemStatus.PENDING, due_at
+        self.claimed_at, self.updated_at = None, now
 
-    def close(self, status: str, now: datetime, note: str | None = None) -> None:
+    def claim(self, now: datetime) -> None:
+        """Mark the item taken by this worker, so no other runs it meanwhile."""
+        self.status, self.claimed_at, self.updated_at = ItemStatus.RUNNING, now, now
+
+    def close(self, status: ItemStatus, now: datetime, note: str | None = None) -> None:
         """Finish the item for good (done, cancelled or failed), with a note on why."""
         self.status, self.last_error, self.updated_at = status, note and note[:200], now
 
@@ -100,7 +102,7 @@ class ScheduleRepository(ContactQueries):
     def schedule(
         self,
         conversation_id: uuid.UUID,
-        kind: str,
+        kind: ItemKind,
         due_at: datetime,
         now: datetime,
         ordinal: int = 0,
@@ -111,7 +113,7 @@ class ScheduleRepository(ContactQueries):
             kind=kind,
             ordinal=ordinal,
             due_at=due_at,
-            status=PENDING,
+            status=ItemStatus.PENDING,
             attempts=0,
             paced=False,
             created_at=now,
@@ -145,7 +147,7 @@ class ScheduleRepository(ContactQueries):
         """Return (id, due time) of pending items due by `now`, oldest first (uses the index)."""
         query = (
             select(ScheduledItem.id, ScheduledItem.due_at)
-            .where(ScheduledItem.status == PENDING, ScheduledItem.due_at <= now)
+            .where(ScheduledItem.status == ItemStatus.PENDING, ScheduledItem.due_at <= now)
             .order_by(ScheduledItem.due_at)
             .limit(limit)
         )
@@ -153,7 +155,7 @@ class ScheduleRepository(ContactQueries):
 
     def next_due_at(self, after: datetime | None = None) -> datetime | None:
         """Return when the soonest pending item (due after `after`) falls due (uses the index)."""
-        query = select(ScheduledItem.due_at).where(ScheduledItem.status == PENDING)
+        query = select(ScheduledItem.due_at).where(ScheduledItem.status == ItemStatus.PENDING)
         if after is not None:
             query = query.where(ScheduledItem.due_at > after)
         return self._session.scalars(query.order_by(ScheduledItem.due_at).limit(1)).first()
@@ -162,15 +164,18 @@ class ScheduleRepository(ContactQueries):
         """Return to pending the items a crashed worker claimed and never finished."""
         statement = (
             update(ScheduledItem)
-            .where(ScheduledItem.status == RUNNING, ScheduledItem.claimed_at < claimed_before)
-            .values(status=PENDING, due_at=now, claimed_at=None, updated_at=now)
+            .where(
+                ScheduledItem.status == ItemStatus.RUNNING,
+                ScheduledItem.claimed_at < claimed_before,
+            )
+            .values(status=ItemStatus.PENDING, due_at=now, claimed_at=None, updated_at=now)
         )
         return int(self._session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
     def cancel(
         self,
         conversation_ids: list[uuid.UUID],
-        kinds: tuple[str, ...],
+        kinds: tuple[ItemKind, ...],
         now: datetime,
         reason: str,
     ) -> int:
@@ -186,7 +191,7 @@ class ScheduleRepository(ContactQueries):
         """Return the body of the first message sent for a conversation, if any."""
         query = (
             select(Message.body)
-            .where(Message.conversation_id == conversation_id, Message.direction == "out")
+            .where(Message.conversation_id == conversation_id, Message.direction == Direction.OUT)
             .order_by(Message.created_at, Message.seq)
             .limit(1)
         )
@@ -211,7 +216,9 @@ class ScheduleRepository(ContactQueries):
             Conversation.respondent_id == respondent_id,
             # Any survey whose first text went out counts, however it ended (STOP, a cancel).
             or_(
-                Conversation.status.in_(("scheduled", "active", "completed", "expired")),
+                Conversation.status.in_(
+                    (Status.SCHEDULED, Status.ACTIVE, Status.COMPLETED, Status.EXPIRED)
+                ),
                 Conversation.started_at.is_not(None),
             ),
         )
@@ -251,7 +258,11 @@ def _cancel_statement() -> Any:
         .where(
             table.c.conversation_id.in_(bindparam("ids", expanding=True)),
             table.c.kind.in_(bindparam("kinds", expanding=True)),
-            table.c.status == PENDING,
+            table.c.status == ItemStatus.PENDING,
         )
-        .values(status=CANCELLED, last_error=bindparam("reason"), updated_at=bindparam("now"))
+        .values(
+            status=ItemStatus.CANCELLED,
+            last_error=bindparam("reason"),
+            updated_at=bindparam("now"),
+        )
     )

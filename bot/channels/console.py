@@ -15,7 +15,7 @@ from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyRequest, start_survey
 
-FINISHED = {Status.COMPLETED.value, Status.OPTED_OUT.value, Status.EXPIRED.value}
+FINISHED = frozenset({Status.COMPLETED, Status.OPTED_OUT, Status.EXPIRED})
 
 
 class ConsoleSender:
@@ -28,6 +28,10 @@ class ConsoleSender:
     def identity(self) -> str:
         """Name what this sender sends from (the pacing key): the console itself."""
         return "console"
+
+    def cost(self, body: str) -> int:
+        """Return one: a printed message takes one unit of pace, however long it is."""
+        return 1
 
     def send(self, address: str, body: str) -> str | None:
         """Print one message from Parley."""
@@ -53,7 +57,7 @@ def run_chat(
     ask: Callable[[], str],
     out: TextIO,
     address: str | None = None,
-) -> str:
+) -> Status:
     """Converse until the survey ends or input runs out; return the survey's final status."""
     # A simulator starts at once: no delay after the contact, no quiet hours, no cap.
     policy = replace(rt.policy, delay=timedelta(0), quiet_hours=None, frequency_cap=timedelta(0))
@@ -70,5 +74,5 @@ def run_chat(
         for reply in handle_inbound(rt, message):
             show(out, reply)
         report = survey_report(rt, started.id)
-        status = report["status"] if report else Status.EXPIRED.value
+        status = Status(report["status"]) if report else Status.EXPIRED
     return status

@@ -18,37 +18,41 @@ from urllib3.exceptions import NewConnectionError
 
 from bot.config.settings import Settings
 from bot.i18n.controls import clean_text, has_controls
+from bot.i18n.sms import segments
 from bot.ports import DeliveryError, InboundMessage
+from bot.scheduling.states import DeliveryFailure, MessageStatus
 from bot.services.addresses import AddressError, Channel, normalise_phone
 from bot.services.message_status import StatusReport
 
 log = logging.getLogger(__name__)
 
-# Provider errors that will never succeed on retry: 21610 the number replied STOP to us,
-# 21211/21614 the number is invalid or cannot receive SMS.
-PERMANENT_ERRORS = frozenset({21610, 21211, 21614, 21408, 21612})
-# A status callback's ErrorCode saying the recipient replied STOP to the carrier or to Twilio:
-# they must be treated as opted out here too. Others (30004 blocked, 30005 unknown number,
-# 30006 landline or unreachable carrier) are only recorded on the message.
-CARRIER_OPT_OUT = "21610"
+# Twilio's code for "the recipient replied STOP to this number": a send is refused for good,
+# and a status callback carrying it means they opted out with the carrier or with Twilio. Either
+# way they are treated as opted out here too.
+OPTED_OUT_CODE = 21610
+CARRIER_OPT_OUT = str(OPTED_OUT_CODE)
+# Refusals that will never succeed on retry: 21211/21614 the number is invalid or cannot
+# receive SMS, 21408 its region is not enabled, 21612 no route to it. Others (30004 blocked,
+# 30005 unknown number, 30006 landline or unreachable carrier) come by status callback and
+# are only recorded on the message.
+PERMANENT_ERRORS = frozenset({21211, 21614, 21408, 21612})
 STATUS_PATH = "/webhooks/twilio/status"
-# Every MessageStatus Twilio sends; anything else is not from Twilio.
-TWILIO_STATUSES = frozenset(
-    {
-        "queued",
-        "sending",
-        "sent",
-        "delivered",
-        "undelivered",
-        "failed",
-        "read",
-        "accepted",
-        "scheduled",
-        "canceled",
-        "receiving",
-        "received",
-    }
-)
+# Every MessageStatus Twilio sends (anything else is not from Twilio), in Parley's words.
+TWILIO_STATUSES = {
+    "queued": MessageStatus.QUEUED,
+    "sending": MessageStatus.SENDING,
+    "sent": MessageStatus.SENT,
+    "delivered": MessageStatus.DELIVERED,
+    "undelivered": MessageStatus.UNDELIVERED,
+    "failed": MessageStatus.FAILED,
+    "read": MessageStatus.READ,
+    "accepted": MessageStatus.ACCEPTED,
+    "scheduled": MessageStatus.SCHEDULED,
+    "canceled": MessageStatus.CANCELLED,
+    # Only inbound messages are received: a report of one never changes an outbound message.
+    "receiving": MessageStatus.RECEIVED,
+    "received": MessageStatus.RECEIVED,
+}
 _ERROR_CODE = re.compile(r"[0-9]{1,10}")
 # Our clock and Twilio's may disagree by this much when matching a message we may have sent.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -84,6 +88,10 @@ class TwilioSender:
         """Name the number (or Messaging Service) this sender sends from: the pacing key."""
         return self._from
 
+    def cost(self, body: str) -> int:
+        """Return how many SMS segments `body` takes: carriers pace a number by segments."""
+        return segments(body)
+
     @classmethod
     def from_settings(cls, config: Settings) -> TwilioSender:
         """Build a sender from settings, with a request timeout the client lacks by default."""
@@ -100,7 +108,7 @@ class TwilioSender:
         return cls(client, config.twilio_from_number, callback)
 
     def send(self, address: str, body: str) -> str | None:
-        """Send one SMS; raise DeliveryError with Twilio's error code when it fails."""
+        """Send one SMS; raise DeliveryError saying what Twilio's refusal means when it fails."""
         callback = self._status_callback or values.unset
         # A Messaging Service (MG…) picks the sending number from its pool itself.
         service = self._from.startswith("MG")
@@ -113,11 +121,7 @@ class TwilioSender:
                 status_callback=callback,
             )
         except TwilioRestException as exc:
-            code = str(exc.code or exc.status)
-            # A 5xx may come after Twilio took the message: look before sending again.
-            raise DeliveryError(
-                str(exc.msg), code, is_permanent(exc), uncertain=exc.status >= 500
-            ) from exc
+            raise delivery_error(exc) from exc
         except (TwilioException, OSError) as exc:
             raise DeliveryError(
                 f"Twilio unreachable: {type(exc).__name__}", uncertain=not never_sent(exc)
@@ -163,14 +167,27 @@ def never_sent(exc: Exception) -> bool:
     return False
 
 
-def is_permanent(exc: TwilioRestException) -> bool:
-    """Say whether a refused send would fail again however often it is retried.
+def delivery_error(exc: TwilioRestException) -> DeliveryError:
+    """Read a refused send into a DeliveryError whose kind says what the refusal means.
 
-    Rate limiting (429) and Twilio's own outages (5xx) are temporary, whatever code they carry.
+    Rate limiting (429) and Twilio's own outages (5xx) pass, whatever code they carry; a 5xx
+    may come after Twilio took the message, so it is looked up before any resend. (Twilio's
+    client keeps no response headers on its errors, so there is no Retry-After to pass on:
+    the delivery backoff applies.)
     """
+    code = str(exc.code or exc.status)
     if exc.status == 429 or exc.status >= 500:
-        return False
-    return exc.code in PERMANENT_ERRORS
+        return DeliveryError(str(exc.msg), code, uncertain=exc.status >= 500)
+    return DeliveryError(str(exc.msg), code, failure_kind(exc.code))
+
+
+def failure_kind(code: int | None) -> DeliveryFailure:
+    """Say what a Twilio error code on a refused send means for sending it again."""
+    if code == OPTED_OUT_CODE:
+        return DeliveryFailure.OPTED_OUT
+    if code in PERMANENT_ERRORS:
+        return DeliveryFailure.PERMANENT
+    return DeliveryFailure.TRANSIENT
 
 
 class PayloadError(ValueError):
@@ -243,7 +260,8 @@ def status_report(form: Mapping[str, str]) -> StatusReport:
     error_code = form.get("ErrorCode") or None
     if error_code is not None and not _ERROR_CODE.fullmatch(error_code):
         raise PayloadError("ErrorCode: must be a number")
-    return StatusReport(Channel.SMS, sid, status, error_code, error_code == CARRIER_OPT_OUT)
+    reported = TWILIO_STATUSES[status]
+    return StatusReport(Channel.SMS, sid, reported, error_code, error_code == CARRIER_OPT_OUT)
 
 
 def twiml(replies: list[str]) -> str:

@@ -42,6 +42,10 @@ class Status(StrEnum):
     REFUSED = "refused"
 
 
+# A conversation still to be sent or under way: the only ones a rule, a cancel or STOP can close.
+LIVE = (Status.SCHEDULED, Status.ACTIVE)
+
+
 @dataclass(frozen=True)
 class Option:
     """One labelled option of a choice question; `value` is the same in every language."""

@@ -25,7 +25,11 @@ MAX_DELIVERY_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 @dataclass(frozen=True)
 class Pacing:
-    """How fast each sending number may send, in SMS segments per second."""
+    """How fast each sending number may send, in units of its channel's cost per second.
+
+    Each sender prices a message itself (bot.ports.Sender.cost): an SMS number in segments,
+    a channel without segments one unit a message.
+    """
 
     default_rate: float = 1.0
     # Per sending number (its E.164 form, or a channel name): {"+18005550100": 3.0}.
@@ -39,10 +43,16 @@ class Pacing:
         if self.burst < timedelta(0):
             raise ValueError("the pacing burst must not be negative")
 
-    def cost(self, sender: str, segment_count: int) -> timedelta:
-        """Return how long `segment_count` segments occupy `sender`."""
+    def cost(self, sender: str, units: int) -> timedelta:
+        """Return how long a message costing `units` (SMS: segments) occupies `sender`."""
         rate = self.rates.get(sender, self.default_rate)
-        return timedelta(seconds=max(segment_count, 1) / rate)
+        return timedelta(seconds=max(units, 1) / rate)
+
+
+def retry_wait(attempt: int, retry_after: timedelta | None) -> timedelta:
+    """Return the wait before retrying: the backoff, or longer when the channel asked so."""
+    backoff = retry_delay(attempt)
+    return max(backoff, retry_after) if retry_after is not None else backoff
 
 
 def retry_delay(attempt: int) -> timedelta:

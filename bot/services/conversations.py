@@ -7,11 +7,11 @@ from datetime import datetime
 from bot.engine.conversation import begin, step
 from bot.engine.model import ConversationState, Flow, Status, StepResult
 from bot.ports import UnitOfWork
-from bot.scheduling.disposition import Disposition, unfinished
+from bot.scheduling.disposition import unfinished
+from bot.scheduling.states import ALL_KINDS, FOLLOW_UPS
 from bot.services.runtime import Runtime
 from bot.services.translations import queue_translations
 from storage.models import Contact, Conversation, Respondent
-from storage.schedule import ALL_KINDS, EXPIRY, REMINDER
 
 
 def state_of(conversation: Conversation) -> ConversationState:
@@ -28,17 +28,9 @@ def apply_result(
     rt: Runtime, uow: UnitOfWork, conversation: Conversation, result: StepResult, now: datetime
 ) -> None:
     """Store a step's new state and answers; free-text answers go for translation."""
-    state = result.state
-    conversation.node_id = state.node_id
-    conversation.language = state.language
-    conversation.status = state.status.value
-    conversation.retries = state.retries
-    conversation.updated_at = now
-    if state.status is Status.COMPLETED and conversation.completed_at is None:
-        conversation.completed_at = now
-        conversation.disposition = Disposition.COMPLETE.value
+    if conversation.record_step(result.state, now):
         # Nothing is left to remind about, and nothing to expire.
-        uow.schedule.cancel([conversation.id], (REMINDER, EXPIRY), now, "completed")
+        uow.schedule.cancel([conversation.id], FOLLOW_UPS, now, Status.COMPLETED)
     for answer in result.answers:
         uow.repo.save_answer(
             conversation.id,
@@ -69,7 +61,7 @@ def open_conversation(
         flow_id=flow.id,
         flow_version=flow.version,
         language=chosen,
-        status=Status.SCHEDULED.value,
+        status=Status.SCHEDULED,
         created_at=now,
         updated_at=now,
     )
@@ -90,8 +82,7 @@ def activate(
     # A menu shown before this survey numbered other choices: a digit now answers the survey.
     respondent.menu_open_at = None
     result = begin(flow, conversation.language, rt.context, now)
-    conversation.status = Status.ACTIVE.value
-    conversation.started_at = conversation.updated_at = now
+    conversation.activate(now)
     apply_result(rt, uow, conversation, result, now)
     respondent.language = result.state.language
     return result
@@ -104,10 +95,8 @@ def close_unfinished(
     answered = sum(1 for a in uow.repo.answers(conversation.id) if a.value is not None)
     flow = rt.flows.get(conversation.flow_id)
     questions = sum(1 for node in flow.nodes.values() if node.waits) if flow else 0
-    conversation.status = Status.EXPIRED.value
-    conversation.disposition = unfinished(answered, questions).value
-    conversation.updated_at = now
-    uow.schedule.cancel([conversation.id], ALL_KINDS, now, "expired")
+    conversation.expire(unfinished(answered, questions), now)
+    uow.schedule.cancel([conversation.id], ALL_KINDS, now, Status.EXPIRED)
 
 
 def advance(
@@ -117,8 +106,7 @@ def advance(
     flow = rt.flows.get(conversation.flow_id)
     if flow is None:
         # The flow was withdrawn while this conversation was open: close it politely.
-        conversation.status = Status.COMPLETED.value
-        conversation.completed_at = conversation.updated_at = now
+        conversation.close_without_flow(now)
         return []
     result = step(flow, state_of(conversation), text, now, rt.context)
     apply_result(rt, uow, conversation, result, now)

@@ -15,22 +15,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.i18n.sms import segments
+from bot.engine.model import Status
 from bot.ports import DeliveryError, Sender, UnitOfWork
-from bot.scheduling.pacing import MAX_DELIVERY_ATTEMPTS, retry_delay
 from bot.scheduling.rules import next_allowed
-from bot.services.followups import plan_follow_ups, undeliverable
-from bot.services.optout import opt_out
+from bot.scheduling.states import IN_DOUBT, ItemKind, ItemStatus, MessageStatus, RunOutcome
+from bot.services.delivery_record import enqueue_again, record_delivery
 from bot.services.runtime import Runtime
 from storage.models import Message
-from storage.schedule import CANCELLED, DONE, FAILED, START, ScheduledItem, ScheduleRepository
+from storage.schedule import ScheduledItem, ScheduleRepository
 
 log = logging.getLogger(__name__)
-
-# Twilio: the recipient has replied STOP to this number; sending again is refused for good.
-OPTED_OUT_AT_PROVIDER = "21610"
-# Messages that may have left: a provider call timed out, or its process died during it.
-IN_DOUBT = ("sending", "unknown")
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ class Doubt:
     since: datetime
 
 
-def deliver_item(rt: Runtime, item_id: uuid.UUID) -> str:
+def deliver_item(rt: Runtime, item_id: uuid.UUID) -> RunOutcome:
     """Send a claimed item's message once; return sent, paced, retry, failed, opted_out…"""
     ready = _ready(rt, item_id)
     if isinstance(ready, Doubt):
@@ -65,29 +59,29 @@ def deliver_item(rt: Runtime, item_id: uuid.UUID) -> str:
         provider_id = ready.sender.send(ready.address, ready.body)
     except DeliveryError as exc:
         error = exc
-    return _record(rt, item_id, provider_id, error)
+    return record_delivery(rt, item_id, provider_id, error)
 
 
-def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | str:
+def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | RunOutcome:
     """Look a message in doubt up at the provider: found, it was sent; not found, send it."""
     try:
         found = doubt.sender.find(doubt.address, doubt.body, doubt.since)
     except DeliveryError as exc:
         # Still unknown: look again later (the lookup counts as an attempt, so it ends).
         failure = DeliveryError(f"lookup failed: {exc}", exc.code, uncertain=True)
-        return _record(rt, item_id, None, failure, looked_up=True)
+        return record_delivery(rt, item_id, None, failure, looked_up=True)
     if found is not None:
         log.info("message of item %s was found at the provider: recorded, not resent", item_id)
-        return _record(rt, item_id, found, None)
+        return record_delivery(rt, item_id, found, None)
     with rt.uow() as uow:
         item = uow.schedule.get(item_id, for_update=True)
         message = uow.repo.get_message(item.message_id) if item and item.message_id else None
         if message is None or message.status not in IN_DOUBT:
-            return "skipped"
-        message.status = "queued"  # The provider never took it: safe to send.
+            return RunOutcome.SKIPPED
+        message.status = MessageStatus.QUEUED  # The provider never took it: safe to send.
         uow.commit()
     again = _ready(rt, item_id)
-    return "skipped" if isinstance(again, Doubt) else again
+    return RunOutcome.SKIPPED if isinstance(again, Doubt) else again
 
 
 def sender_key(channel: str, sender: Sender) -> str:
@@ -95,52 +89,52 @@ def sender_key(channel: str, sender: Sender) -> str:
     return sender.identity or channel
 
 
-def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | str:
+def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | RunOutcome:
     """Take the sender's next slot and mark the message sending; or say why not now."""
     with rt.uow() as uow:
         now = rt.clock()
         claimed = _claimed(rt, uow, item_id, now)
-        if isinstance(claimed, str):
+        if isinstance(claimed, RunOutcome):
             uow.commit()
             return claimed
         item, message, sender, address = claimed
         if message.status in IN_DOUBT:
             return Doubt(sender, address, message.body or "", message.created_at)
         # A withdrawn text ("cancelled": its survey was cancelled) is closed by _still_wanted.
-        if message.status not in ("queued", "cancelled"):
-            item.close(DONE, now)  # Already sent: the job was delivered twice.
+        if message.status not in (MessageStatus.QUEUED, MessageStatus.CANCELLED):
+            item.close(ItemStatus.DONE, now)  # Already sent: the job was delivered twice.
             uow.commit()
-            return "skipped"
+            return RunOutcome.SKIPPED
         allowed = next_allowed(now, rt.policy.quiet_hours, rt.resident_zones(address))
         if not _still_wanted(uow, item, message, now, allowed) or allowed is None:
             uow.commit()
-            return "cancelled"
+            return RunOutcome.CANCELLED
         later = _quiet(item, allowed, now) or _pace(rt, uow.schedule, item, message, sender, now)
         if later is not None:
             uow.commit()
-            _enqueue(rt, item_id, later)
-            return "paced"
+            enqueue_again(rt, item_id, later)
+            return RunOutcome.PACED
         item.attempts += 1
-        message.status, message.updated_at = "sending", now
+        message.status, message.updated_at = MessageStatus.SENDING, now
         uow.commit()
         return Ready(sender, address, message.body or "")
 
 
 def _claimed(
     rt: Runtime, uow: UnitOfWork, item_id: uuid.UUID, now: datetime
-) -> tuple[ScheduledItem, Message, Sender, str] | str:
+) -> tuple[ScheduledItem, Message, Sender, str] | RunOutcome:
     """Lock an item and its message, with the sender and address; or say why there are none."""
     item = uow.schedule.get(item_id, for_update=True)
     message_id = item.message_id if item is not None else None
     message = uow.repo.get_message(message_id, for_update=True) if message_id else None
     if item is None or message is None:
-        return "skipped"
+        return RunOutcome.SKIPPED
     sender = rt.senders.get(message.channel)
     respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
     if sender is None or respondent is None:
-        message.status, message.error_code = "failed", "no_sender"
-        item.close(FAILED, now, "no sender for the channel or no respondent")
-        return "failed"
+        message.status, message.error_code = MessageStatus.FAILED, "no_sender"
+        item.close(ItemStatus.FAILED, now, "no sender for the channel or no respondent")
+        return RunOutcome.FAILED
     return item, message, sender, respondent.address
 
 
@@ -155,15 +149,15 @@ def _still_wanted(
     share no hour outside quiet hours (`allowed` is None).
     """
     conversation = uow.repo.get_conversation(item.conversation_id)
-    active = conversation is not None and conversation.status == "active"
+    active = conversation is not None and conversation.status == Status.ACTIVE
     if active and allowed is not None:
         return True
     status = conversation.status if conversation is not None else "gone"
     note = f"the conversation is {status}" if not active else "no hour outside quiet hours"
-    message.status, message.updated_at = "cancelled", now
-    item.close(CANCELLED, now, f"not sent: {note}")
-    if active and item.kind == START and conversation is not None:
-        undeliverable(conversation, now)
+    message.status, message.updated_at = MessageStatus.CANCELLED, now
+    item.close(ItemStatus.CANCELLED, now, f"not sent: {note}")
+    if active and item.kind == ItemKind.START and conversation is not None:
+        conversation.undeliverable(now)
     return False
 
 
@@ -179,11 +173,12 @@ def _pace(
 
     An item woken at its reserved slot sends; one that runs well past it (a worker was down,
     a backlog built up) takes a new slot, so a backlog leaves at the pace, not all at once.
+    The sender prices the message itself (SMS: its segments), so pacing knows no channel.
     """
     if item.paced and now - item.due_at <= rt.pacing.burst:
         return None
     key = sender_key(message.channel, sender)
-    cost = rt.pacing.cost(key, segments(message.body or ""))
+    cost = rt.pacing.cost(key, sender.cost(message.body or ""))
     slot = schedule.reserve_slot(key, now, cost)
     item.paced = True
     if slot <= now + rt.pacing.burst:
@@ -199,102 +194,3 @@ def _quiet(item: ScheduledItem, allowed: datetime, now: datetime) -> datetime | 
     item.reschedule(allowed, now)
     item.paced = False  # Its slot has passed by morning: take a new one then.
     return allowed
-
-
-def _record(
-    rt: Runtime,
-    item_id: uuid.UUID,
-    provider_id: str | None,
-    error: DeliveryError | None,
-    looked_up: bool = False,
-) -> str:
-    """Store how the provider call went; schedule a retry when the failure may pass."""
-    with rt.uow() as uow:
-        now = rt.clock()
-        item = uow.schedule.get(item_id, for_update=True)
-        message = uow.repo.get_message(item.message_id) if item and item.message_id else None
-        if item is None or message is None:
-            return "skipped"
-        message.updated_at = now
-        item.attempts += 1 if looked_up else 0
-        if error is None:
-            message.status, message.provider_message_id = "sent", provider_id
-            item.close(DONE, now)
-            if item.kind == START:
-                _started(rt, uow, message, now)
-            uow.commit()
-            return "sent"
-        outcome = _failed(rt, uow, item, message, error, now)
-        retry_at = item.due_at if outcome == "retry" else None
-        uow.commit()
-    if retry_at is not None:
-        _enqueue(rt, item_id, retry_at)
-    return outcome
-
-
-def _started(rt: Runtime, uow: UnitOfWork, message: Message, now: datetime) -> None:
-    """Plan the reminders and expiry of a survey whose first text has just left."""
-    conversation = (
-        uow.repo.get_conversation(message.conversation_id) if message.conversation_id else None
-    )
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-    if conversation is not None and respondent is not None and conversation.status == "active":
-        plan_follow_ups(rt, uow, conversation, respondent.address, now)
-
-
-def _failed(
-    rt: Runtime,
-    uow: UnitOfWork,
-    item: ScheduledItem,
-    message: Message,
-    error: DeliveryError,
-    now: datetime,
-) -> str:
-    """Record a failed send: opt out, give up, or retry later with backoff."""
-    message.error_code = error.code
-    log.warning(
-        "delivery of message %s failed (attempt %d): %s", message.id, item.attempts, error.code
-    )
-    if error.code == OPTED_OUT_AT_PROVIDER:
-        return _opted_out_at_provider(uow, item, message, now)
-    # A text that may have left stays "unknown": it is looked up before any resend.
-    doubt = "unknown" if error.uncertain else None
-    retry_at = _retry_at(rt, uow, message, item.attempts, now)
-    if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS or retry_at is None:
-        message.status = doubt or "failed"
-        item.close(FAILED, now, f"gave up after {item.attempts} attempts: {error}")
-        conversation = uow.repo.get_conversation(item.conversation_id)
-        if item.kind == START and conversation is not None:
-            undeliverable(conversation, now)
-        return "failed"
-    message.status = doubt or "queued"
-    item.reschedule(retry_at, now)
-    item.paced, item.last_error = False, str(error)[:200]
-    return "retry"
-
-
-def _opted_out_at_provider(
-    uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime
-) -> str:
-    """Opt out a resident the provider says replied STOP; the text is never retried."""
-    message.status = "failed"
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-    if respondent is not None:
-        opt_out(uow, respondent, now)
-    item.close(FAILED, now, "the number has opted out at the provider")
-    return "opted_out"
-
-
-def _retry_at(
-    rt: Runtime, uow: UnitOfWork, message: Message, attempt: int, now: datetime
-) -> datetime | None:
-    """Return when to try again: after the backoff, never in the resident's quiet hours."""
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
-    zones = rt.resident_zones(respondent.address if respondent else "")
-    return next_allowed(now + retry_delay(attempt), rt.policy.quiet_hours, zones)
-
-
-def _enqueue(rt: Runtime, item_id: uuid.UUID, due_at: datetime) -> None:
-    """Ask the dispatcher to run the item again at `due_at` (the sweep would find it anyway)."""
-    if rt.dispatcher is not None:
-        rt.dispatcher.enqueue_item(item_id, due_at)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.ports import UnitOfWork
+from bot.scheduling.states import Direction, MessageStatus
 from bot.services.optout import opt_out
 from bot.services.runtime import Runtime
 from storage.models import Message
@@ -19,17 +20,17 @@ log = logging.getLogger(__name__)
 
 # How far along its way each status says a message is. Final statuses share a rank: the first
 # one reported wins. Statuses missing here (an inbound "received") never change a message.
-STATUS_RANK = {
-    "accepted": 0,
-    "scheduled": 0,
-    "queued": 1,
-    "sending": 2,
-    "sent": 3,
-    "delivered": 4,
-    "undelivered": 4,
-    "failed": 4,
-    "canceled": 4,
-    "read": 5,
+STATUS_RANK: dict[str, int] = {
+    MessageStatus.ACCEPTED: 0,
+    MessageStatus.SCHEDULED: 0,
+    MessageStatus.QUEUED: 1,
+    MessageStatus.SENDING: 2,
+    MessageStatus.SENT: 3,
+    MessageStatus.DELIVERED: 4,
+    MessageStatus.UNDELIVERED: 4,
+    MessageStatus.FAILED: 4,
+    MessageStatus.CANCELLED: 4,
+    MessageStatus.READ: 5,
 }
 
 
@@ -39,13 +40,13 @@ class StatusReport:
 
     channel: str
     provider_message_id: str
-    status: str
+    status: MessageStatus
     error_code: str | None = None
     # The provider says the recipient opted out with it (Twilio's 21610): stop surveying them.
     opted_out: bool = False
 
 
-def moves_forward(current: str, reported: str) -> bool:
+def moves_forward(current: str, reported: MessageStatus) -> bool:
     """Say whether a reported status is further along than the message's current one."""
     if reported not in STATUS_RANK:
         return False
@@ -78,7 +79,7 @@ def _locked_outbound(uow: UnitOfWork, report: StatusReport) -> Message | None:
     old status and the later write could move the message backwards.
     """
     found = uow.repo.find_message(report.channel, report.provider_message_id)
-    if found is None or found.direction != "out":
+    if found is None or found.direction != Direction.OUT:
         log.debug("%s status for unknown message %s", report.channel, report.provider_message_id)
         return None
     return uow.repo.get_message(found.id, for_update=True)

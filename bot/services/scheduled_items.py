@@ -15,26 +15,17 @@ from datetime import datetime, timedelta
 
 from bot.engine.conversation import prompt
 from bot.engine.locale import system_message
-from bot.engine.model import Status
+from bot.engine.model import LIVE, Status
 from bot.i18n.bidi import for_locale
 from bot.ports import UnitOfWork
 from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
 from bot.scheduling.rules import Zones, decide_send, next_allowed
+from bot.scheduling.states import ItemKind, ItemStatus, RunOutcome
 from bot.services.conversations import activate, close_unfinished, state_of
 from bot.services.delivery import deliver_item
-from bot.services.optout import record_refusal
 from bot.services.runtime import Runtime
 from storage.models import Conversation, Respondent
-from storage.schedule import (
-    CANCELLED,
-    DONE,
-    EXPIRY,
-    PENDING,
-    REMINDER,
-    RUNNING,
-    START,
-    ScheduledItem,
-)
+from storage.schedule import ScheduledItem
 
 log = logging.getLogger(__name__)
 
@@ -59,51 +50,52 @@ class Job:
         """Return every zone the resident may be in (and the agency's), for quiet hours."""
         return self.rt.resident_zones(self.respondent.address)
 
-    def finish(self, status: str, note: str | None = None) -> str:
-        """Close the item without sending anything; return the outcome."""
-        self.item.close(status, self.now, note)
-        return note or status
+    def cancel(self, note: str) -> RunOutcome:
+        """Close the item without sending anything: it is no longer wanted, and `note` says why."""
+        self.item.close(ItemStatus.CANCELLED, self.now, note)
+        return RunOutcome.CANCELLED
 
-    def defer(self, until: datetime) -> str:
+    def defer(self, until: datetime) -> RunOutcome:
         """Put the item back, due at `until` (quiet hours, a send delay)."""
         self.item.reschedule(until, self.now)
-        return "deferred"
+        return RunOutcome.DEFERRED
 
-    def compose(self, body: str) -> str:
+    def compose(self, body: str) -> RunOutcome:
         """Queue `body` for the resident as this item's message; return the outcome."""
         text = for_locale(body, self.rt.locales.get(self.conversation.language))
         self.item.message_id = self.uow.repo.add_outbound_message(
             self.respondent.channel, text, self.respondent.id, self.conversation.id, None, self.now
         )
-        return "send"
+        return RunOutcome.SEND
 
 
-def run_item(rt: Runtime, item_id: uuid.UUID) -> str:
+def run_item(rt: Runtime, item_id: uuid.UUID) -> RunOutcome:
     """Carry out one scheduled item, once; return what happened (sent, deferred, skipped…)."""
     outcome, due_at = _prepare(rt, item_id)
-    if outcome == "send":
+    if outcome is RunOutcome.SEND:
         return deliver_item(rt, item_id)
-    if outcome == "deferred" and due_at is not None and rt.dispatcher is not None:
+    if outcome is RunOutcome.DEFERRED and due_at is not None and rt.dispatcher is not None:
         rt.dispatcher.enqueue_item(item_id, due_at)
     return outcome
 
 
-def _prepare(rt: Runtime, item_id: uuid.UUID) -> tuple[str, datetime | None]:
+def _prepare(rt: Runtime, item_id: uuid.UUID) -> tuple[RunOutcome, datetime | None]:
     """Claim a due item and let its kind's handler act; commit what it decided."""
     with rt.uow() as uow:
         now = rt.clock()
         item = uow.schedule.get(item_id, for_update=True)
-        if item is None or item.status != PENDING or item.due_at > now:
-            return "skipped", None
-        item.status, item.claimed_at, item.updated_at = RUNNING, now, now
+        if item is None or item.status != ItemStatus.PENDING or item.due_at > now:
+            return RunOutcome.SKIPPED, None
+        item.claim(now)
         if item.message_id is not None:
             uow.commit()  # A retry or a paced send: the text is already composed.
-            return "send", None
+            return RunOutcome.SEND, None
         job = _job(rt, uow, item, now)
         if job is None:
-            item.status, outcome = CANCELLED, "skipped"  # The resident was erased.
+            item.close(ItemStatus.CANCELLED, now, "the resident was erased")
+            outcome = RunOutcome.SKIPPED
         else:
-            outcome = HANDLERS[item.kind](job)
+            outcome = HANDLERS[ItemKind(item.kind)](job)
         due_at = item.due_at
         uow.commit()
     return outcome, due_at
@@ -119,11 +111,11 @@ def _job(rt: Runtime, uow: UnitOfWork, item: ScheduledItem, now: datetime) -> Jo
     return Job(rt, uow, item, conversation, respondent, now)
 
 
-def _start(job: Job) -> str:
+def _start(job: Job) -> RunOutcome:
     """Send the survey's first message, unless a rule now forbids it or it is not yet time."""
     conversation, respondent = job.conversation, job.respondent
-    if conversation.status != Status.SCHEDULED.value:
-        return job.finish(CANCELLED, f"conversation is {conversation.status}")
+    if conversation.status != Status.SCHEDULED:
+        return job.cancel(f"conversation is {conversation.status}")
     contact = job.uow.schedule.contact(conversation.contact_id)
     history = RespondentHistory(
         opted_out=respondent.opted_out_at is not None,
@@ -139,35 +131,36 @@ def _start(job: Job) -> str:
         return job.defer(decision.at)
     flow = job.rt.flows.get(conversation.flow_id)
     if flow is None:
-        return job.finish(CANCELLED, f"flow {conversation.flow_id} is no longer offered")
+        return job.cancel(f"flow {conversation.flow_id} is no longer offered")
     # Reminders and expiry are planned once the text has actually left (bot.services.delivery).
     result = activate(job.rt, job.uow, respondent, conversation, flow)
     return job.compose("\n\n".join(result.replies))
 
 
-def _refuse(job: Job, reason: RefusalReason) -> str:
+def _refuse(job: Job, reason: RefusalReason) -> RunOutcome:
     """Record that a scheduled survey will not be sent after all, and why."""
     conversation = job.conversation
-    record_refusal(conversation, reason, job.now)
+    conversation.refuse(reason, job.now)
     log.info("scheduled survey %s refused at send time: %s", conversation.id, reason.value)
-    return job.finish(CANCELLED, f"refused: {reason.value}")
+    job.item.close(ItemStatus.CANCELLED, job.now, f"refused: {reason.value}")
+    return RunOutcome.REFUSED
 
 
-def _reminder(job: Job) -> str:
+def _reminder(job: Job) -> RunOutcome:
     """Remind a resident who has not answered, within allowed hours, in their language."""
     conversation, respondent = job.conversation, job.respondent
-    if conversation.status != Status.ACTIVE.value:
-        return job.finish(CANCELLED, f"conversation is {conversation.status}")
+    if conversation.status != Status.ACTIVE:
+        return job.cancel(f"conversation is {conversation.status}")
     if respondent.opted_out_at is not None or respondent.do_not_survey_at is not None:
-        return job.finish(CANCELLED, "resident opted out")
+        return job.cancel("resident opted out")
     allowed = next_allowed(job.now, job.rt.policy.quiet_hours, job.zone)
     if allowed is None:
-        return job.finish(CANCELLED, "no hour outside quiet hours in the resident's zones")
+        return job.cancel("no hour outside quiet hours in the resident's zones")
     if allowed > job.now:
         return job.defer(allowed)
     flow = job.rt.flows.get(conversation.flow_id)
     if flow is None:
-        return job.finish(CANCELLED, f"flow {conversation.flow_id} is no longer offered")
+        return job.cancel(f"flow {conversation.flow_id} is no longer offered")
     ctx = job.rt.context
     nudge = system_message(
         job.rt.locales, conversation.language, "reminder", ctx.values_for(conversation.language)
@@ -176,17 +169,22 @@ def _reminder(job: Job) -> str:
     return job.compose("\n\n".join(part for part in (nudge, question) if part))
 
 
-def _expiry(job: Job) -> str:
+def _expiry(job: Job) -> RunOutcome:
     """Close a conversation nobody finished, keeping its answers and recording its disposition."""
     conversation = job.conversation
-    if conversation.status not in (Status.ACTIVE.value, Status.SCHEDULED.value):
-        return job.finish(CANCELLED, f"conversation is {conversation.status}")
+    if conversation.status not in LIVE:
+        return job.cancel(f"conversation is {conversation.status}")
     close_unfinished(job.rt, job.uow, conversation, job.now)
     log.info("survey %s expired: %s", conversation.id, conversation.disposition)
-    return job.finish(DONE, "expired")
+    job.item.close(ItemStatus.DONE, job.now, RunOutcome.EXPIRED)
+    return RunOutcome.EXPIRED
 
 
-HANDLERS: dict[str, Callable[[Job], str]] = {START: _start, REMINDER: _reminder, EXPIRY: _expiry}
+HANDLERS: dict[ItemKind, Callable[[Job], RunOutcome]] = {
+    ItemKind.START: _start,
+    ItemKind.REMINDER: _reminder,
+    ItemKind.EXPIRY: _expiry,
+}
 
 
 def sweep_items(rt: Runtime, limit: int = SWEEP_LIMIT) -> datetime | None:
@@ -217,7 +215,7 @@ def sweep_items(rt: Runtime, limit: int = SWEEP_LIMIT) -> datetime | None:
     return upcoming
 
 
-def run_due_items(rt: Runtime, limit: int = SWEEP_LIMIT) -> list[str]:
+def run_due_items(rt: Runtime, limit: int = SWEEP_LIMIT) -> list[RunOutcome]:
     """Run every due item in this thread, in due order; return the outcomes (CLI, tests)."""
     with rt.uow() as uow:
         due = uow.schedule.due(rt.clock(), limit)

@@ -18,12 +18,12 @@ from bot.i18n.choice import offered_tag
 from bot.ports import UnitOfWork
 from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
 from bot.scheduling.rules import decide_send
+from bot.scheduling.states import HELD_BACK, ItemKind, RunOutcome
 from bot.services.addresses import AddressError, mask, normalise_address
-from bot.services.optout import cancel_conversation, record_refusal
+from bot.services.optout import cancel_conversation
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import run_item
 from storage.models import Contact, Conversation, Respondent
-from storage.schedule import START
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,8 @@ class SurveyStarted:
     """The stored survey: its status, when it goes out, and how a send due now went."""
 
     id: uuid.UUID
-    status: str
-    delivery: str | None = None
+    status: Status
+    delivery: RunOutcome | None = None
     replies: tuple[str, ...] = field(default=())
     reason: str | None = None
     scheduled_for: datetime | None = None
@@ -85,7 +85,8 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
         uow.repo.add(conversation)
         uow.repo.flush()
         due = decision.at if isinstance(decision, Send) else None
-        item_id = uow.schedule.schedule(conversation.id, START, due, now).id if due else None
+        item = uow.schedule.schedule(conversation.id, ItemKind.START, due, now) if due else None
+        item_id = item.id if item is not None else None
         uow.commit()
     if item_id is None or due is None:
         log.info("survey %s refused: %s", conversation.id, conversation.refusal_reason)
@@ -193,12 +194,12 @@ def _conversation(
         flow_id=flow.id,
         flow_version=flow.version,
         language=rt.language_for(flow, request.language, respondent.language, respondent.address),
-        status=Status.SCHEDULED.value,
+        status=Status.SCHEDULED,
         created_at=now,
         updated_at=now,
     )
     if isinstance(decision, Refuse):
-        record_refusal(conversation, decision.reason, now)
+        conversation.refuse(decision.reason, now)
     else:
         conversation.scheduled_for = decision.at
     return conversation
@@ -218,7 +219,7 @@ def _hand_over(
         replies = uow.schedule.first_message(conversation_id) if delivery else None
         item = uow.schedule.get(item_id)
         # Held back: the item is due again at its sender's slot (or its retry), past the backlog.
-        queued = item.due_at if item is not None and delivery in ("paced", "retry") else None
+        queued = item.due_at if item is not None and delivery in HELD_BACK else None
     if conversation is None:
         # Only an erasure between the two transactions removes it: nothing is left to report.
         raise LookupError(f"survey {conversation_id} no longer exists")
@@ -231,13 +232,13 @@ def describe_survey(
     *,
     duplicate: bool = False,
     cancelled: bool = False,
-    delivery: str | None = None,
+    delivery: RunOutcome | None = None,
     replies: str | None = None,
 ) -> SurveyStarted:
     """Describe a stored survey to the caller."""
     return SurveyStarted(
         id=conversation.id,
-        status=conversation.status,
+        status=Status(conversation.status),
         delivery=delivery,
         replies=(replies,) if replies else (),
         reason=conversation.refusal_reason,

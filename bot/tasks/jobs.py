@@ -60,7 +60,8 @@ def translate_answer(answer_id: str) -> str | None:
 
 def run_item(item_id: str) -> str:
     """Carry out one scheduled item (idempotent: a second delivery of the job does nothing)."""
-    return run_item_service(runtime(), uuid.UUID(item_id))
+    # RQ stores the result: plain text, so reading it needs none of Parley's classes.
+    return run_item_service(runtime(), uuid.UUID(item_id)).value
 
 
 def sweep() -> int:

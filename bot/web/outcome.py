@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.engine.model import LIVE
+from bot.scheduling.states import HELD_BACK, RunOutcome
 from bot.services.surveys import SurveyStarted
 
 # Said for every refusal that comes from the resident's history (opted out, do-not-survey,
@@ -47,15 +49,15 @@ def describe(started: SurveyStarted, zone: ZoneInfo) -> Outcome:
     if started.reason is not None:
         sentence = REFUSALS.get(started.reason, "A send rule does not allow a survey now.")
         return Outcome("refused", "Not sent", sentence)
-    if started.delivery == "sent":
+    if started.delivery == RunOutcome.SENT:
         return Outcome("sent", "Sent", "The survey was texted to the resident.")
-    if started.delivery == "opted_out":
+    if started.delivery == RunOutcome.OPTED_OUT:
         # The carrier reports the number replied STOP to us before (Twilio 21610).
         return Outcome("refused", "Not sent", NOT_TO_THIS_NUMBER)
-    if started.delivery == "failed":
+    if started.delivery == RunOutcome.FAILED:
         detail = "The text provider did not accept the message; the request is recorded."
         return Outcome("failed", "Not delivered", detail)
-    if started.delivery in ("paced", "retry"):
+    if started.delivery in HELD_BACK:
         return Outcome("queued", "Queued", _queued(started, zone))
     if started.scheduled_for is not None:
         when = _when(started.scheduled_for, zone)
@@ -67,7 +69,7 @@ def _queued(started: SurveyStarted, zone: ZoneInfo) -> str:
     """Say when a held-back first text will really go out, behind the sender's backlog."""
     if started.queued_until is None:
         return "The survey is queued; the time it goes out is not known yet."
-    why = "other texts" if started.delivery == "paced" else "a busy text provider"
+    why = "other texts" if started.delivery == RunOutcome.PACED else "a busy text provider"
     when = _when(started.queued_until, zone)
     return f"The survey is queued behind {why} and will be texted {when}."
 
@@ -80,4 +82,4 @@ def _when(moment: datetime, zone: ZoneInfo) -> str:
 
 def cancellable(started: SurveyStarted) -> bool:
     """Say whether the officer may still cancel the survey (it is scheduled or under way)."""
-    return started.status in ("scheduled", "active")
+    return started.status in LIVE

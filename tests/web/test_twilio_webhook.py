@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot.scheduling.states import Direction, MessageStatus
 from tests.support import sign
 from tests.web.helpers import SMS_PATH, post_sms, random_number, replies, reply
 
@@ -113,6 +116,24 @@ def test_redelivered_message_sid_gets_the_same_reply_and_stores_once(
         conversation = uow.repo.open_conversation(respondent.id)
         assert len(uow.repo.answers(conversation.id)) == 1
         assert uow.repo.find_message("sms", "SMduplicate0001") is not None
+
+
+def test_a_reply_given_in_the_twiml_answer_is_logged_as_replied_inline(
+    app: Flask, client: FlaskClient
+) -> None:
+    # Twilio sends a TwiML reply itself and reports nothing on it: it is never logged "sent".
+    sid = "SM" + secrets.token_hex(16)
+    answer = reply(post_sms(client, random_number(), "SURVEY", sid=sid))
+    rt = app.extensions["parley.runtime"]
+    with rt.uow() as uow:
+        inbound = uow.repo.find_message("sms", sid)
+        assert inbound is not None and inbound.status == MessageStatus.RECEIVED
+        logged = [
+            (m.direction, m.status, m.body, m.provider_message_id)
+            for m in uow.repo.replies_to(inbound.id)
+        ]
+    assert logged == [(Direction.OUT, MessageStatus.REPLIED_INLINE, answer, None)]
+    assert MessageStatus.REPLIED_INLINE == "replied_inline"
 
 
 def test_stop_opts_out_in_every_conversation_and_start_lifts_it(client: FlaskClient) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NoReturn, TextIO
 
+from bot.engine.model import Status
 from bot.engine.text import normalise
 from bot.i18n.choice import offered_tag
 from bot.i18n.controls import clean_text, has_controls
@@ -219,7 +220,7 @@ class _Rows:
             report.excluded_by[column] += 1
             decision = Refuse(RefusalReason.EXCLUDED_CALL_TYPE, "")
         if isinstance(decision, Refuse):
-            report.statuses["refused"] += 1
+            report.statuses[Status.REFUSED] += 1
             report.refused[decision.reason.value] += 1
             return
         report.statuses["would_start"] += 1

@@ -12,6 +12,7 @@ from bot.engine.model import Flow, Status
 from bot.engine.text import normalise
 from bot.i18n.bidi import for_locale
 from bot.ports import InboundMessage, UnitOfWork
+from bot.scheduling.states import ItemKind, MessageStatus
 from bot.services.addresses import mask
 from bot.services.conversations import advance, open_conversation
 from bot.services.inbound.keyword_replies import (
@@ -34,7 +35,6 @@ from bot.services.inbound.turn import Turn
 from bot.services.optout import join_do_not_survey
 from bot.services.runtime import Runtime
 from storage.models import Conversation
-from storage.schedule import REMINDER
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
         turn = Turn(rt, uow, msg, respondent, conversation)
         if conversation is not None and conversation.reminders_pending:
             # Any reply shows the resident has seen the survey: no reminder is needed now.
-            uow.schedule.cancel([conversation.id], (REMINDER,), msg.received_at, "replied")
+            uow.schedule.cancel([conversation.id], (ItemKind.REMINDER,), msg.received_at, "replied")
             conversation.reminders_pending = False
         replies = route(turn)
         body = reply_body(rt, replies, turn.reply_language)
@@ -161,12 +161,12 @@ def _start_or_point(turn: Turn) -> list[str]:
         return list(result.replies)
     language = turn.language()
     latest = turn.uow.repo.latest_conversation(turn.respondent.id)
-    if latest is not None and latest.status == Status.COMPLETED.value:
+    if latest is not None and latest.status == Status.COMPLETED:
         # A thank-you after the survey: say the line is not watched and where to turn instead.
         return _once_a_day(turn, "completed", latest.language)
     if latest is not None and (
-        latest.status == Status.EXPIRED.value
-        or (latest.status == Status.REFUSED.value and latest.started_at is not None)
+        latest.status == Status.EXPIRED
+        or (latest.status == Status.REFUSED and latest.started_at is not None)
     ):
         # A late answer (or one to a survey cancelled after its first text): it has closed.
         return _once_a_day(turn, "expired", latest.language)
@@ -203,5 +203,7 @@ def _log_reply(turn: Turn, inbound_id: uuid.UUID, body: str, now: datetime) -> N
         conversation.id if conversation is not None else None,
         inbound_id,
         now,
-        status="sent",
+        # The channel answers with it in its reply to the resident's message (TwiML, the
+        # console); no provider id or delivery report comes back, so it is never "sent".
+        status=MessageStatus.REPLIED_INLINE,
     )

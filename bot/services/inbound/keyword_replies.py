@@ -69,7 +69,7 @@ KEYWORD_HANDLERS: dict[str, Handler] = {
 def pending_question(turn: Turn) -> list[str]:
     """Return the question the resident's open conversation waits on, as it was asked."""
     conversation = turn.conversation
-    if conversation is None or conversation.status != Status.ACTIVE.value:
+    if conversation is None or conversation.status != Status.ACTIVE:
         return []
     flow = turn.rt.flows.get(conversation.flow_id)
     question = prompt(flow, state_of(conversation), turn.rt.context) if flow else ""

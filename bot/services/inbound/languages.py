@@ -118,7 +118,7 @@ def switch_to(turn: Turn, code: str) -> list[str]:
     turn.respondent.language = code
     conversation = turn.conversation
     flow = turn.rt.flows.get(conversation.flow_id) if conversation else None
-    if conversation is None or flow is None or conversation.status != Status.ACTIVE.value:
+    if conversation is None or flow is None or conversation.status != Status.ACTIVE:
         # Nothing to continue: just say which language we will write in from now on.
         return turn.say("language_set", code)
     said = turn.say("language_switched", code)
