@@ -72,7 +72,9 @@ def answers_to(node: Node) -> tuple[str, ...]:
     return ("The officer was kind.", "skip")
 
 
-def _question_texts(flow: Flow, node: Node, language: str, ctx: Context) -> Iterator[tuple]:
+def _question_texts(
+    flow: Flow, node: Node, language: str, ctx: Context
+) -> Iterator[tuple[str, list[str]]]:
     """Yield (name, texts) for a question: its prompt, its re-prompt, what follows each answer."""
     state = ConversationState(node.id, language)
     yield node.id, [prompt(flow, state, ctx)]

@@ -95,8 +95,12 @@ END = {"id": "bye", "type": "end"}
 
 def test_begin_on_an_end_node_completes() -> None:
     flow = flow_of({"id": "bye", "type": "end"})
-    assert begin(flow, "es", CTX, NOW) == StepResult(
-        state=ConversationState(None, "es", Status.COMPLETED), replies=("bye (es)",)
+    # The result's texts are its prompts rendered (StepResult.replies), no longer a field.
+    result = begin(flow, "es", CTX, NOW)
+    assert (result.state, result.replies, result.answers) == (
+        ConversationState(None, "es", Status.COMPLETED),
+        ("bye (es)",),
+        (),
     )
 
 
