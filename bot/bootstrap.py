@@ -13,11 +13,12 @@ from bot.background import InProcessDispatcher
 from bot.config import ConfigError, Settings
 from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
+from bot.engine.render import texts_of
 from bot.flowfiles import load_flows
 from bot.i18n.catalog import load_locales
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
-from bot.ports import Clock, Sender, Translator
+from bot.ports import Clock, Renderer, Sender, Translator
 from bot.rq_dispatcher import RqDispatcher
 from bot.scheduling.model import SendPolicy
 from bot.services.runtime import Runtime
@@ -46,6 +47,11 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
 
         senders["sms"] = TwilioSender.from_settings(settings)
     return senders
+
+
+def build_renderers() -> dict[str, Renderer]:
+    """Choose how each channel shows prompts: SMS and the console as plain texts with hints."""
+    return {"sms": texts_of, "console": texts_of}
 
 
 def build_background(
@@ -115,6 +121,7 @@ def bootstrap(
         values=settings.placeholder_values,
         by_language=language_values(locales, settings.agency_contacts, settings.contacts),
         senders=dict(build_senders(settings) if senders is None else senders),
+        renderers=build_renderers(),
         clock=clock,
         default_language=settings.default_language,
         default_region=settings.default_region,

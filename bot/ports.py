@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from bot.engine.model import Prompt
     from storage.accounts import AccountsRepository
     from storage.repository import SqlAlchemyRepository
     from storage.schedule import ScheduleRepository
@@ -55,6 +56,14 @@ class DeliveryError(Exception):
         self.code = code
         self.permanent = permanent
         self.uncertain = uncertain
+
+
+class Renderer(Protocol):
+    """Turn the engine's prompts into the message bodies one channel sends."""
+
+    def __call__(self, prompts: Sequence[Prompt], /) -> tuple[str, ...]:
+        """Render `prompts`, leaving out any that would be blank."""
+        ...
 
 
 class Sender(Protocol):

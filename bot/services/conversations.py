@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.engine.conversation import begin, step
-from bot.engine.model import ConversationState, Flow, Status, StepResult
+from bot.engine.model import ConversationState, Flow, Prompt, Status, StepResult
 from bot.ports import UnitOfWork
 from bot.scheduling.disposition import Disposition, unfinished
 from bot.services.runtime import Runtime
@@ -112,14 +112,14 @@ def close_unfinished(
 
 def advance(
     rt: Runtime, uow: UnitOfWork, conversation: Conversation, text: str, now: datetime
-) -> list[str]:
-    """Feed a resident's reply to the engine and store what follows."""
+) -> tuple[Prompt, ...]:
+    """Feed a resident's reply to the engine, store what follows and return what to say."""
     flow = rt.flows.get(conversation.flow_id)
     if flow is None:
         # The flow was withdrawn while this conversation was open: close it politely.
         conversation.status = Status.COMPLETED.value
         conversation.completed_at = conversation.updated_at = now
-        return []
+        return ()
     result = step(flow, state_of(conversation), text, now, rt.context)
     apply_result(rt, uow, conversation, result, now)
-    return list(result.replies)
+    return result.prompts

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.addresses import mask
 from bot.engine.keywords import STOP_ALONE, KeywordHit, match_keyword
 from bot.engine.locale import system_message
-from bot.engine.model import Flow, Status
+from bot.engine.model import Flow, Prompt, Status
 from bot.engine.text import normalise
 from bot.i18n.bidi import for_locale
 from bot.ports import InboundMessage, UnitOfWork
@@ -81,6 +81,10 @@ class Turn:
         self.reply_language = language
         merged = {**self.rt.context.values_for(language), **values}
         return [system_message(self.rt.locales, language, key, merged)]
+
+    def render(self, prompts: Sequence[Prompt]) -> list[str]:
+        """Render the engine's prompts as the resident's channel shows them."""
+        return self.rt.render(self.msg.channel, prompts)
 
 
 def _siblings(language: str, other: str) -> bool:
@@ -164,9 +168,9 @@ def route(turn: Turn) -> list[str]:
 def _answer(turn: Turn, conversation: Conversation) -> list[str]:
     """Feed the reply to the conversation, following the language it is written in."""
     notice = follow_written_language(turn)
-    replies = advance(turn.rt, turn.uow, conversation, turn.msg.text, turn.msg.received_at)
+    prompts = advance(turn.rt, turn.uow, conversation, turn.msg.text, turn.msg.received_at)
     turn.reply_language = conversation.language
-    return [*notice, *replies]
+    return [*notice, *turn.render(prompts)]
 
 
 def _keyword(turn: Turn) -> KeywordHit | None:
@@ -203,7 +207,7 @@ def _start_or_point(turn: Turn) -> list[str]:
         conversation, result = open_conversation(turn.rt, turn.uow, turn.respondent, flow, language)
         turn.conversation = conversation
         turn.reply_language = conversation.language
-        return list(result.replies)
+        return turn.render(result.prompts)
     language = turn.language()
     latest = turn.uow.repo.latest_conversation(turn.respondent.id)
     if latest is not None and latest.status == Status.COMPLETED.value:

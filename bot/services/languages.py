@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.engine.conversation import prompt
+from bot.engine.conversation import switch_language
 from bot.engine.keywords import KeywordHit
 from bot.engine.locale import LocaleMemo
 from bot.engine.model import Flow, Locale, Status
@@ -122,13 +122,13 @@ def switch_to(turn: Turn, code: str) -> list[str]:
         # Nothing to continue: just say which language we will write in from now on.
         return turn.say("language_set", code)
     said = turn.say("language_switched", code)
-    conversation.language = code
-    conversation.updated_at = turn.msg.received_at
     # The question is asked afresh in the new language: earlier misses don't count against it.
-    conversation.retries = 0
+    result = switch_language(flow, state_of(conversation), code, turn.rt.context)
+    conversation.language = result.state.language
+    conversation.retries = result.state.retries
+    conversation.updated_at = turn.msg.received_at
     turn.reply_language = code
-    question = prompt(flow, state_of(conversation), turn.rt.context)
-    return [*said, question] if question else said
+    return [*said, *turn.render(result.prompts)]
 
 
 def follow_written_language(turn: Turn) -> list[str]:
