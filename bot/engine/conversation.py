@@ -127,7 +127,8 @@ def _move_on(
 ) -> StepResult:
     """Store an answer and walk on along the branch it selects."""
     result = _walk(flow, next_id(node, answer.value), state.language, ctx)
-    return replace(result, answers=(answer,))
+    # Built directly rather than with dataclasses.replace(): this runs on every answer.
+    return StepResult(result.state, result.prompts, (answer,), result.events)
 
 
 def _walk(flow: Flow, node_id: str | None, language: str, ctx: Context) -> StepResult:
@@ -210,9 +211,13 @@ def _yes_no_options(
 ) -> tuple[PromptOption, ...]:
     """Give yes and no, labelled in `language` (else English) from its locale's words."""
     locale = ctx.locales.get(language) or ctx.locales.get(FALLBACK_LANGUAGE)
-    if locale is None:
-        return ()
-    return (PromptOption(True, locale.yes_label), PromptOption(False, locale.no_label))
+    return _yes_no(locale.yes_label, locale.no_label) if locale is not None else ()
+
+
+@lru_cache(maxsize=64)
+def _yes_no(yes: str, no: str) -> tuple[PromptOption, ...]:
+    """Give yes and no with their labels (built once per language)."""
+    return (PromptOption(True, yes), PromptOption(False, no))
 
 
 def _no_options(flow: Flow, node: Node, language: str, ctx: Context) -> tuple[PromptOption, ...]:

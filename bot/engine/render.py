@@ -9,15 +9,15 @@ from bot.engine.model import NodeKind, Prompt
 
 def text_of(prompt: Prompt) -> str:
     """Render one prompt: its text, then its hint, then a choice's options as "1 Label" lines."""
-    parts = [prompt.text, prompt.hint]
-    if prompt.kind is NodeKind.CHOICE:
+    text, hint = prompt.text, prompt.hint
+    if prompt.kind is NodeKind.CHOICE and prompt.options:
         # Residents answer a text by number: the number is the option's place in the list.
-        parts.append(
-            "\n".join(f"{number} {option.label}" for number, option in enumerate(prompt.options, 1))
-        )
-    return "\n".join(part for part in parts if part)
+        listed = (f"{number} {option.label}" for number, option in enumerate(prompt.options, 1))
+        hint = "\n".join(filter(None, (hint, "\n".join(listed))))
+    # Every step renders: the usual two parts are joined without building a list.
+    return f"{text}\n{hint}" if text and hint else text or hint
 
 
 def texts_of(prompts: Iterable[Prompt]) -> tuple[str, ...]:
     """Render prompts as texts, dropping any that would be blank (nothing worth a message)."""
-    return tuple(text for text in map(text_of, prompts) if text.strip())
+    return tuple([text for prompt in prompts if (text := text_of(prompt)).strip()])
