@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.engine.conversation import switch_language
 from bot.engine.keywords import KeywordHit
 from bot.engine.locale import LocaleMemo
-from bot.engine.model import Flow, Locale, Status
+from bot.engine.model import Flow, LanguageChanged, Locale, Status
 from bot.engine.padding import stripped
 from bot.engine.text import normalise
 from bot.i18n.scripts import script_language
@@ -17,6 +18,8 @@ from bot.services.conversations import state_of
 
 if TYPE_CHECKING:
     from bot.services.inbound import Turn
+
+log = logging.getLogger(__name__)
 
 # A menu answered much later is stale: a digit then answers the question, not the menu.
 MENU_TTL = timedelta(hours=1)
@@ -127,6 +130,9 @@ def switch_to(turn: Turn, code: str) -> list[str]:
     conversation.language = result.state.language
     conversation.retries = result.state.retries
     conversation.updated_at = turn.msg.received_at
+    for event in result.events:
+        if isinstance(event, LanguageChanged):
+            log.info("conversation %s now in %s (was %s)", conversation.id, event.new, event.old)
     turn.reply_language = code
     return [*said, *turn.render(result.prompts)]
 
