@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.bootstrap import build_renderers
 from bot.engine.conversation import Context, begin, question, step, switch_language
 from bot.engine.locale import locale_from_dict
 from bot.engine.model import (
@@ -181,3 +182,10 @@ def test_each_channel_renders_with_its_own_renderer() -> None:
     assert rt.render("buttons", prompts) == ["Yes", "No"]
     with pytest.raises(LookupError, match="carrier-pigeon"):
         rt.render("carrier-pigeon", prompts)
+
+
+def test_sms_and_the_console_show_the_plain_texts() -> None:
+    renderers = build_renderers()
+    prompts = begin(FLOW, "es", CTX, NOW).prompts
+    assert renderers["sms"](prompts) == renderers["console"](prompts) == texts_of(prompts)
+    assert renderers["sms"](prompts)[1].endswith("\nResponda del 1 (nada) al 5 (totalmente).")
