@@ -12,12 +12,13 @@ from sqlalchemy import Engine
 from bot.config.settings import Settings
 from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
+from bot.engine.render import texts_of
 from bot.errors import ConfigError
 from bot.flows.files import load_flows
 from bot.flows.locales import load_locales
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
-from bot.ports import Clock, Sender, Translator
+from bot.ports import Clock, Renderer, Sender, Translator
 from bot.scheduling.model import SendPolicy
 from bot.services.addresses import Channel
 from bot.services.runtime import Runtime
@@ -48,6 +49,11 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
 
         senders[Channel.SMS] = TwilioSender.from_settings(settings)
     return senders
+
+
+def build_renderers() -> dict[str, Renderer]:
+    """Choose how each channel shows prompts: SMS and the console as plain texts with hints."""
+    return {"sms": texts_of, "console": texts_of}
 
 
 def build_background(
@@ -117,6 +123,7 @@ def bootstrap(
         values=settings.placeholder_values,
         by_language=language_values(locales, settings.agency_contacts, settings.contacts),
         senders=dict(build_senders(settings) if senders is None else senders),
+        renderers=build_renderers(),
         clock=clock,
         default_language=settings.default_language,
         default_region=settings.default_region,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from bot.scheduling.states import DeliveryFailure
 
 if TYPE_CHECKING:
+    from bot.engine.model import Prompt
     from storage.accounts import AccountsRepository
     from storage.repository import SqlAlchemyRepository
     from storage.schedule import ScheduleRepository
@@ -68,6 +69,14 @@ class DeliveryError(Exception):
     def permanent(self) -> bool:
         """Say whether sending this message again can never succeed."""
         return self.kind is not DeliveryFailure.TRANSIENT
+
+
+class Renderer(Protocol):
+    """Turn the engine's prompts into the message bodies one channel sends."""
+
+    def __call__(self, prompts: Sequence[Prompt], /) -> tuple[str, ...]:
+        """Render `prompts`, leaving out any that would be blank."""
+        ...
 
 
 class Sender(Protocol):

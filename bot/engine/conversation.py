@@ -1,36 +1,39 @@
-"""Move a conversation through a flow: pure functions from (flow, state, reply) to replies."""
+"""Move a conversation through a flow: pure functions from (flow, state, reply) to prompts."""
 
 from __future__ import annotations
 
 import logging
-import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
-from bot.engine.locale import system_message
+from bot.engine.branching import next_id
+from bot.engine.locale import FALLBACK_LANGUAGE, system_message
 from bot.engine.model import (
     AnswerRecord,
     AnswerValue,
     ConversationState,
     Flow,
+    LanguageChanged,
     Locale,
     LocalText,
     Node,
     NodeKind,
-    Rule,
+    Prompt,
+    PromptOption,
+    Reprompted,
     Status,
     StepResult,
 )
 from bot.engine.parsing import parse_answer
+from bot.engine.render import text_of
 from bot.engine.text import render
 
 logger = logging.getLogger(__name__)
 
 _EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
-RuleValue = AnswerValue | tuple[AnswerValue, ...]
-Test = Callable[[AnswerValue, RuleValue], bool]
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def step(
         )
         return StepResult(state=replace(state, node_id=None, status=Status.COMPLETED, retries=0))
     if not node.waits:
-        return _walk(flow, _next_id(node, None), state.language, ctx)
+        return _walk(flow, next_id(node, None), state.language, ctx)
     locales = tuple(ctx.locales[code] for code in flow.languages if code in ctx.locales)
     parsed = parse_answer(node, text, locales, state.language)
     if parsed.ok:
@@ -80,17 +83,34 @@ def step(
     if retries <= node.retries:
         reprompt = _reprompt(flow, node, state.language, ctx)
         waiting = ConversationState(node.id, state.language, Status.ACTIVE, retries)
-        return StepResult(state=waiting, replies=_sendable([reprompt]))
+        return StepResult(waiting, (reprompt,), events=(Reprompted(node.id, retries),))
     # Out of re-prompts: record the question as unanswered and move on; nobody is ever stuck.
     return _move_on(flow, node, state, ctx, _answer(node, text, None, state, now))
 
 
-def prompt(flow: Flow, state: ConversationState, ctx: Context) -> str:
-    """Render the question the conversation waits on, with its answering hint ("" if none)."""
+def question(flow: Flow, state: ConversationState, ctx: Context) -> Prompt | None:
+    """Return the question the conversation waits on, in its language (None if none)."""
     node = flow.nodes.get(state.node_id) if state.node_id is not None else None
     if node is None or not node.waits:
-        return ""
+        return None
     return _question(flow, node, state.language, ctx)
+
+
+def prompt(flow: Flow, state: ConversationState, ctx: Context) -> str:
+    """Render the question the conversation waits on as plain text, with its hint ("" if none)."""
+    asked = question(flow, state, ctx)
+    return text_of(asked) if asked is not None else ""
+
+
+def switch_language(
+    flow: Flow, state: ConversationState, language: str, ctx: Context
+) -> StepResult:
+    """Speak `language` from now on and ask the waiting question afresh in it."""
+    # Earlier misses were in another language: they don't count against the question.
+    switched = replace(state, language=language, retries=0)
+    asked = question(flow, switched, ctx)
+    changed = (LanguageChanged(state.language, language),) if language != state.language else ()
+    return StepResult(switched, (asked,) if asked is not None else (), events=changed)
 
 
 def _answer(
@@ -106,13 +126,14 @@ def _move_on(
     flow: Flow, node: Node, state: ConversationState, ctx: Context, answer: AnswerRecord
 ) -> StepResult:
     """Store an answer and walk on along the branch it selects."""
-    result = _walk(flow, _next_id(node, answer.value), state.language, ctx)
-    return StepResult(state=result.state, replies=result.replies, answers=(answer,))
+    result = _walk(flow, next_id(node, answer.value), state.language, ctx)
+    # Built directly rather than with dataclasses.replace(): this runs on every answer.
+    return StepResult(result.state, result.prompts, (answer,), result.events)
 
 
 def _walk(flow: Flow, node_id: str | None, language: str, ctx: Context) -> StepResult:
     """Send message nodes from node_id on, stopping at a question (asked) or the end."""
-    replies: list[str] = []
+    prompts: list[Prompt] = []
     # A walk without loops visits each node once at most; the bound stops a loop of messages.
     for _ in range(len(flow.nodes)):
         node = flow.nodes.get(node_id) if node_id is not None else None
@@ -120,81 +141,18 @@ def _walk(flow: Flow, node_id: str | None, language: str, ctx: Context) -> StepR
             logger.warning("flow %s has no node %s; completing the conversation", flow.id, node_id)
             break
         if node.waits:
-            replies.append(_question(flow, node, language, ctx))
-            return StepResult(
-                state=ConversationState(node.id, language), replies=_sendable(replies)
-            )
-        replies.append(_local(flow, node.text, language, ctx))
+            prompts.append(_question(flow, node, language, ctx))
+            return StepResult(ConversationState(node.id, language), tuple(prompts))
+        text = _local(flow, node.text, language, ctx)
+        if text.strip():  # an end node without text says nothing
+            prompts.append(Prompt(text, node.kind))
         if node.kind is NodeKind.END:
             break
-        node_id = _next_id(node, None)
+        node_id = next_id(node, None)
     else:
         logger.warning("flow %s loops through messages; completing the conversation", flow.id)
     done = ConversationState(node_id=None, language=language, status=Status.COMPLETED)
-    return StepResult(state=done, replies=_sendable(replies))
-
-
-def _sendable(replies: list[str]) -> tuple[str, ...]:
-    """Drop empty texts (an end node without text, a missing system message)."""
-    return tuple(reply for reply in replies if reply.strip())
-
-
-def _next_id(node: Node, value: AnswerValue) -> str | None:
-    """Pick where to go after a node: the first rule the answer satisfies, else `next`."""
-    for rule in node.rules:
-        if _satisfies(rule, value):
-            return rule.next
-    return node.next
-
-
-def _same(value: AnswerValue, target: AnswerValue) -> bool:
-    """Compare strictly: True is not 1 and 1 is not True."""
-    return isinstance(value, bool) == isinstance(target, bool) and value == target
-
-
-def _is_number(value: object) -> bool:
-    """Say whether a value is a whole number and not a boolean."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _ordered(test: Callable[[int, int], bool]) -> Test:
-    """Make a numeric comparison that is false unless both sides are numbers."""
-
-    def check(value: AnswerValue, target: RuleValue) -> bool:
-        if isinstance(value, int) and isinstance(target, int) and _is_number(value):
-            return _is_number(target) and test(value, target)
-        return False
-
-    return check
-
-
-# Comparisons against a value are false for an unanswered question: use no_answer for that.
-_TESTS: Mapping[str, Test] = {
-    "eq": lambda value, target: (
-        value is not None and not isinstance(target, tuple) and _same(value, target)
-    ),
-    "ne": lambda value, target: (
-        value is not None and not isinstance(target, tuple) and not _same(value, target)
-    ),
-    "in": lambda value, target: (
-        value is not None
-        and isinstance(target, tuple)
-        and any(_same(value, item) for item in target)
-    ),
-    "lt": _ordered(operator.lt),
-    "lte": _ordered(operator.le),
-    "gt": _ordered(operator.gt),
-    "gte": _ordered(operator.ge),
-    "answered": lambda value, target: value is not None,
-    "no_answer": lambda value, target: value is None,
-    "always": lambda value, target: True,
-}
-
-
-def _satisfies(rule: Rule, value: AnswerValue) -> bool:
-    """Say whether an answer satisfies a rule; unknown operators never match."""
-    test = _TESTS.get(rule.op)
-    return test is not None and test(value, rule.value)
+    return StepResult(state=done, prompts=tuple(prompts))
 
 
 def _local(flow: Flow, texts: LocalText, language: str, ctx: Context) -> str:
@@ -209,25 +167,62 @@ def _system(ctx: Context, language: str, key: str, extra: Mapping[str, str] | No
     return system_message(ctx.locales, language, key, values)
 
 
-def _question(flow: Flow, node: Node, language: str, ctx: Context) -> str:
-    """Render a question's text followed by the hint on how to answer it."""
-    parts = (_local(flow, node.text, language, ctx), _HINTS[node.kind](flow, node, language, ctx))
-    return "\n".join(part for part in parts if part)
+def _question(flow: Flow, node: Node, language: str, ctx: Context) -> Prompt:
+    """Build a question: its text, its options and the hint on how to answer it."""
+    return _asking(flow, node, language, ctx, _local(flow, node.text, language, ctx))
 
 
-def _reprompt(flow: Flow, node: Node, language: str, ctx: Context) -> str:
-    """Render the re-prompt after a reply that could not be read: apology plus hint."""
+def _reprompt(flow: Flow, node: Node, language: str, ctx: Context) -> Prompt:
+    """Build the re-prompt after a reply that could not be read: apology, options and hint."""
     key = "reprompt_text" if node.kind is NodeKind.TEXT else "reprompt"
-    parts = (_system(ctx, language, key), _HINTS[node.kind](flow, node, language, ctx))
-    return "\n".join(part for part in parts if part)
+    return _asking(flow, node, language, ctx, _system(ctx, language, key))
 
 
-def _choice_hint(flow: Flow, node: Node, language: str, ctx: Context) -> str:
-    """List a choice's options one per line as "1 Label"."""
-    return "\n".join(
-        f"{number} {_local(flow, option.label, language, ctx)}"
-        for number, option in enumerate(node.options, start=1)
+def _asking(flow: Flow, node: Node, language: str, ctx: Context, text: str) -> Prompt:
+    """Build a prompt that asks `node` with `text` before its options and hint."""
+    options = _OPTIONS[node.kind](flow, node, language, ctx)
+    hint = _HINTS[node.kind](flow, node, language, ctx)
+    return Prompt(text, node.kind, node.id, options, hint)
+
+
+def _choice_options(
+    flow: Flow, node: Node, language: str, ctx: Context
+) -> tuple[PromptOption, ...]:
+    """Give a choice's options: each one's stable value and its label in `language`."""
+    return tuple(
+        PromptOption(option.value, _local(flow, option.label, language, ctx))
+        for option in node.options
     )
+
+
+@lru_cache(maxsize=64)
+def _numbers(low: int, high: int) -> tuple[PromptOption, ...]:
+    """Give every whole number of a scale as an option (the same in every language)."""
+    return tuple(PromptOption(number, str(number)) for number in range(low, high + 1))
+
+
+def _scale_options(flow: Flow, node: Node, language: str, ctx: Context) -> tuple[PromptOption, ...]:
+    """Give a scale's numbers, lowest first."""
+    return _numbers(node.min, node.max)
+
+
+def _yes_no_options(
+    flow: Flow, node: Node, language: str, ctx: Context
+) -> tuple[PromptOption, ...]:
+    """Give yes and no, labelled in `language` (else English) from its locale's words."""
+    locale = ctx.locales.get(language) or ctx.locales.get(FALLBACK_LANGUAGE)
+    return _yes_no(locale.yes_label, locale.no_label) if locale is not None else ()
+
+
+@lru_cache(maxsize=64)
+def _yes_no(yes: str, no: str) -> tuple[PromptOption, ...]:
+    """Give yes and no with their labels (built once per language)."""
+    return (PromptOption(True, yes), PromptOption(False, no))
+
+
+def _no_options(flow: Flow, node: Node, language: str, ctx: Context) -> tuple[PromptOption, ...]:
+    """Give no options: a free-text question is answered in words."""
+    return ()
 
 
 def _scale_hint(flow: Flow, node: Node, language: str, ctx: Context) -> str:
@@ -253,17 +248,23 @@ def _fixed_hint(key: str) -> Callable[[Flow, Node, str, Context], str]:
 
 
 def _no_hint(flow: Flow, node: Node, language: str, ctx: Context) -> str:
-    """Give no hint: message and end nodes ask nothing."""
+    """Give no hint: a choice's options are its hint, and messages ask nothing."""
     return ""
 
 
-# One hint per kind of node.
+# One hint per kind of question: how to answer it in words.
 _HINTS: Mapping[NodeKind, Callable[[Flow, Node, str, Context], str]] = {
-    NodeKind.CHOICE: _choice_hint,
+    NodeKind.CHOICE: _no_hint,
     NodeKind.SCALE: _scale_hint,
     NodeKind.NPS: _scale_hint,
     NodeKind.YES_NO: _fixed_hint("hint_yes_no"),
     NodeKind.TEXT: _fixed_hint("hint_skip"),
-    NodeKind.MESSAGE: _no_hint,
-    NodeKind.END: _no_hint,
+}
+# The answers each kind of question offers to pick from.
+_OPTIONS: Mapping[NodeKind, Callable[[Flow, Node, str, Context], tuple[PromptOption, ...]]] = {
+    NodeKind.CHOICE: _choice_options,
+    NodeKind.SCALE: _scale_options,
+    NodeKind.NPS: _scale_options,
+    NodeKind.YES_NO: _yes_no_options,
+    NodeKind.TEXT: _no_options,
 }

@@ -69,6 +69,8 @@ def locale_from_dict(data: Mapping[str, Any]) -> Locale:
         defaults=_messages(defaults if isinstance(defaults, Mapping) else {}),
         answer_filler=_words(data.get("answer_filler")),
         language_request=_words(data.get("language_request")),
+        yes_label=_label(_yaml_get(data, "yes", True)),
+        no_label=_label(_yaml_get(data, "no", False)),
     )
 
 
@@ -84,6 +86,16 @@ def _word(item: Any) -> str:
     if isinstance(item, bool):
         return "yes" if item else "no"
     return str(item)
+
+
+def _label(raw: Any) -> str:
+    """Label an answer with the first word of its list, as written, its first letter upper-cased.
+
+    The lists open with the plain word ("sí", "oui", "是"), so it reads well on a button.
+    """
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    first = _word(items[0]).strip() if items and items[0] is not None else ""
+    return first[:1].upper() + first[1:]
 
 
 def _words(raw: Any) -> frozenset[str]:

@@ -138,6 +138,9 @@ class Locale:
     defaults: Mapping[str, str] = field(default_factory=dict)
     answer_filler: frozenset[str] = frozenset()
     language_request: frozenset[str] = frozenset()
+    # How a yes/no answer is labelled on a button: the first word of `yes:` and `no:`.
+    yes_label: str = ""
+    no_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,9 +165,53 @@ class AnswerRecord:
 
 
 @dataclass(frozen=True)
+class PromptOption:
+    """One answer a resident may pick: its stable value and its label in their language."""
+
+    value: str | int | bool
+    label: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One message for the resident: a flow's message, or a question with its answers.
+
+    `text` is the flow's text, or the apology of a re-prompt. `hint` says how to answer in
+    words ("Reply YES or NO."), kept apart so a channel with buttons can leave it out; a
+    choice's options carry its list. Messages have no `question_id`.
+    """
+
+    text: str
+    kind: NodeKind
+    question_id: str | None = None
+    options: tuple[PromptOption, ...] = ()
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class LanguageChanged:
+    """The conversation now speaks `new` instead of `old`."""
+
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Reprompted:
+    """A reply could not be read: the question is asked again (`retries` times so far)."""
+
+    question_id: str
+    retries: int
+
+
+Event = LanguageChanged | Reprompted
+
+
+@dataclass(frozen=True)
 class StepResult:
-    """The outcome of one turn: the new state, texts to send, answers to store."""
+    """The outcome of one turn: the new state, prompts to send, answers to store, events."""
 
     state: ConversationState
-    replies: tuple[str, ...] = ()
+    prompts: tuple[Prompt, ...] = ()
     answers: tuple[AnswerRecord, ...] = ()
+    events: tuple[Event, ...] = ()

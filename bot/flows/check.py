@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.engine.conversation import Context, begin, prompt
+from bot.engine.conversation import Context, begin, question
 from bot.engine.flowdef import flow_problems
 from bot.engine.locale import language_values
 from bot.engine.model import ConversationState, Flow, Locale, Node
+from bot.engine.render import text_of, texts_of
 from bot.engine.text import render
 from bot.errors import DefinitionFileError
 from bot.flows.files import load_flows, preview_flow
@@ -249,7 +250,7 @@ def _language_report(
 def first_text(flow: Flow, language: str, ctx: Context) -> MessageCost | None:
     """Measure the survey's first text: the opening messages and first question, as sent."""
     # The first send joins the walk's replies into one body (bot/services/scheduled_items.py).
-    body = FIRST_TEXT_JOIN.join(begin(flow, language, ctx, _EPOCH).replies)
+    body = FIRST_TEXT_JOIN.join(texts_of(begin(flow, language, ctx, _EPOCH).prompts))
     return message_cost(FIRST_TEXT, body) if body else None
 
 
@@ -261,7 +262,8 @@ def _measure(
         if node.id in skip:
             continue  # it would go out in the base language: nothing to measure
         if node.waits:
-            text = prompt(flow, ConversationState(node.id, language), ctx)
+            asked = question(flow, ConversationState(node.id, language), ctx)
+            text = text_of(asked) if asked is not None else ""
         else:
             text = render(node.text.get(language, ""), ctx.values_for(language))
         if text:

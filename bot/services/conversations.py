@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.engine.conversation import begin, step
-from bot.engine.model import ConversationState, Flow, Status, StepResult
+from bot.engine.model import ConversationState, Flow, Prompt, Status, StepResult
 from bot.ports import UnitOfWork
 from bot.scheduling.disposition import unfinished
 from bot.scheduling.states import ALL_KINDS, FOLLOW_UPS
@@ -101,13 +101,13 @@ def close_unfinished(
 
 def advance(
     rt: Runtime, uow: UnitOfWork, conversation: Conversation, text: str, now: datetime
-) -> list[str]:
-    """Feed a resident's reply to the engine and store what follows."""
+) -> tuple[Prompt, ...]:
+    """Feed a resident's reply to the engine, store what follows and return what to say."""
     flow = rt.flows.get(conversation.flow_id)
     if flow is None:
         # The flow was withdrawn while this conversation was open: close it politely.
         conversation.close_without_flow(now)
-        return []
+        return ()
     result = step(flow, state_of(conversation), text, now, rt.context)
     apply_result(rt, uow, conversation, result, now)
-    return list(result.replies)
+    return result.prompts

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.engine.conversation import Context
-from bot.engine.model import Flow, Locale
+from bot.engine.model import Flow, Locale, Prompt
 from bot.i18n.choice import choose_language
-from bot.ports import Clock, Dispatcher, Sender, Translator, UnitOfWorkFactory
+from bot.ports import Clock, Dispatcher, Renderer, Sender, Translator, UnitOfWorkFactory
 from bot.scheduling.model import SendPolicy
 from bot.scheduling.pacing import Pacing
 from bot.services.timezones import resident_timezones
@@ -25,6 +25,8 @@ class Runtime:
     values: Mapping[str, str]
     senders: Mapping[str, Sender]
     clock: Clock
+    # How each channel shows the engine's prompts (SMS: texts with hints; Telegram: buttons).
+    renderers: Mapping[str, Renderer] = field(default_factory=dict)
     default_language: str = "en"
     default_region: str = "US"
     # The flow a survey starts when no flow is named and several are loaded (DEFAULT_FLOW).
@@ -48,6 +50,13 @@ class Runtime:
     def context(self) -> Context:
         """Return the engine context: every locale and the placeholder values."""
         return Context(locales=self.locales, values=self.values, by_language=self.by_language)
+
+    def render(self, channel: str, prompts: Sequence[Prompt]) -> list[str]:
+        """Render the engine's prompts as `channel` sends them."""
+        renderer = self.renderers.get(channel)
+        if renderer is None:
+            raise LookupError(f"no renderer for channel {channel!r} (see bootstrap)")
+        return list(renderer(prompts))
 
     def resident_zones(self, address: str) -> tuple[ZoneInfo, ...]:
         """Return the zones a resident's quiet hours are read in: their number's, and ours."""

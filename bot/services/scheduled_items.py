@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.engine.conversation import prompt
+from bot.engine.conversation import question
 from bot.engine.locale import system_message
 from bot.engine.model import LIVE, Status
 from bot.i18n.bidi import for_locale
@@ -134,7 +134,7 @@ def _start(job: Job) -> RunOutcome:
         return job.cancel(f"flow {conversation.flow_id} is no longer offered")
     # Reminders and expiry are planned once the text has actually left (bot.services.delivery).
     result = activate(job.rt, job.uow, respondent, conversation, flow)
-    return job.compose("\n\n".join(result.replies))
+    return job.compose("\n\n".join(job.rt.render(respondent.channel, result.prompts)))
 
 
 def _refuse(job: Job, reason: RefusalReason) -> RunOutcome:
@@ -165,8 +165,9 @@ def _reminder(job: Job) -> RunOutcome:
     nudge = system_message(
         job.rt.locales, conversation.language, "reminder", ctx.values_for(conversation.language)
     )
-    question = prompt(flow, state_of(conversation), ctx)
-    return job.compose("\n\n".join(part for part in (nudge, question) if part))
+    asked = question(flow, state_of(conversation), ctx)
+    texts = job.rt.render(job.respondent.channel, (asked,) if asked is not None else ())
+    return job.compose("\n\n".join(part for part in (nudge, *texts) if part))
 
 
 def _expiry(job: Job) -> RunOutcome:

@@ -17,6 +17,7 @@ import pytest
 from bot.config.settings import Settings
 from bot.engine.conversation import Context, step
 from bot.engine.model import AnswerValue, ConversationState, Flow
+from bot.engine.render import texts_of
 from bot.flows.files import load_flows
 from bot.flows.locales import load_locales
 
@@ -37,7 +38,7 @@ def answered(language: str, question: str, says: str) -> tuple[bool, AnswerValue
     flow, ctx = shipped()
     result = step(flow, ConversationState(question, language), says, NOW, ctx)
     if not result.answers:
-        assert result.state.node_id == question, result.replies
+        assert result.state.node_id == question, texts_of(result.prompts)
         return False, None
     [answer] = result.answers
     assert answer.question_id == question

@@ -19,6 +19,7 @@ from bot.engine.model import (
     Status,
     StepResult,
 )
+from bot.engine.render import texts_of
 from tests.unit.engine_fixtures import NOW, VALUES, context, flow_of, make_flow, run
 
 FLOW = make_flow()
@@ -71,7 +72,7 @@ def test_complete_survey_transcript(
     says = [text for text, _ in transcript[1:] if text is not None]
     results, recorded = run(FLOW, language, says)
     for (text, expected), result in zip(transcript, results, strict=True):
-        assert result.replies == expected, f"after {text!r}"
+        assert texts_of(result.prompts) == expected, f"after {text!r}"
     assert {answer.question_id: answer.value for answer in recorded} == answers
     assert {answer.language for answer in recorded} == {language}
     assert results[-1].state == ConversationState(None, language, Status.COMPLETED)
@@ -87,7 +88,7 @@ def test_answer_records_keep_the_raw_text_and_time() -> None:
 def test_begin_falls_back_to_the_base_language() -> None:
     result = begin(FLOW, "fr", CTX, NOW)
     assert result.state == ConversationState("respect", "en", Status.ACTIVE, 0)
-    assert result.replies[0] == "Springfield PD: thank you for your time."
+    assert texts_of(result.prompts)[0] == "Springfield PD: thank you for your time."
 
 
 END = {"id": "bye", "type": "end"}
@@ -95,8 +96,12 @@ END = {"id": "bye", "type": "end"}
 
 def test_begin_on_an_end_node_completes() -> None:
     flow = flow_of({"id": "bye", "type": "end"})
-    assert begin(flow, "es", CTX, NOW) == StepResult(
-        state=ConversationState(None, "es", Status.COMPLETED), replies=("bye (es)",)
+    # The result's texts are its prompts rendered (texts_of), no longer a field.
+    result = begin(flow, "es", CTX, NOW)
+    assert (result.state, texts_of(result.prompts), result.answers) == (
+        ConversationState(None, "es", Status.COMPLETED),
+        ("bye (es)",),
+        (),
     )
 
 
@@ -104,7 +109,7 @@ def test_an_end_node_without_text_sends_nothing() -> None:
     flow = flow_of(
         {"id": "m", "type": "message", "next": "bye"}, {**END, "text": {"en": "", "es": ""}}
     )
-    assert begin(flow, "en", CTX, NOW).replies == ("m (en)",)
+    assert texts_of(begin(flow, "en", CTX, NOW).prompts) == ("m (en)",)
 
 
 @pytest.mark.parametrize(
@@ -146,7 +151,7 @@ def test_prompt_adds_the_hint_for_each_kind(kind: str, extra: dict[str, Any], hi
     flow = flow_of({"id": "q", "type": kind, "next": "bye", **extra}, dict(END))
     state = ConversationState("q", "en")
     assert prompt(flow, state, CTX) == f"q (en)\n{hint}"
-    assert begin(flow, "en", CTX, NOW).replies == (f"q (en)\n{hint}",)
+    assert texts_of(begin(flow, "en", CTX, NOW).prompts) == (f"q (en)\n{hint}",)
 
 
 def test_prompt_renders_in_the_state_language_with_values() -> None:
@@ -172,7 +177,9 @@ def test_retries_then_move_on_unanswered() -> None:
     state = begin(FLOW, "en", CTX, NOW).state
     first = step(FLOW, state, "purple", NOW, CTX)
     assert first.state == ConversationState("respect", "en", Status.ACTIVE, 1)
-    assert first.replies == ("Sorry, I didn't get that.\nReply 1 (not at all) to 5 (completely).",)
+    assert texts_of(first.prompts) == (
+        "Sorry, I didn't get that.\nReply 1 (not at all) to 5 (completely).",
+    )
     assert first.answers == ()
     second = step(FLOW, first.state, "7", NOW, CTX)
     assert second.state.retries == 2 and second.answers == ()
@@ -180,7 +187,7 @@ def test_retries_then_move_on_unanswered() -> None:
     assert third.answers == (AnswerRecord("respect", "lots", None, "en", NOW),)
     # no answer does not satisfy `lte: 2`, so the default branch is taken
     assert third.state == ConversationState("reason", "en", Status.ACTIVE, 0)
-    assert third.replies[0].startswith("What was the contact about?")
+    assert texts_of(third.prompts)[0].startswith("What was the contact about?")
 
 
 def test_retries_reset_after_an_answer() -> None:
@@ -202,7 +209,7 @@ def test_zero_retries_moves_on_at_once() -> None:
 )  # fmt: skip
 def test_text_questions_use_reprompt_text(language: str, expected: str) -> None:
     state = ConversationState("comment", language)
-    assert step(FLOW, state, "   ", NOW, CTX).replies == (expected,)
+    assert texts_of(step(FLOW, state, "   ", NOW, CTX).prompts) == (expected,)
 
 
 @pytest.mark.parametrize("status", [Status.SCHEDULED, Status.COMPLETED, Status.EXPIRED,
@@ -235,7 +242,7 @@ def test_a_loop_of_messages_cannot_spin_forever() -> None:
     flow = Flow("loop", "Loop", "1", "en", ("en",), "a", nodes)
     result = begin(flow, "en", CTX, NOW)
     assert result.state.status is Status.COMPLETED
-    assert result.replies == ("A", "B")
+    assert texts_of(result.prompts) == ("A", "B")
 
 
 def test_a_missing_system_message_is_left_out() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from bot.engine.conversation import begin, step
 from bot.engine.model import ConversationState
+from bot.engine.render import texts_of
 from tests.unit.engine_fixtures import NOW, context, flow_of, make_flow, run, survey_dict
 
 FLOW = make_flow()
@@ -46,7 +47,7 @@ def test_rule_operators(when: dict[str, Any], answer: str, branch: str) -> None:
         {"id": "miss", "type": "end"},
     )
     results, _ = run(flow, "en", [answer])
-    assert results[-1].replies == (f"{branch} (en)",)
+    assert texts_of(results[-1].prompts) == (f"{branch} (en)",)
 
 
 @pytest.mark.parametrize(("answer", "branch"), [("yes", "miss"), ("no", "hit"), ("1", "miss")])
@@ -56,7 +57,7 @@ def test_yes_no_eq_compares_booleans_strictly(answer: str, branch: str) -> None:
                                                {"goto": "miss"}]},
         {"id": "hit", "type": "end"}, {"id": "miss", "type": "end"},
     )  # fmt: skip
-    assert run(flow, "en", [answer])[0][-1].replies == (f"{branch} (en)",)
+    assert texts_of(run(flow, "en", [answer])[0][-1].prompts) == (f"{branch} (en)",)
 
 
 def test_choice_in_rule() -> None:

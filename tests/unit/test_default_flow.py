@@ -19,6 +19,7 @@ from bot.config.settings import Settings
 from bot.engine.conversation import Context, begin, prompt, step
 from bot.engine.locale import language_values
 from bot.engine.model import AnswerValue, ConversationState, Flow, Locale, NodeKind, Status
+from bot.engine.render import texts_of
 from bot.engine.text import render
 from bot.flows.files import load_flows
 from bot.flows.locales import load_locales
@@ -147,7 +148,7 @@ def converse(
         else:
             assert state is not None, "a transcript opens with Parley"
             result = step(flow, state, says, NOW, ctx)
-        sent = "\n".join(result.replies)
+        sent = "\n".join(texts_of(result.prompts))
         for fragment in expected:
             assert fragment in sent, f"resident said {says!r}; Parley said {sent!r}"
         answers |= {answer.question_id: answer.value for answer in result.answers}
@@ -204,13 +205,18 @@ def test_what_went_wrong_understands_both_languages(
 
 def sent_texts(flow: Flow, ctx: Context, language: str) -> dict[str, str]:
     """Render every text the default flow and its locale can send in `language`."""
-    texts = {f"opening {n}": text for n, text in enumerate(begin(flow, language, ctx, NOW).replies)}
+    texts = {
+        f"opening {n}": text
+        for n, text in enumerate(texts_of(begin(flow, language, ctx, NOW).prompts))
+    }
     for node in flow.nodes.values():
         if node.waits:
             state = ConversationState(node.id, language)
             texts[node.id] = prompt(flow, state, ctx)
             unreadable = "" if node.kind is NodeKind.TEXT else "???"
-            texts[f"{node.id} re-prompt"] = step(flow, state, unreadable, NOW, ctx).replies[0]
+            texts[f"{node.id} re-prompt"] = texts_of(
+                step(flow, state, unreadable, NOW, ctx).prompts
+            )[0]
         else:
             texts[node.id] = render(node.text[language], ctx.values_for(language))
     locale: Locale = ctx.locales[language]
@@ -242,7 +248,7 @@ GSM7_FIRST_TEXT = ("en", "es", "fr", "ht", "so", "tl")
 
 
 def test_the_first_text_fits_its_sms_budget(flow: Flow, ctx: Context, offered: str) -> None:
-    first = "\n\n".join(begin(flow, offered, ctx, NOW).replies)
+    first = "\n\n".join(texts_of(begin(flow, offered, ctx, NOW).prompts))
     assert first.startswith(said(flow, "intro", offered))
     gsm7 = is_gsm7(first)
     assert gsm7 or offered not in GSM7_FIRST_TEXT, sorted({c for c in first if not is_gsm7(c)})
@@ -268,13 +274,15 @@ def answer_by_number(
 ) -> tuple[ConversationState, dict[str, AnswerValue]]:
     """Walk the flow with (reply, next node) pairs, checking each question comes in `language`."""
     opening = begin(flow, language, ctx, NOW)
-    assert opening.replies[0] == said(flow, "intro", language)
-    assert opening.replies[1].startswith(said(flow, "listened", language))
+    assert texts_of(opening.prompts)[0] == said(flow, "intro", language)
+    assert texts_of(opening.prompts)[1].startswith(said(flow, "listened", language))
     state, answers = opening.state, {}
     for reply, expected in replies:
         result = step(flow, state, reply, NOW, ctx)
-        assert result.replies, f"no reply to {reply!r} in {language}"
-        assert result.replies[-1].startswith(said(flow, expected, language)), result.replies
+        assert texts_of(result.prompts), f"no reply to {reply!r} in {language}"
+        assert texts_of(result.prompts)[-1].startswith(said(flow, expected, language)), texts_of(
+            result.prompts
+        )
         answers |= {answer.question_id: answer.value for answer in result.answers}
         state = result.state
     return state, answers
@@ -308,7 +316,9 @@ def test_what_went_wrong_lists_its_options_in_the_language(
         for number, option in enumerate(options, start=1)
     ]
     reprompt = step(flow, state, "???", NOW, ctx)
-    assert reprompt.replies[0].startswith(render(ctx.locales[offered].messages["reprompt"], VALUES))
+    assert texts_of(reprompt.prompts)[0].startswith(
+        render(ctx.locales[offered].messages["reprompt"], VALUES)
+    )
     assert reprompt.state.node_id == "what_wrong"
     chosen = step(flow, state, "6", NOW, ctx)
     assert [(a.question_id, a.value, a.language) for a in chosen.answers] == [

@@ -119,9 +119,9 @@ def route(turn: Turn) -> list[str]:
 def _answer(turn: Turn, conversation: Conversation) -> list[str]:
     """Feed the reply to the conversation, following the language it is written in."""
     notice = follow_written_language(turn)
-    replies = advance(turn.rt, turn.uow, conversation, turn.msg.text, turn.msg.received_at)
+    prompts = advance(turn.rt, turn.uow, conversation, turn.msg.text, turn.msg.received_at)
     turn.reply_language = conversation.language
-    return [*notice, *replies]
+    return [*notice, *turn.render(prompts)]
 
 
 def _keyword(turn: Turn) -> KeywordHit | None:
@@ -158,7 +158,7 @@ def _start_or_point(turn: Turn) -> list[str]:
         conversation, result = open_conversation(turn.rt, turn.uow, turn.respondent, flow, language)
         turn.conversation = conversation
         turn.reply_language = conversation.language
-        return list(result.replies)
+        return turn.render(result.prompts)
     language = turn.language()
     latest = turn.uow.repo.latest_conversation(turn.respondent.id)
     if latest is not None and latest.status == Status.COMPLETED:

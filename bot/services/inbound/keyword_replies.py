@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.engine.conversation import prompt
+from bot.engine.conversation import question
 from bot.engine.emergency import DEFAULT_NUMBERS, looks_like_emergency
 from bot.engine.keywords import KeywordHit
 from bot.engine.model import Status
@@ -72,8 +72,8 @@ def pending_question(turn: Turn) -> list[str]:
     if conversation is None or conversation.status != Status.ACTIVE:
         return []
     flow = turn.rt.flows.get(conversation.flow_id)
-    question = prompt(flow, state_of(conversation), turn.rt.context) if flow else ""
-    return [question] if question else []
+    asked = question(flow, state_of(conversation), turn.rt.context) if flow else None
+    return turn.render((asked,)) if asked is not None else []
 
 
 def looks_urgent(turn: Turn) -> bool:

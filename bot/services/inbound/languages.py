@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.engine.conversation import prompt
+from bot.engine.conversation import switch_language
 from bot.engine.keywords import KeywordHit
 from bot.engine.locale import LocaleMemo
-from bot.engine.model import Flow, Locale, Status
+from bot.engine.model import Flow, LanguageChanged, Locale, Status
 from bot.engine.padding import stripped
 from bot.engine.text import normalise
 from bot.i18n.scripts import script_language
@@ -17,6 +18,8 @@ from bot.services.conversations import state_of
 
 if TYPE_CHECKING:
     from bot.services.inbound.turn import Turn
+
+log = logging.getLogger(__name__)
 
 # A menu answered much later is stale: a digit then answers the question, not the menu.
 MENU_TTL = timedelta(hours=1)
@@ -122,13 +125,16 @@ def switch_to(turn: Turn, code: str) -> list[str]:
         # Nothing to continue: just say which language we will write in from now on.
         return turn.say("language_set", code)
     said = turn.say("language_switched", code)
-    conversation.language = code
-    conversation.updated_at = turn.msg.received_at
     # The question is asked afresh in the new language: earlier misses don't count against it.
-    conversation.retries = 0
+    result = switch_language(flow, state_of(conversation), code, turn.rt.context)
+    conversation.language = result.state.language
+    conversation.retries = result.state.retries
+    conversation.updated_at = turn.msg.received_at
+    for event in result.events:
+        if isinstance(event, LanguageChanged):
+            log.info("conversation %s now in %s (was %s)", conversation.id, event.new, event.old)
     turn.reply_language = code
-    question = prompt(flow, state_of(conversation), turn.rt.context)
-    return [*said, question] if question else said
+    return [*said, *turn.render(result.prompts)]
 
 
 def follow_written_language(turn: Turn) -> list[str]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.engine.keywords import STOP_ALONE, KeywordHit
 from bot.engine.locale import system_message
+from bot.engine.model import Prompt
 from bot.engine.text import normalise
 from bot.ports import InboundMessage, UnitOfWork
 from bot.services.runtime import Runtime
@@ -49,6 +51,10 @@ class Turn:
         self.reply_language = language
         merged = {**self.rt.context.values_for(language), **values}
         return [system_message(self.rt.locales, language, key, merged)]
+
+    def render(self, prompts: Sequence[Prompt]) -> list[str]:
+        """Render the engine's prompts as the resident's channel shows them."""
+        return self.rt.render(self.msg.channel, prompts)
 
 
 def _siblings(language: str, other: str) -> bool:
