@@ -156,7 +156,7 @@ def run(seconds: float, in_code: bool = False) -> tuple[int, int, float]:
     deadline = started + seconds
     while time.perf_counter() < deadline:
         for _ in range(100):
-            state = begin(flow, next(languages), ctx, NOW).state
+            state = begin(flow, next(languages), ctx).state
             while state.status is Status.ACTIVE and state.node_id is not None:
                 state = step(flow, state, next(answers[state.node_id]), NOW, ctx).state
                 steps += 1

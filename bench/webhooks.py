@@ -43,7 +43,7 @@ def answer_script(language: str = "en") -> list[str]:
     flow = load_flows(ROOT / "flows")["post_contact"]
     ctx = Context(locales=load_locales(ROOT / "locales"), values={})
     now = datetime.now(UTC)
-    state = begin(flow, language, ctx, now).state
+    state = begin(flow, language, ctx).state
     script = [flow.keywords[language][0]]
     while state.node_id is not None:
         text = ANSWERS[flow.nodes[state.node_id].kind.value]

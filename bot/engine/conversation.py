@@ -54,8 +54,11 @@ class Context:
         return {**self.values, **own} if own else self.values
 
 
-def begin(flow: Flow, language: str, ctx: Context, now: datetime) -> StepResult:
-    """Start a conversation: send the flow's opening messages up to its first question."""
+def begin(flow: Flow, language: str, ctx: Context) -> StepResult:
+    """Start a conversation: send the flow's opening messages up to its first question.
+
+    It takes no `now`: opening messages record nothing, so the moment changes nothing.
+    """
     language = language if language in flow.languages else flow.base_language
     return _walk(flow, flow.start, language, ctx)
 

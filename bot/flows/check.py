@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,7 +32,6 @@ INLINE = "inline"
 _HINT_PREFIX = "hint_"
 FIRST_TEXT, FIRST_TEXT_JOIN = "first text", "\n\n"
 # begin() takes the time for its signature's sake; the texts do not depend on it.
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -250,7 +248,7 @@ def _language_report(
 def first_text(flow: Flow, language: str, ctx: Context) -> MessageCost | None:
     """Measure the survey's first text: the opening messages and first question, as sent."""
     # The first send joins the walk's replies into one body (bot/services/scheduled_items.py).
-    body = FIRST_TEXT_JOIN.join(texts_of(begin(flow, language, ctx, _EPOCH).prompts))
+    body = FIRST_TEXT_JOIN.join(texts_of(begin(flow, language, ctx).prompts))
     return message_cost(FIRST_TEXT, body) if body else None
 
 

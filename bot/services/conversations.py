@@ -81,7 +81,7 @@ def activate(
         close_unfinished(rt, uow, previous, now)
     # A menu shown before this survey numbered other choices: a digit now answers the survey.
     respondent.menu_open_at = None
-    result = begin(flow, conversation.language, rt.context, now)
+    result = begin(flow, conversation.language, rt.context)
     conversation.activate(now)
     apply_result(rt, uow, conversation, result, now)
     respondent.language = result.state.language

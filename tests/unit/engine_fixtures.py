@@ -241,7 +241,7 @@ def run(
 ) -> tuple[list[StepResult], list[AnswerRecord]]:
     """Begin a conversation and feed it the resident's replies; return every result."""
     ctx = context() if ctx is None else ctx
-    results = [begin(flow, language, ctx, NOW)]
+    results = [begin(flow, language, ctx)]
     for text in says:
         results.append(step(flow, results[-1].state, text, NOW, ctx))
     return results, [answer for result in results for answer in result.answers]

@@ -87,7 +87,7 @@ def _question_texts(
 
 def flow_texts(flow: Flow, language: str, ctx: Context) -> dict[str, list[str]]:
     """Render what `flow` sends in `language`: the opening, then every question's texts."""
-    texts = {"opening": list(texts_of(begin(flow, language, ctx, NOW).prompts))}
+    texts = {"opening": list(texts_of(begin(flow, language, ctx).prompts))}
     for node in flow.nodes.values():
         if node.waits:
             texts.update(_question_texts(flow, node, language, ctx))

@@ -80,13 +80,13 @@ def test_complete_survey_transcript(
 
 def test_answer_records_keep_the_raw_text_and_time() -> None:
     later = NOW + timedelta(minutes=5)
-    state = begin(FLOW, "en", CTX, NOW).state
+    state = begin(FLOW, "en", CTX).state
     result = step(FLOW, state, "  4️⃣ ", later, CTX)
     assert result.answers == (AnswerRecord("respect", "  4️⃣ ", 4, "en", later),)
 
 
 def test_begin_falls_back_to_the_base_language() -> None:
-    result = begin(FLOW, "fr", CTX, NOW)
+    result = begin(FLOW, "fr", CTX)
     assert result.state == ConversationState("respect", "en", Status.ACTIVE, 0)
     assert texts_of(result.prompts)[0] == "Springfield PD: thank you for your time."
 
@@ -97,7 +97,7 @@ END = {"id": "bye", "type": "end"}
 def test_begin_on_an_end_node_completes() -> None:
     flow = flow_of({"id": "bye", "type": "end"})
     # The result's texts are its prompts rendered (texts_of), no longer a field.
-    result = begin(flow, "es", CTX, NOW)
+    result = begin(flow, "es", CTX)
     assert (result.state, texts_of(result.prompts), result.answers) == (
         ConversationState(None, "es", Status.COMPLETED),
         ("bye (es)",),
@@ -109,7 +109,7 @@ def test_an_end_node_without_text_sends_nothing() -> None:
     flow = flow_of(
         {"id": "m", "type": "message", "next": "bye"}, {**END, "text": {"en": "", "es": ""}}
     )
-    assert texts_of(begin(flow, "en", CTX, NOW).prompts) == ("m (en)",)
+    assert texts_of(begin(flow, "en", CTX).prompts) == ("m (en)",)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_prompt_adds_the_hint_for_each_kind(kind: str, extra: dict[str, Any], hi
     flow = flow_of({"id": "q", "type": kind, "next": "bye", **extra}, dict(END))
     state = ConversationState("q", "en")
     assert prompt(flow, state, CTX) == f"q (en)\n{hint}"
-    assert texts_of(begin(flow, "en", CTX, NOW).prompts) == (f"q (en)\n{hint}",)
+    assert texts_of(begin(flow, "en", CTX).prompts) == (f"q (en)\n{hint}",)
 
 
 def test_prompt_renders_in_the_state_language_with_values() -> None:
@@ -174,7 +174,7 @@ def test_prompt_is_empty_when_nothing_is_asked(node_id: str | None) -> None:
 
 def test_retries_then_move_on_unanswered() -> None:
     # respect allows 2 re-prompts; the third unreadable reply moves on with no answer.
-    state = begin(FLOW, "en", CTX, NOW).state
+    state = begin(FLOW, "en", CTX).state
     first = step(FLOW, state, "purple", NOW, CTX)
     assert first.state == ConversationState("respect", "en", Status.ACTIVE, 1)
     assert texts_of(first.prompts) == (
@@ -240,7 +240,7 @@ def test_a_loop_of_messages_cannot_spin_forever() -> None:
         "b": Node(id="b", kind=NodeKind.MESSAGE, text={"en": "B"}, next="a"),
     }
     flow = Flow("loop", "Loop", "1", "en", ("en",), "a", nodes)
-    result = begin(flow, "en", CTX, NOW)
+    result = begin(flow, "en", CTX)
     assert result.state.status is Status.COMPLETED
     assert texts_of(result.prompts) == ("A", "B")
 

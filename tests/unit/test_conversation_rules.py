@@ -20,7 +20,7 @@ CTX = context()
     [("1", "why_low"), ("2", "why_low"), ("3", "reason"), ("5", "reason"), ("skip", "reason")],
 )
 def test_scale_branches_on_lte(answer: str, branch: str) -> None:
-    state = begin(FLOW, "en", CTX, NOW).state
+    state = begin(FLOW, "en", CTX).state
     assert step(FLOW, state, answer, NOW, CTX).state.node_id == branch
 
 

@@ -144,7 +144,7 @@ def converse(
     answers: dict[str, AnswerValue] = {}
     for says, expected in transcript:
         if says is None:
-            result = begin(flow, language, ctx, NOW)
+            result = begin(flow, language, ctx)
         else:
             assert state is not None, "a transcript opens with Parley"
             result = step(flow, state, says, NOW, ctx)
@@ -206,8 +206,7 @@ def test_what_went_wrong_understands_both_languages(
 def sent_texts(flow: Flow, ctx: Context, language: str) -> dict[str, str]:
     """Render every text the default flow and its locale can send in `language`."""
     texts = {
-        f"opening {n}": text
-        for n, text in enumerate(texts_of(begin(flow, language, ctx, NOW).prompts))
+        f"opening {n}": text for n, text in enumerate(texts_of(begin(flow, language, ctx).prompts))
     }
     for node in flow.nodes.values():
         if node.waits:
@@ -248,7 +247,7 @@ GSM7_FIRST_TEXT = ("en", "es", "fr", "ht", "so", "tl")
 
 
 def test_the_first_text_fits_its_sms_budget(flow: Flow, ctx: Context, offered: str) -> None:
-    first = "\n\n".join(texts_of(begin(flow, offered, ctx, NOW).prompts))
+    first = "\n\n".join(texts_of(begin(flow, offered, ctx).prompts))
     assert first.startswith(said(flow, "intro", offered))
     gsm7 = is_gsm7(first)
     assert gsm7 or offered not in GSM7_FIRST_TEXT, sorted({c for c in first if not is_gsm7(c)})
@@ -273,7 +272,7 @@ def answer_by_number(
     flow: Flow, ctx: Context, language: str, replies: Sequence[tuple[str, str]]
 ) -> tuple[ConversationState, dict[str, AnswerValue]]:
     """Walk the flow with (reply, next node) pairs, checking each question comes in `language`."""
-    opening = begin(flow, language, ctx, NOW)
+    opening = begin(flow, language, ctx)
     assert texts_of(opening.prompts)[0] == said(flow, "intro", language)
     assert texts_of(opening.prompts)[1].startswith(said(flow, "listened", language))
     state, answers = opening.state, {}

@@ -96,7 +96,7 @@ def test_the_label_is_the_first_word_of_the_list_as_written() -> None:
 
 
 def test_messages_then_the_question_are_the_opening_prompts() -> None:
-    result = begin(FLOW, "en", CTX, NOW)
+    result = begin(FLOW, "en", CTX)
     intro, respect = result.prompts
     assert (intro.kind, intro.question_id, intro.options, intro.hint) == (
         NodeKind.MESSAGE, None, (), "")  # fmt: skip
@@ -150,7 +150,7 @@ def test_the_text_renderer_drops_blank_prompts() -> None:
 
 
 def test_a_step_result_holds_prompts_not_rendered_texts() -> None:
-    result = begin(FLOW, "es", CTX, NOW)
+    result = begin(FLOW, "es", CTX)
     assert not hasattr(result, "replies")  # each channel renders; texts_of is the SMS one
     assert texts_of(result.prompts) and all(isinstance(p, Prompt) for p in result.prompts)
 
@@ -187,6 +187,6 @@ def test_each_channel_renders_with_its_own_renderer() -> None:
 
 def test_sms_and_the_console_show_the_plain_texts() -> None:
     renderers = build_renderers()
-    prompts = begin(FLOW, "es", CTX, NOW).prompts
+    prompts = begin(FLOW, "es", CTX).prompts
     assert renderers["sms"](prompts) == renderers["console"](prompts) == texts_of(prompts)
     assert renderers["sms"](prompts)[1].endswith("\nResponda del 1 (nada) al 5 (totalmente).")
