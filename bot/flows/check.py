@@ -31,7 +31,6 @@ INLINE = "inline"
 # Hints only ever travel inside a question, where the flow report already counts them.
 _HINT_PREFIX = "hint_"
 FIRST_TEXT, FIRST_TEXT_JOIN = "first text", "\n\n"
-# begin() takes the time for its signature's sake; the texts do not depend on it.
 
 
 @dataclass(frozen=True)
