@@ -13,7 +13,8 @@ from bot.background import InProcessDispatcher
 from bot.config import ConfigError, Settings
 from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
-from bot.flowfiles import load_flows
+from bot.flowfiles import load_flow_definitions
+from bot.flowstore import open_flow_store
 from bot.i18n.catalog import load_locales
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
@@ -22,6 +23,7 @@ from bot.rq_dispatcher import RqDispatcher
 from bot.scheduling.model import SendPolicy
 from bot.services.runtime import Runtime
 from storage.db import make_engine, make_session_factory, upgrade
+from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -105,12 +107,14 @@ def bootstrap(
     settings = settings or Settings.from_env()
     translator, dispatcher = build_background(settings)
     engine = open_database(settings, migrate)
-    flows = load_flows(settings.flows_dir)
+    loaded = load_flow_definitions(settings.flows_dir)
     locales = load_locales(settings.locales_dir)
+    flows = {flow_id: item.flow for flow_id, item in loaded.items()}
     check_languages(flows, locales)
     rt = Runtime(
         uow=partial(SqlAlchemyUnitOfWork, make_session_factory(engine)),
-        flows=flows,
+        # Each loaded flow's definition is kept, so conversations outlive changes to its file.
+        flow_store=open_flow_store(SqlAlchemyFlowVersions(engine), loaded, clock()),
         locales=locales,
         values=settings.placeholder_values,
         by_language=language_values(locales, settings.agency_contacts, settings.contacts),

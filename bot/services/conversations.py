@@ -102,7 +102,7 @@ def close_unfinished(
 ) -> None:
     """Expire an unfinished conversation, keep its answers and record how far it got."""
     answered = sum(1 for a in uow.repo.answers(conversation.id) if a.value is not None)
-    flow = rt.flows.get(conversation.flow_id)
+    flow = rt.flow_of(conversation)
     questions = sum(1 for node in flow.nodes.values() if node.waits) if flow else 0
     conversation.status = Status.EXPIRED.value
     conversation.disposition = unfinished(answered, questions).value
@@ -114,7 +114,7 @@ def advance(
     rt: Runtime, uow: UnitOfWork, conversation: Conversation, text: str, now: datetime
 ) -> list[str]:
     """Feed a resident's reply to the engine and store what follows."""
-    flow = rt.flows.get(conversation.flow_id)
+    flow = rt.flow_of(conversation)
     if flow is None:
         # The flow was withdrawn while this conversation was open: close it politely.
         conversation.status = Status.COMPLETED.value

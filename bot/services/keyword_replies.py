@@ -71,7 +71,7 @@ def pending_question(turn: Turn) -> list[str]:
     conversation = turn.conversation
     if conversation is None or conversation.status != Status.ACTIVE.value:
         return []
-    flow = turn.rt.flows.get(conversation.flow_id)
+    flow = turn.rt.flow_of(conversation)
     question = prompt(flow, state_of(conversation), turn.rt.context) if flow else ""
     return [question] if question else []
 

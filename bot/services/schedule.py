@@ -137,7 +137,7 @@ def _start(job: Job) -> str:
         return _refuse(job, decision.reason)
     if decision.at > job.now:
         return job.defer(decision.at)
-    flow = job.rt.flows.get(conversation.flow_id)
+    flow = job.rt.flow_of(conversation)
     if flow is None:
         return job.finish(CANCELLED, f"flow {conversation.flow_id} is no longer offered")
     # Reminders and expiry are planned once the text has actually left (bot.services.delivery).
@@ -165,7 +165,7 @@ def _reminder(job: Job) -> str:
         return job.finish(CANCELLED, "no hour outside quiet hours in the resident's zones")
     if allowed > job.now:
         return job.defer(allowed)
-    flow = job.rt.flows.get(conversation.flow_id)
+    flow = job.rt.flow_of(conversation)
     if flow is None:
         return job.finish(CANCELLED, f"flow {conversation.flow_id} is no longer offered")
     ctx = job.rt.context
