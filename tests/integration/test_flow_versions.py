@@ -112,9 +112,11 @@ def test_a_changed_flow_file_reaches_new_residents_only(
     twilio: TwilioStandIn,
 ) -> None:
     rt = start()
-    answering, silent, newcomer = new_york(), new_york(), new_york()
+    answering, silent, later, newcomer = new_york(), new_york(), new_york(), new_york()
     begun = trigger(rt, answering, occurred_at=clock.now - timedelta(hours=3))
     trigger(rt, silent, occurred_at=clock.now - timedelta(hours=3))
+    # Asked for now, sent in two hours (the delay after a contact): after the restart.
+    assert trigger(rt, later, occurred_at=clock.now).status == "scheduled"
     assert OLD_Q1 in sent_to(twilio, answering)[0]
     assert OLD_Q2 in _say(rt, answering, "yes")
 
@@ -142,8 +144,13 @@ def test_a_changed_flow_file_reaches_new_residents_only(
     assert NEW_Q2 in _say(rt, newcomer, "yes")
     assert OVERALL in _say(rt, newcomer, "4")
 
+    # The survey asked for before the change goes out as it was when asked for.
+    clock.advance(hours=2)
+    assert run(rt) == ["sent"]
+    assert OLD_Q1 in sent_to(twilio, later)[0]
+
     # The silent resident's reminder asks version 1's question again, as it was first asked.
-    clock.advance(days=1)
+    clock.advance(hours=22)
     assert run(rt) == ["sent"]
     reminder = sent_to(twilio, silent)[-1]
     assert OLD_Q1 in reminder and NEW_Q1 not in reminder

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from bot.flowfiles import FlowDefinition, load_flow_definitions
-from bot.flowstore import flow_of_record, open_flow_store, stored_definition
-from bot.ports import UnknownFlowVersionError
+from bot.flowstore import RecordedFlowStore, flow_of_record, open_flow_store, stored_definition
+from bot.ports import UnitOfWork, UnknownFlowVersionError
+from bot.services.runtime import Runtime
+from storage.models import Conversation
 from tests.translation_samples import FLOW, ROOT, VI, write
 
 NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
@@ -141,3 +143,33 @@ def test_every_shipped_flow_survives_being_recorded() -> None:
             loaded.flow.id, 1, loaded.flow.version, stored_definition(loaded)
         )
         assert flow_of_record(stored) == loaded.flow
+
+
+def _runtime(store: RecordedFlowStore) -> Runtime:
+    """Wire a runtime around a flow store alone: flow_of needs nothing else."""
+
+    def no_database() -> UnitOfWork:
+        raise AssertionError("flow_of must not open a unit of work")
+
+    return Runtime(
+        uow=no_database, flow_store=store, locales={}, values={}, senders={}, clock=lambda: NOW
+    )
+
+
+def test_a_conversation_is_stepped_with_its_own_version(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    records = FakeFlowVersionRecords()
+    first = _loaded(tmp_path, FLOW)
+    open_flow_store(records, first, NOW)
+    old = first["tiny"].flow
+    rt = _runtime(open_flow_store(records, _loaded(tmp_path, REWORDED), NOW))
+
+    assert rt.flow_of(Conversation(flow_id="tiny", flow_version=old.version)) == old
+    assert rt.flows["tiny"].nodes["rate"].text["en"] == "How did it go?"
+    # Begun before versions were kept, on a file changed since: the live version is all there is.
+    unrecorded = Conversation(flow_id="tiny", flow_version="0123456789ab")
+    assert rt.flow_of(unrecorded) is rt.flows["tiny"]
+    assert "never recorded" in caplog.text
+    # A withdrawn flow (its file removed) has no version to step, as before versions were kept.
+    assert rt.flow_of(Conversation(flow_id="gone", flow_version=old.version)) is None
