@@ -14,8 +14,9 @@ from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
 from bot.engine.render import texts_of
 from bot.errors import ConfigError
-from bot.flows.files import load_flows
+from bot.flows.files import load_flow_definitions
 from bot.flows.locales import load_locales
+from bot.flows.store import open_flow_store
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
 from bot.ports import Clock, Renderer, Sender, Translator
@@ -25,6 +26,7 @@ from bot.services.runtime import Runtime
 from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from storage.db import make_engine, make_session_factory, upgrade
+from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -113,12 +115,14 @@ def bootstrap(
     settings = settings or Settings.from_env()
     translator, dispatcher = build_background(settings)
     engine = open_database(settings, migrate)
-    flows = load_flows(settings.flows_dir)
+    loaded = load_flow_definitions(settings.flows_dir)
     locales = load_locales(settings.locales_dir)
+    flows = {flow_id: item.flow for flow_id, item in loaded.items()}
     check_languages(flows, locales)
     rt = Runtime(
         uow=partial(SqlAlchemyUnitOfWork, make_session_factory(engine)),
-        flows=flows,
+        # Each loaded flow's definition is kept, so conversations outlive changes to its file.
+        flow_store=open_flow_store(SqlAlchemyFlowVersions(engine), loaded, clock()),
         locales=locales,
         values=settings.placeholder_values,
         by_language=language_values(locales, settings.agency_contacts, settings.contacts),

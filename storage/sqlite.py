@@ -15,6 +15,11 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: SQLite's busy handler alone orders processes
     fcntl = None  # type: ignore[assignment]
 
+# Execution options of a connection that only reads: it starts a plain (deferred) transaction
+# and never queues for the writer's turn. In WAL mode a reader sees the last commit and blocks
+# no one, so it may read beside a writing transaction of the same thread (which holds the turn).
+READ_ONLY = {"parley_read_only": True}
+
 # How long a SQLite writer waits for another one before giving up with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -55,6 +60,9 @@ class WriterGate:
 
     def enter(self, connection: Connection) -> None:
         """Wait for the previous writer (this process's, then any process's), then BEGIN."""
+        if connection.get_execution_options().get("parley_read_only"):
+            connection.exec_driver_sql("BEGIN")
+            return
         if not self._lock.acquire(timeout=self._timeout):
             raise TimeoutError("another SQLite transaction in this process held the lock too long")
         try:

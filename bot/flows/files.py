@@ -32,9 +32,11 @@ from bot.flows.yamlpos import JsonPath
 __all__ = [
     "FLOW_SCHEMA",
     "FLOW_SUFFIXES",
+    "FlowDefinition",
     "FlowFileError",
     "build_flow",
     "flow_version",
+    "load_flow_definitions",
     "load_flow_file",
     "load_flows",
     "offered_translations",
@@ -56,6 +58,18 @@ class _Built:
     locate: Locate
 
 
+@dataclass(frozen=True)
+class FlowDefinition:
+    """A flow as built from its files, with the definition it was built from.
+
+    `definition` is the flow file's mapping with the offered translations merged in: kept in
+    the database (bot.flows.store), it builds the same Flow again after the files have changed.
+    """
+
+    flow: Flow
+    definition: Mapping[str, Any]
+
+
 def load_flow_file(path: Path) -> Flow:
     """Load and check one flow file and its translations; raise FlowFileError naming a line."""
     return build_flow(read_flow_source(path))
@@ -63,12 +77,17 @@ def load_flow_file(path: Path) -> Flow:
 
 def load_flows(directory: Path) -> dict[str, Flow]:
     """Load every flow in `directory`, refusing two flows that share an id or a keyword."""
-    flows: dict[str, Flow] = {}
+    return {flow_id: loaded.flow for flow_id, loaded in load_flow_definitions(directory).items()}
+
+
+def load_flow_definitions(directory: Path) -> dict[str, FlowDefinition]:
+    """Load every flow in `directory` with its definition, as load_flows does."""
+    flows: dict[str, FlowDefinition] = {}
     keywords: dict[str, tuple[str, Path]] = {}
     for flow_id, source in read_flow_sources(directory).items():
         built = _build(source)
         _claim_keywords(built, keywords)
-        flows[flow_id] = built.flow
+        flows[flow_id] = FlowDefinition(built.flow, built.data)
         logger.info(
             "loaded flow %s version %s from %s in %s",
             flow_id,

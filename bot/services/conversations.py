@@ -93,7 +93,7 @@ def close_unfinished(
 ) -> None:
     """Expire an unfinished conversation, keep its answers and record how far it got."""
     answered = sum(1 for a in uow.repo.answers(conversation.id) if a.value is not None)
-    flow = rt.flows.get(conversation.flow_id)
+    flow = rt.flow_of(conversation)
     questions = sum(1 for node in flow.nodes.values() if node.waits) if flow else 0
     conversation.expire(unfinished(answered, questions), now)
     uow.schedule.cancel([conversation.id], ALL_KINDS, now, Status.EXPIRED)
@@ -103,7 +103,7 @@ def advance(
     rt: Runtime, uow: UnitOfWork, conversation: Conversation, text: str, now: datetime
 ) -> tuple[Prompt, ...]:
     """Feed a resident's reply to the engine, store what follows and return what to say."""
-    flow = rt.flows.get(conversation.flow_id)
+    flow = rt.flow_of(conversation)
     if flow is None:
         # The flow was withdrawn while this conversation was open: close it politely.
         conversation.close_without_flow(now)

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.engine.conversation import Context
 from bot.engine.model import Flow, Locale, Prompt
 from bot.i18n.choice import choose_language
-from bot.ports import Clock, Dispatcher, Renderer, Sender, Translator, UnitOfWorkFactory
+from bot.ports import (
+    Clock,
+    Dispatcher,
+    FlowStore,
+    Renderer,
+    Sender,
+    Translator,
+    UnitOfWorkFactory,
+    UnknownFlowVersionError,
+)
 from bot.scheduling.model import SendPolicy
 from bot.scheduling.pacing import Pacing
 from bot.services.timezones import resident_timezones
+
+if TYPE_CHECKING:
+    from storage.models import Conversation
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -20,7 +36,8 @@ class Runtime:
     """Concrete collaborators for the service layer, chosen by bootstrap()."""
 
     uow: UnitOfWorkFactory
-    flows: Mapping[str, Flow]
+    # Every version of every flow: the live ones, and those running conversations began on.
+    flow_store: FlowStore
     locales: Mapping[str, Locale]
     values: Mapping[str, str]
     senders: Mapping[str, Sender]
@@ -45,6 +62,28 @@ class Runtime:
     by_language: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
+
+    @property
+    def flows(self) -> Mapping[str, Flow]:
+        """Return the live version of every offered flow: what new conversations begin on."""
+        return self.flow_store.live_flows()
+
+    def flow_of(self, conversation: Conversation) -> Flow | None:
+        """Return the flow version a conversation began on; None once its flow is withdrawn."""
+        flow_id = conversation.flow_id
+        if flow_id not in self.flows:
+            return None
+        try:
+            return self.flow_store.get(flow_id, conversation.flow_version)
+        except UnknownFlowVersionError:
+            # Begun before versions were kept, on files changed since: only the live one is left.
+            log.warning(
+                "conversation %s: flow %s version %s was never recorded; stepping the live one",
+                conversation.id,
+                flow_id,
+                conversation.flow_version,
+            )
+            return self.flows[flow_id]
 
     @property
     def context(self) -> Context:

@@ -129,7 +129,7 @@ def _start(job: Job) -> RunOutcome:
         return _refuse(job, decision.reason)
     if decision.at > job.now:
         return job.defer(decision.at)
-    flow = job.rt.flows.get(conversation.flow_id)
+    flow = job.rt.flow_of(conversation)
     if flow is None:
         return job.cancel(f"flow {conversation.flow_id} is no longer offered")
     # Reminders and expiry are planned once the text has actually left (bot.services.delivery).
@@ -158,7 +158,7 @@ def _reminder(job: Job) -> RunOutcome:
         return job.cancel("no hour outside quiet hours in the resident's zones")
     if allowed > job.now:
         return job.defer(allowed)
-    flow = job.rt.flows.get(conversation.flow_id)
+    flow = job.rt.flow_of(conversation)
     if flow is None:
         return job.cancel(f"flow {conversation.flow_id} is no longer offered")
     ctx = job.rt.context

@@ -100,7 +100,7 @@ def queue_translations(
     if rt.dispatcher is not None:
         # Any stored answer wakes the background (and its sweep), also after a restart.
         rt.dispatcher.start()
-    flow = rt.flows.get(conversation.flow_id)
+    flow = rt.flow_of(conversation)
     nodes = flow.nodes if flow is not None else {}
     texts = [a for a in answers if a.question_id in nodes and nodes[a.question_id].kind is TEXT]
     due = [answer_id for a in texts if (answer_id := _mark(rt, uow, conversation.id, a, now))]

@@ -32,6 +32,7 @@ TABLES = {
     "api_tokens",
     "scheduled_items",
     "sender_slots",
+    "flow_versions",
     "translations",
     "users",
 }
@@ -63,7 +64,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0008_emergency_pointer"
+    assert current_revision(empty_engine) == head_revision() == "0009_flow_versions"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

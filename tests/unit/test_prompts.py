@@ -160,7 +160,7 @@ def _runtime(**renderers: object) -> Runtime:
     fixed = datetime(2025, 1, 1, tzinfo=UTC)
     return Runtime(
         uow=None,  # type: ignore[arg-type]
-        flows={},
+        flow_store=None,  # type: ignore[arg-type]
         locales={},
         values={},
         senders={},

@@ -71,7 +71,7 @@ def pending_question(turn: Turn) -> list[str]:
     conversation = turn.conversation
     if conversation is None or conversation.status != Status.ACTIVE:
         return []
-    flow = turn.rt.flows.get(conversation.flow_id)
+    flow = turn.rt.flow_of(conversation)
     asked = question(flow, state_of(conversation), turn.rt.context) if flow else None
     return turn.render((asked,)) if asked is not None else []
 

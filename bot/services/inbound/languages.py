@@ -27,7 +27,7 @@ MENU_TTL = timedelta(hours=1)
 
 def offered_languages(turn: Turn) -> list[str]:
     """List the languages the resident may switch to: the survey's, else every locale's."""
-    flow = turn.rt.flows.get(turn.conversation.flow_id) if turn.conversation else None
+    flow = turn.rt.flow_of(turn.conversation) if turn.conversation else None
     codes = menu_order(turn)
     return [code for code in codes if code in flow.languages] if flow is not None else codes
 
@@ -120,7 +120,7 @@ def switch_to(turn: Turn, code: str) -> list[str]:
     """Speak `code` from now on, say so, and ask the current question again in it."""
     turn.respondent.language = code
     conversation = turn.conversation
-    flow = turn.rt.flows.get(conversation.flow_id) if conversation else None
+    flow = turn.rt.flow_of(conversation) if conversation else None
     if conversation is None or flow is None or conversation.status != Status.ACTIVE:
         # Nothing to continue: just say which language we will write in from now on.
         return turn.say("language_set", code)
@@ -143,7 +143,7 @@ def follow_written_language(turn: Turn) -> list[str]:
     if conversation is None or detect is None:
         return []
     detected = detect(turn.msg.text, conversation.language)
-    flow = turn.rt.flows.get(conversation.flow_id)
+    flow = turn.rt.flow_of(conversation)
     if not detected or detected == conversation.language or flow is None:
         return []
     if detected not in flow.languages or not _clearly_written(turn, flow):
