@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
@@ -84,6 +85,23 @@ def check_languages(flows: Mapping[str, Flow], locales: Mapping[str, Locale]) ->
             raise ConfigError(f"flow {flow.id!r} offers {missing} but locales/ has no such file")
 
 
+@dataclass(frozen=True)
+class Definitions:
+    """What the flow and locale files say: parsed flows, locales and a detector built on them."""
+
+    flows: Mapping[str, Flow]
+    locales: Mapping[str, Locale]
+    detector: LanguageDetector
+
+
+def load_definitions(settings: Settings) -> Definitions:
+    """Read and check the flow and locale files once, and index their words for detection."""
+    flows = load_flows(settings.flows_dir)
+    locales = load_locales(settings.locales_dir)
+    check_languages(flows, locales)
+    return Definitions(flows, locales, LanguageDetector(locales, flows))
+
+
 def open_database(settings: Settings, migrate: bool | None = None) -> Engine:
     """Create the database engine; bring the schema up to date when asked."""
     engine = make_engine(settings.database_url)
@@ -100,14 +118,18 @@ def bootstrap(
     migrate: bool | None = None,
     clock: Clock = utc_now,
     senders: Mapping[str, Sender] | None = None,
+    definitions: Definitions | None = None,
 ) -> Runtime:
-    """Wire the runtime: database (migrated when asked), flows, locales, senders, translator."""
+    """Wire the runtime: database (migrated when asked), flows, locales, senders, translator.
+
+    `definitions` are read from the settings' directories unless given: the tests parse each
+    directory once per run and hand the result to every runtime they build.
+    """
     settings = settings or Settings.from_env()
     translator, dispatcher = build_background(settings)
     engine = open_database(settings, migrate)
-    flows = load_flows(settings.flows_dir)
-    locales = load_locales(settings.locales_dir)
-    check_languages(flows, locales)
+    definitions = definitions or load_definitions(settings)
+    flows, locales = dict(definitions.flows), dict(definitions.locales)
     rt = Runtime(
         uow=partial(SqlAlchemyUnitOfWork, make_session_factory(engine)),
         flows=flows,
@@ -121,7 +143,7 @@ def bootstrap(
         translator=translator,
         dispatcher=dispatcher,
         agency_language=settings.agency_language,
-        detect=LanguageDetector(locales, flows).detect,
+        detect=definitions.detector.detect,
         policy=settings.send_policy or SendPolicy(),
         pacing=settings.pacing,
         close=_closer(engine, dispatcher),
