@@ -23,6 +23,7 @@ from bot.rq_dispatcher import RqDispatcher
 from bot.scheduling.model import SendPolicy
 from bot.services.runtime import Runtime
 from storage.db import make_engine, make_session_factory, upgrade
+from storage.queries import SqlAlchemySurveyQueries
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -130,8 +131,10 @@ def bootstrap(
     engine = open_database(settings, migrate)
     definitions = definitions or load_definitions(settings)
     flows, locales = dict(definitions.flows), dict(definitions.locales)
+    session_factory = make_session_factory(engine)
     rt = Runtime(
-        uow=partial(SqlAlchemyUnitOfWork, make_session_factory(engine)),
+        uow=partial(SqlAlchemyUnitOfWork, session_factory),
+        surveys=SqlAlchemySurveyQueries(session_factory),
         flows=flows,
         locales=locales,
         values=settings.placeholder_values,

@@ -7,13 +7,40 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from storage.accounts import AccountsRepository
-    from storage.repository import SqlAlchemyRepository
-    from storage.schedule import ScheduleRepository
-    from storage.translations_repo import TranslationsRepository
+from bot.storage_ports import (
+    AccountRepository,
+    ContactRepository,
+    ConversationRepository,
+    MessageRepository,
+    RespondentRepository,
+    ScheduleRepository,
+    SurveyQueries,
+    TokenRepository,
+    TranslationRepository,
+)
+
+__all__ = [
+    "AccountRepository",
+    "Clock",
+    "ContactRepository",
+    "ConversationRepository",
+    "DeliveryError",
+    "Dispatcher",
+    "InboundMessage",
+    "MessageRepository",
+    "RespondentRepository",
+    "ScheduleRepository",
+    "Sender",
+    "SurveyQueries",
+    "TokenRepository",
+    "TranslationError",
+    "TranslationRepository",
+    "Translator",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
 
 
 @dataclass(frozen=True)
@@ -80,9 +107,45 @@ class Sender(Protocol):
 class UnitOfWork(Protocol):
     """A transaction: commit explicitly, roll back by default when the block ends."""
 
+    # One repository per aggregate, each bound to this block's transaction.
     @property
-    def repo(self) -> SqlAlchemyRepository:
-        """Return the repository bound to this block's transaction."""
+    def respondents(self) -> RespondentRepository:
+        """Return the respondents of this block."""
+        ...
+
+    @property
+    def conversations(self) -> ConversationRepository:
+        """Return the conversations and their answers of this block."""
+        ...
+
+    @property
+    def contacts(self) -> ContactRepository:
+        """Return the police contacts of this block."""
+        ...
+
+    @property
+    def messages(self) -> MessageRepository:
+        """Return the messages in and out of this block."""
+        ...
+
+    @property
+    def schedule(self) -> ScheduleRepository:
+        """Return the scheduled items and pacing slots of this block."""
+        ...
+
+    @property
+    def tokens(self) -> TokenRepository:
+        """Return the API tokens of this block."""
+        ...
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """Return the staff accounts of this block."""
+        ...
+
+    @property
+    def translations(self) -> TranslationRepository:
+        """Return the answers' translation state and cache of this block."""
         ...
 
     def __enter__(self) -> UnitOfWork: ...
@@ -95,22 +158,11 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     def commit(self) -> None:
-        """Make the work of this block durable."""
+        """Make the work of this block durable, then run its after-commit actions."""
         ...
 
-    @property
-    def translations(self) -> TranslationsRepository:
-        """Return the translation queries bound to this block's transaction."""
-        ...
-
-    @property
-    def schedule(self) -> ScheduleRepository:
-        """Return the scheduled-item queries bound to this block's transaction."""
-        ...
-
-    @property
-    def accounts(self) -> AccountsRepository:
-        """Return the staff-account queries bound to this block's transaction."""
+    def rollback(self) -> None:
+        """Discard the work of this block since its last commit, and its after-commit actions."""
         ...
 
     def after_commit(self, action: Callable[[], None]) -> None:

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.i18n.sms import segments
-from bot.ports import DeliveryError, Sender, UnitOfWork
+from bot.ports import DeliveryError, ScheduleRepository, Sender, UnitOfWork
 from bot.scheduling.pacing import MAX_DELIVERY_ATTEMPTS, retry_delay
 from bot.scheduling.rules import next_allowed
 from bot.services.followups import plan_follow_ups, undeliverable
 from bot.services.optout import opt_out
 from bot.services.runtime import Runtime
-from storage.models import Message
-from storage.schedule import CANCELLED, DONE, FAILED, START, ScheduledItem, ScheduleRepository
+from storage.models import CANCELLED, DONE, FAILED, START, Message, ScheduledItem
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | str:
         return _record(rt, item_id, found, None)
     with rt.uow() as uow:
         item = uow.schedule.get(item_id, for_update=True)
-        message = uow.repo.get_message(item.message_id) if item and item.message_id else None
+        message = uow.messages.get(item.message_id) if item and item.message_id else None
         if message is None or message.status not in IN_DOUBT:
             return "skipped"
         message.status = "queued"  # The provider never took it: safe to send.
@@ -132,11 +131,11 @@ def _claimed(
     """Lock an item and its message, with the sender and address; or say why there are none."""
     item = uow.schedule.get(item_id, for_update=True)
     message_id = item.message_id if item is not None else None
-    message = uow.repo.get_message(message_id, for_update=True) if message_id else None
+    message = uow.messages.get(message_id, for_update=True) if message_id else None
     if item is None or message is None:
         return "skipped"
     sender = rt.senders.get(message.channel)
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
     if sender is None or respondent is None:
         message.status, message.error_code = "failed", "no_sender"
         item.close(FAILED, now, "no sender for the channel or no respondent")
@@ -154,7 +153,7 @@ def _still_wanted(
     (completed, stopped, expired). Nor may one go out when the resident's possible zones
     share no hour outside quiet hours (`allowed` is None).
     """
-    conversation = uow.repo.get_conversation(item.conversation_id)
+    conversation = uow.conversations.get(item.conversation_id)
     active = conversation is not None and conversation.status == "active"
     if active and allowed is not None:
         return True
@@ -212,7 +211,7 @@ def _record(
     with rt.uow() as uow:
         now = rt.clock()
         item = uow.schedule.get(item_id, for_update=True)
-        message = uow.repo.get_message(item.message_id) if item and item.message_id else None
+        message = uow.messages.get(item.message_id) if item and item.message_id else None
         if item is None or message is None:
             return "skipped"
         message.updated_at = now
@@ -235,9 +234,9 @@ def _record(
 def _started(rt: Runtime, uow: UnitOfWork, message: Message, now: datetime) -> None:
     """Plan the reminders and expiry of a survey whose first text has just left."""
     conversation = (
-        uow.repo.get_conversation(message.conversation_id) if message.conversation_id else None
+        uow.conversations.get(message.conversation_id) if message.conversation_id else None
     )
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
     if conversation is not None and respondent is not None and conversation.status == "active":
         plan_follow_ups(rt, uow, conversation, respondent.address, now)
 
@@ -263,7 +262,7 @@ def _failed(
     if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS or retry_at is None:
         message.status = doubt or "failed"
         item.close(FAILED, now, f"gave up after {item.attempts} attempts: {error}")
-        conversation = uow.repo.get_conversation(item.conversation_id)
+        conversation = uow.conversations.get(item.conversation_id)
         if item.kind == START and conversation is not None:
             undeliverable(conversation, now)
         return "failed"
@@ -278,7 +277,7 @@ def _opted_out_at_provider(
 ) -> str:
     """Opt out a resident the provider says replied STOP; the text is never retried."""
     message.status = "failed"
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
     if respondent is not None:
         opt_out(uow, respondent, now)
     item.close(FAILED, now, "the number has opted out at the provider")
@@ -289,7 +288,7 @@ def _retry_at(
     rt: Runtime, uow: UnitOfWork, message: Message, attempt: int, now: datetime
 ) -> datetime | None:
     """Return when to try again: after the backoff, never in the resident's quiet hours."""
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
     zones = rt.resident_zones(respondent.address if respondent else "")
     return next_allowed(now + retry_delay(attempt), rt.policy.quiet_hours, zones)
 

@@ -9,8 +9,7 @@ from bot.ports import UnitOfWork
 from bot.scheduling.disposition import Disposition
 from bot.scheduling.rules import expires_at, reminder_times
 from bot.services.runtime import Runtime
-from storage.models import Conversation
-from storage.schedule import EXPIRY, REMINDER
+from storage.models import EXPIRY, REMINDER, Conversation
 
 
 def plan_follow_ups(

@@ -9,8 +9,7 @@ from bot.engine.model import Status
 from bot.ports import UnitOfWork
 from bot.scheduling.disposition import Disposition
 from bot.scheduling.model import RefusalReason
-from storage.models import Conversation, Respondent
-from storage.schedule import ALL_KINDS, LIVE
+from storage.models import ALL_KINDS, LIVE, Conversation, Respondent
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ def close_live(
     reason: RefusalReason | None,
 ) -> int:
     """End a respondent's scheduled and active surveys and cancel what they had pending."""
-    live = uow.schedule.live_conversations(respondent.id)
+    live = uow.conversations.live_for(respondent.id)
     for conversation in live:
         conversation.status = status.value
         conversation.disposition = disposition.value
@@ -67,7 +66,7 @@ def cancel_conversation(
     conversation.reminders_pending = False
     conversation.updated_at = now
     uow.schedule.cancel([conversation.id], ALL_KINDS, now, f"cancelled: {reason.value}")
-    for message in uow.schedule.queued_messages(conversation.id):
+    for message in uow.messages.queued_for(conversation.id):
         message.status, message.error_code, message.updated_at = "cancelled", reason.value, now
     log.info("survey %s cancelled: %s", conversation.id, reason.value)
     return True

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.engine.conversation import Context
 from bot.engine.model import Flow, Locale
 from bot.i18n.choice import choose_language
-from bot.ports import Clock, Dispatcher, Sender, Translator, UnitOfWorkFactory
+from bot.ports import Clock, Dispatcher, Sender, SurveyQueries, Translator, UnitOfWorkFactory
 from bot.scheduling.model import SendPolicy
 from bot.scheduling.pacing import Pacing
 from bot.scheduling.timezones import resident_timezones
@@ -20,6 +20,8 @@ class Runtime:
     """Concrete collaborators for the service layer, chosen by bootstrap()."""
 
     uow: UnitOfWorkFactory
+    # The read side: surveys as reports show them, read apart from the unit of work.
+    surveys: SurveyQueries
     flows: Mapping[str, Flow]
     locales: Mapping[str, Locale]
     values: Mapping[str, str]

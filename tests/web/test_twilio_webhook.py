@@ -109,10 +109,10 @@ def test_redelivered_message_sid_gets_the_same_reply_and_stores_once(
     assert replies(first) == replies(again)
     rt = app.extensions["parley.runtime"]
     with rt.uow() as uow:
-        respondent = uow.repo.find_respondent("sms", number)
-        conversation = uow.repo.open_conversation(respondent.id)
-        assert len(uow.repo.answers(conversation.id)) == 1
-        assert uow.repo.find_message("sms", "SMduplicate0001") is not None
+        respondent = uow.respondents.find("sms", number)
+        conversation = uow.conversations.open_for(respondent.id)
+        assert len(uow.conversations.answers(conversation.id)) == 1
+        assert uow.messages.find("sms", "SMduplicate0001") is not None
 
 
 def test_stop_opts_out_in_every_conversation_and_start_lifts_it(client: FlaskClient) -> None:
