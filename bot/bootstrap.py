@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.background import InProcessDispatcher
 from bot.config import ConfigError, Settings
@@ -18,7 +19,7 @@ from bot.flowfiles import load_flows
 from bot.i18n.catalog import load_locales
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
-from bot.ports import Clock, Sender, Translator
+from bot.ports import Clock, Sender, Translator, UnitOfWork
 from bot.rq_dispatcher import RqDispatcher
 from bot.scheduling.model import SendPolicy
 from bot.services.runtime import Runtime
@@ -103,6 +104,11 @@ def load_definitions(settings: Settings) -> Definitions:
     return Definitions(flows, locales, LanguageDetector(locales, flows))
 
 
+def _unit_of_work(session_factory: sessionmaker[Session]) -> UnitOfWork:
+    """Open a unit of work on the database (typed as the port, so mypy checks the adapter)."""
+    return SqlAlchemyUnitOfWork(session_factory)
+
+
 def open_database(settings: Settings, migrate: bool | None = None) -> Engine:
     """Create the database engine; bring the schema up to date when asked."""
     engine = make_engine(settings.database_url)
@@ -133,7 +139,7 @@ def bootstrap(
     flows, locales = dict(definitions.flows), dict(definitions.locales)
     session_factory = make_session_factory(engine)
     rt = Runtime(
-        uow=partial(SqlAlchemyUnitOfWork, session_factory),
+        uow=partial(_unit_of_work, session_factory),
         surveys=SqlAlchemySurveyQueries(session_factory),
         flows=flows,
         locales=locales,

@@ -73,7 +73,7 @@ _ANSWER = [getattr(Answer, name) for name in AnswerView.__dataclass_fields__]
 
 
 class SqlAlchemySurveyQueries:
-    """Read surveys for reports, each in a short read-only transaction."""
+    """Read surveys for reports, each in a short transaction of its own that changes nothing."""
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
