@@ -35,8 +35,8 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
-from storage.models import Conversation, Respondent  # noqa: E402
-from storage.schedule import ScheduledItem, ScheduleRepository  # noqa: E402
+from storage.models import Conversation, Respondent, ScheduledItem  # noqa: E402
+from storage.repositories import SqlAlchemyScheduleRepository  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 INDEX = "ix_scheduled_items_status_due_at"
@@ -59,13 +59,13 @@ class Target:
 def time_due(target: Target) -> int:
     """Run the sweep's query in a fresh session; return how many items it found due."""
     with target.sessions() as session:
-        return len(ScheduleRepository(session).due(target.now, limit=SWEEP_LIMIT))
+        return len(SqlAlchemyScheduleRepository(session).due(target.now, limit=SWEEP_LIMIT))
 
 
 def time_next_due_at(target: Target) -> int:
     """Ask when the soonest pending item falls due; return 1 when there is one."""
     with target.sessions() as session:
-        return int(ScheduleRepository(session).next_due_at() is not None)
+        return int(SqlAlchemyScheduleRepository(session).next_due_at() is not None)
 
 
 # name -> (function, what it must return). Swap in the real sweep here once it exists; keep it

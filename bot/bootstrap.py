@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config.settings import Settings
 from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
 from bot.engine.render import texts_of
 from bot.errors import ConfigError
-from bot.flows.files import load_flow_definitions
+from bot.flows.files import FlowDefinition, load_flow_definitions
 from bot.flows.locales import load_locales
 from bot.flows.store import open_flow_store
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
-from bot.ports import Clock, Renderer, Sender, Translator
+from bot.ports import Clock, Renderer, Sender, Translator, UnitOfWork
 from bot.scheduling.model import SendPolicy
 from bot.services.addresses import Channel
 from bot.services.runtime import Runtime
@@ -27,6 +29,7 @@ from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
+from storage.queries import SqlAlchemySurveyQueries
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -94,6 +97,34 @@ def check_languages(flows: Mapping[str, Flow], locales: Mapping[str, Locale]) ->
             raise ConfigError(f"flow {flow.id!r} offers {missing} but locales/ has no such file")
 
 
+@dataclass(frozen=True)
+class Definitions:
+    """What the flow and locale files say: each flow and its definition, locales, a detector."""
+
+    loaded: Mapping[str, FlowDefinition]
+    locales: Mapping[str, Locale]
+    detector: LanguageDetector
+
+    @property
+    def flows(self) -> dict[str, Flow]:
+        """Return the parsed flows, by id."""
+        return {flow_id: item.flow for flow_id, item in self.loaded.items()}
+
+
+def load_definitions(settings: Settings) -> Definitions:
+    """Read and check the flow and locale files once, and index their words for detection."""
+    loaded = load_flow_definitions(settings.flows_dir)
+    locales = load_locales(settings.locales_dir)
+    flows = {flow_id: item.flow for flow_id, item in loaded.items()}
+    check_languages(flows, locales)
+    return Definitions(loaded, locales, LanguageDetector(locales, flows))
+
+
+def _unit_of_work(session_factory: sessionmaker[Session]) -> UnitOfWork:
+    """Open a unit of work on the database (typed as the port, so mypy checks the adapter)."""
+    return SqlAlchemyUnitOfWork(session_factory)
+
+
 def open_database(settings: Settings, migrate: bool | None = None) -> Engine:
     """Create the database engine; bring the schema up to date when asked."""
     engine = make_engine(settings.database_url)
@@ -110,19 +141,24 @@ def bootstrap(
     migrate: bool | None = None,
     clock: Clock = utc_now,
     senders: Mapping[str, Sender] | None = None,
+    definitions: Definitions | None = None,
 ) -> Runtime:
-    """Wire the runtime: database (migrated when asked), flows, locales, senders, translator."""
+    """Wire the runtime: database (migrated when asked), flows, locales, senders, translator.
+
+    `definitions` are read from the settings' directories unless given: the tests parse each
+    directory once per run and hand the result to every runtime they build.
+    """
     settings = settings or Settings.from_env()
     translator, dispatcher = build_background(settings)
     engine = open_database(settings, migrate)
-    loaded = load_flow_definitions(settings.flows_dir)
-    locales = load_locales(settings.locales_dir)
-    flows = {flow_id: item.flow for flow_id, item in loaded.items()}
-    check_languages(flows, locales)
+    definitions = definitions or load_definitions(settings)
+    locales = dict(definitions.locales)
+    session_factory = make_session_factory(engine)
     rt = Runtime(
-        uow=partial(SqlAlchemyUnitOfWork, make_session_factory(engine)),
+        uow=partial(_unit_of_work, session_factory),
+        surveys=SqlAlchemySurveyQueries(session_factory),
         # Each loaded flow's definition is kept, so conversations outlive changes to its file.
-        flow_store=open_flow_store(SqlAlchemyFlowVersions(engine), loaded, clock()),
+        flow_store=open_flow_store(SqlAlchemyFlowVersions(engine), definitions.loaded, clock()),
         locales=locales,
         values=settings.placeholder_values,
         by_language=language_values(locales, settings.agency_contacts, settings.contacts),
@@ -135,7 +171,7 @@ def bootstrap(
         translator=translator,
         dispatcher=dispatcher,
         agency_language=settings.agency_language,
-        detect=LanguageDetector(locales, flows).detect,
+        detect=definitions.detector.detect,
         policy=settings.send_policy or SendPolicy(),
         pacing=settings.pacing,
         close=_closer(engine, dispatcher),

@@ -1,4 +1,4 @@
-"""Persistence for Parley: SQLAlchemy models, a repository, a unit of work and migrations."""
+"""Persistence for Parley: tables, one repository per aggregate, a unit of work, a read side."""
 
 from storage.db import (
     current_revision,
@@ -7,11 +7,11 @@ from storage.db import (
     make_session_factory,
     upgrade,
 )
-from storage.repository import SqlAlchemyRepository
+from storage.queries import SqlAlchemySurveyQueries
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 __all__ = [
-    "SqlAlchemyRepository",
+    "SqlAlchemySurveyQueries",
     "SqlAlchemyUnitOfWork",
     "current_revision",
     "head_revision",

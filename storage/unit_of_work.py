@@ -3,15 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.accounts import AccountsRepository
-from storage.repository import SqlAlchemyRepository
-from storage.schedule import ScheduleRepository
-from storage.translations_repo import TranslationsRepository
+from storage.repositories import (
+    SqlAlchemyAccountRepository,
+    SqlAlchemyContactRepository,
+    SqlAlchemyConversationRepository,
+    SqlAlchemyMessageRepository,
+    SqlAlchemyRespondentRepository,
+    SqlAlchemyScheduleRepository,
+    SqlAlchemyTokenRepository,
+    SqlAlchemyTranslationRepository,
+)
+
+
+@dataclass(frozen=True)
+class _Repositories:
+    """Every repository of one open block, all bound to its Session."""
+
+    respondents: SqlAlchemyRespondentRepository
+    conversations: SqlAlchemyConversationRepository
+    contacts: SqlAlchemyContactRepository
+    messages: SqlAlchemyMessageRepository
+    schedule: SqlAlchemyScheduleRepository
+    tokens: SqlAlchemyTokenRepository
+    accounts: SqlAlchemyAccountRepository
+    translations: SqlAlchemyTranslationRepository
+
+    @classmethod
+    def on(cls, session: Session) -> _Repositories:
+        """Bind one repository per aggregate to `session`."""
+        return cls(
+            respondents=SqlAlchemyRespondentRepository(session),
+            conversations=SqlAlchemyConversationRepository(session),
+            contacts=SqlAlchemyContactRepository(session),
+            messages=SqlAlchemyMessageRepository(session),
+            schedule=SqlAlchemyScheduleRepository(session),
+            tokens=SqlAlchemyTokenRepository(session),
+            accounts=SqlAlchemyAccountRepository(session),
+            translations=SqlAlchemyTranslationRepository(session),
+        )
 
 
 class SqlAlchemyUnitOfWork:
@@ -20,49 +55,55 @@ class SqlAlchemyUnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
-        self._repo: SqlAlchemyRepository | None = None
-        self._translations: TranslationsRepository | None = None
-        self._schedule: ScheduleRepository | None = None
-        self._accounts: AccountsRepository | None = None
+        self._repositories: _Repositories | None = None
         self._after_commit: list[Callable[[], None]] = []
 
     @property
-    def repo(self) -> SqlAlchemyRepository:
-        """Return the repository of the open block."""
-        if self._repo is None:
-            raise RuntimeError("unit of work is not open: use it in a `with` block")
-        return self._repo
+    def respondents(self) -> SqlAlchemyRespondentRepository:
+        """Return the respondents of the open block."""
+        return self._open().respondents
 
     @property
-    def translations(self) -> TranslationsRepository:
-        """Return the translation queries of the open block."""
-        if self._translations is None:
-            raise RuntimeError("unit of work is not open: use it in a `with` block")
-        return self._translations
+    def conversations(self) -> SqlAlchemyConversationRepository:
+        """Return the conversations (and their answers) of the open block."""
+        return self._open().conversations
 
     @property
-    def schedule(self) -> ScheduleRepository:
-        """Return the scheduled-item queries of the open block."""
-        if self._schedule is None:
-            raise RuntimeError("unit of work is not open: use it in a `with` block")
-        return self._schedule
+    def contacts(self) -> SqlAlchemyContactRepository:
+        """Return the police contacts of the open block."""
+        return self._open().contacts
 
     @property
-    def accounts(self) -> AccountsRepository:
-        """Return the staff-account queries of the open block."""
-        if self._accounts is None:
-            raise RuntimeError("unit of work is not open: use it in a `with` block")
-        return self._accounts
+    def messages(self) -> SqlAlchemyMessageRepository:
+        """Return the messages in and out of the open block."""
+        return self._open().messages
+
+    @property
+    def schedule(self) -> SqlAlchemyScheduleRepository:
+        """Return the scheduled items and pacing slots of the open block."""
+        return self._open().schedule
+
+    @property
+    def tokens(self) -> SqlAlchemyTokenRepository:
+        """Return the API tokens of the open block."""
+        return self._open().tokens
+
+    @property
+    def accounts(self) -> SqlAlchemyAccountRepository:
+        """Return the staff accounts of the open block."""
+        return self._open().accounts
+
+    @property
+    def translations(self) -> SqlAlchemyTranslationRepository:
+        """Return the answers' translation state and cache of the open block."""
+        return self._open().translations
 
     def __enter__(self) -> Self:
-        """Open a fresh Session and its repository."""
+        """Open a fresh Session and its repositories."""
         if self._session is not None:
             raise RuntimeError("unit of work is already open")
         self._session = self._session_factory()
-        self._repo = SqlAlchemyRepository(self._session)
-        self._translations = TranslationsRepository(self._session)
-        self._schedule = ScheduleRepository(self._session)
-        self._accounts = AccountsRepository(self._session)
+        self._repositories = _Repositories.on(self._session)
         return self
 
     def __exit__(
@@ -72,10 +113,7 @@ class SqlAlchemyUnitOfWork:
         traceback: TracebackType | None,
     ) -> None:
         """Roll back whatever was not committed and close the Session."""
-        session, self._session, self._repo = self._session, None, None
-        self._translations = None
-        self._schedule = None
-        self._accounts = None
+        session, self._session, self._repositories = self._session, None, None
         self._after_commit.clear()
         if session is not None:
             # close() rolls back the open transaction like rollback() would, but without
@@ -102,6 +140,12 @@ class SqlAlchemyUnitOfWork:
         """Discard the work done since the last commit, and its after-commit actions."""
         self._open_session().rollback()
         self._after_commit.clear()
+
+    def _open(self) -> _Repositories:
+        """Return the open block's repositories, or fail outside a `with` block."""
+        if self._repositories is None:
+            raise RuntimeError("unit of work is not open: use it in a `with` block")
+        return self._repositories
 
     def _open_session(self) -> Session:
         """Return the open Session, or fail outside a `with` block."""

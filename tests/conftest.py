@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
 
+    from bot.bootstrap import Definitions
     from bot.config.settings import Settings
 
 # App fixtures import the application lazily, so the pure unit tests never load it.
@@ -106,9 +107,39 @@ def make_settings(twilio: TwilioStandIn) -> Callable[[str], Settings]:
     return build
 
 
+def _fingerprint(directory: Path) -> tuple[object, ...]:
+    """Name a directory's files with their sizes and change times: a changed file misses."""
+    if not directory.is_dir():
+        return (directory,)
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    return (directory.resolve(), *((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+@pytest.fixture(scope="session")
+def definitions() -> Callable[[Settings], Definitions]:
+    """Return a loader that parses each flows and locales directory once per test run.
+
+    Parsing every flow and locale file and indexing their words costs a runtime about a
+    quarter of a second; the web tests build hundreds of runtimes on the same files.
+    """
+    from bot.bootstrap import load_definitions
+
+    parsed: dict[tuple[object, ...], Definitions] = {}
+
+    def load(settings: Settings) -> Definitions:
+        key = (_fingerprint(settings.flows_dir), _fingerprint(settings.locales_dir))
+        if key not in parsed:
+            parsed[key] = load_definitions(settings)
+        return parsed[key]
+
+    return load
+
+
 @pytest.fixture()
 def make_app(
-    make_settings: Callable[[str], Settings], clock: FakeClock
+    make_settings: Callable[[str], Settings],
+    clock: FakeClock,
+    definitions: Callable[[Settings], Definitions],
 ) -> Iterator[Callable[..., Flask]]:
     """Return a builder of wired apps on a database URL (settings overridable); close them after."""
     from bot import create_app
@@ -118,7 +149,8 @@ def make_app(
 
     def build(database_url: str, **overrides: Any) -> Flask:
         settings = make_settings(database_url).with_overrides(**overrides)
-        app = create_app(settings, bootstrap(settings, clock=clock))
+        rt = bootstrap(settings, clock=clock, definitions=definitions(settings))
+        app = create_app(settings, rt)
         app.config["TESTING"] = True
         built.append(app)
         return app

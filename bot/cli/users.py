@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from storage.accounts import ROLES
+from storage.models import ROLES
 
 if TYPE_CHECKING:
     from bot.services.runtime import Runtime

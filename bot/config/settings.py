@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from bot.config.contacts import DEFAULT_CONTACTS, read_contacts
 from bot.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ class Settings:
                 except ConfigError as exc:
                     raise ConfigError(f"{key}: {exc}") from exc
         values["send_policy"] = _send_policy(env)
-        values["contacts"] = _contacts(env)
+        values["contacts"] = read_contacts(env)
         return cls(**values)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -235,25 +236,6 @@ class Settings:
         """Return the contacts the agency set for every language (a phone number, a URL)."""
         given = {"complaints": self.complaints_contact, "help": self.help_contact}
         return {name: value.strip() for name, value in given.items() if value.strip()}
-
-
-# English wording of the contacts an agency leaves unset; each locale has its own (`defaults:`).
-DEFAULT_CONTACTS = {
-    "complaints": "the department's front desk",
-    "help": "the department's non-emergency line",
-}
-_CONTACT_SETTING = re.compile(r"(HELP|COMPLAINTS)_CONTACT_([A-Z]{2,3}(?:_[A-Z0-9]{2,8})*)")
-
-
-def _contacts(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    """Read per-language contacts: HELP_CONTACT_ES, COMPLAINTS_CONTACT_ZH_HANT, ..."""
-    contacts: dict[str, dict[str, str]] = {}
-    for key, value in env.items():
-        found = _CONTACT_SETTING.fullmatch(key)
-        if found and value.strip():
-            language = found.group(2).lower().replace("_", "-")
-            contacts.setdefault(language, {})[found.group(1).lower()] = value.strip()
-    return contacts
 
 
 _ENV: dict[str, tuple[str, Any]] = {

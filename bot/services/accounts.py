@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from bot.errors import FieldsError
 from bot.i18n.controls import has_controls
 from bot.ports import UnitOfWorkFactory
-from storage.accounts import ROLES, User, new_session_token
+from storage.models import ROLES, User, new_session_token
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def create_user(
     if errors:
         raise AccountError(errors)
     with uow() as work:
-        if work.accounts.user_by_email(address) is not None:
+        if work.accounts.by_email(address) is not None:
             raise AccountError({"email": "an account with this email already exists"})
         user = User(
             email=address,
@@ -88,7 +88,7 @@ def create_user(
             unit=unit.strip() if unit else None,
             created_at=now,
         )
-        work.accounts.add_user(user)
+        work.accounts.add(user)
         work.commit()
         log.info("account %s created with role %s", user.id, role)
         return _account(user)
@@ -144,7 +144,7 @@ def log_in(
     except AccountError:
         address = ""
     with uow() as work:
-        user = work.accounts.user_by_email(address, for_update=True) if address else None
+        user = work.accounts.by_email(address, for_update=True) if address else None
         if user is None:
             check_password_hash(_dummy_hash(), password)
             log.info("login refused: no such account")
@@ -199,7 +199,7 @@ def load_account(uow: UnitOfWorkFactory, login_id: str) -> Account | None:
     except ValueError:
         return None
     with uow() as work:
-        user = work.accounts.get_user(key)
+        user = work.accounts.get(key)
         if user is None or user.disabled_at is not None:
             return None
         if not hmac.compare_digest(token.encode(), user.session_token.encode()):
@@ -210,7 +210,7 @@ def load_account(uow: UnitOfWorkFactory, login_id: str) -> Account | None:
 def end_logins(uow: UnitOfWorkFactory, user_id: uuid.UUID) -> None:
     """Sign the account out everywhere: every cookie issued so far stops working."""
     with uow() as work:
-        user = work.accounts.get_user(user_id)
+        user = work.accounts.get(user_id)
         if user is not None:
             user.session_token = new_session_token()
             work.commit()
@@ -219,7 +219,7 @@ def end_logins(uow: UnitOfWorkFactory, user_id: uuid.UUID) -> None:
 def disable_user(uow: UnitOfWorkFactory, email: str, now: datetime) -> bool:
     """Stop an account from signing in, ending its open logins; False if there is none."""
     with uow() as work:
-        user = work.accounts.user_by_email(normalise_email(email), for_update=True)
+        user = work.accounts.by_email(normalise_email(email), for_update=True)
         if user is None:
             return False
         user.disabled_at = user.disabled_at or now
@@ -232,7 +232,7 @@ def disable_user(uow: UnitOfWorkFactory, email: str, now: datetime) -> bool:
 def unlock_user(uow: UnitOfWorkFactory, email: str) -> bool:
     """Lift a lockout and forget the wrong passwords counted; False if there is no account."""
     with uow() as work:
-        user = work.accounts.user_by_email(normalise_email(email), for_update=True)
+        user = work.accounts.by_email(normalise_email(email), for_update=True)
         if user is None:
             return False
         user.failed_logins, user.failed_since, user.locked_until = 0, None, None

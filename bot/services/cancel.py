@@ -20,16 +20,16 @@ def cancel_survey(
 ) -> SurveyStarted | None:
     """Cancel one survey unless it has already ended; describe it (None if there is none)."""
     with rt.uow() as uow:
-        conversation = uow.repo.get_conversation(survey_id)
-        respondent = uow.repo.get_respondent(conversation.respondent_id) if conversation else None
+        conversation = uow.conversations.get(survey_id)
+        respondent = uow.respondents.get(conversation.respondent_id) if conversation else None
         if conversation is None or respondent is None:
             return None
         channel, address = respondent.channel, respondent.address
     with rt.uow() as uow:
         now = rt.clock()
         # Lock the resident first (as a send or a reply does), then read the survey afresh.
-        uow.repo.respondent_for_update(channel, address, now)
-        conversation = uow.repo.get_conversation(survey_id)
+        uow.respondents.for_update(channel, address, now)
+        conversation = uow.conversations.get(survey_id)
         if conversation is None:
             return None
         cancelled = cancel_conversation(uow, conversation, reason, now)
@@ -42,6 +42,6 @@ def cancel_incident(
 ) -> list[SurveyStarted]:
     """Cancel every scheduled or active survey about an incident; describe each one cancelled."""
     with rt.uow() as uow:
-        ids = [c.id for c in uow.schedule.live_for_incident(incident_id)]
+        ids = [c.id for c in uow.contacts.live_for_incident(incident_id)]
     found = (cancel_survey(rt, survey_id, reason) for survey_id in ids)
     return [survey for survey in found if survey is not None]

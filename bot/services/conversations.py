@@ -32,7 +32,7 @@ def apply_result(
         # Nothing is left to remind about, and nothing to expire.
         uow.schedule.cancel([conversation.id], FOLLOW_UPS, now, Status.COMPLETED)
     for answer in result.answers:
-        uow.repo.save_answer(
+        uow.conversations.save_answer(
             conversation.id,
             answer.question_id,
             answer.raw,
@@ -65,8 +65,7 @@ def open_conversation(
         created_at=now,
         updated_at=now,
     )
-    uow.repo.add(conversation)
-    uow.repo.flush()
+    uow.conversations.add(conversation)
     return conversation, activate(rt, uow, respondent, conversation, flow)
 
 
@@ -75,7 +74,7 @@ def activate(
 ) -> StepResult:
     """Send a stored conversation's flow off (closing any other still open); store the step."""
     now = rt.clock()
-    previous = uow.repo.open_conversation(respondent.id)
+    previous = uow.conversations.open_for(respondent.id)
     if previous is not None and previous.id != conversation.id:
         # One conversation at a time: a newer survey supersedes an unfinished one.
         close_unfinished(rt, uow, previous, now)
@@ -92,7 +91,7 @@ def close_unfinished(
     rt: Runtime, uow: UnitOfWork, conversation: Conversation, now: datetime
 ) -> None:
     """Expire an unfinished conversation, keep its answers and record how far it got."""
-    answered = sum(1 for a in uow.repo.answers(conversation.id) if a.value is not None)
+    answered = sum(1 for a in uow.conversations.answers(conversation.id) if a.value is not None)
     flow = rt.flow_of(conversation)
     questions = sum(1 for node in flow.nodes.values() if node.waits) if flow else 0
     conversation.expire(unfinished(answered, questions), now)

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.engine.model import Status
-from bot.ports import DeliveryError, Sender, UnitOfWork
+from bot.ports import DeliveryError, ScheduleRepository, Sender, UnitOfWork
 from bot.scheduling.rules import next_allowed
 from bot.scheduling.states import IN_DOUBT, ItemKind, ItemStatus, MessageStatus, RunOutcome
 from bot.services.delivery_record import enqueue_again, record_delivery
 from bot.services.runtime import Runtime
-from storage.models import Message
-from storage.schedule import ScheduledItem, ScheduleRepository
+from storage.models import Message, ScheduledItem
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | RunOutcom
         return record_delivery(rt, item_id, found, None)
     with rt.uow() as uow:
         item = uow.schedule.get(item_id, for_update=True)
-        message = uow.repo.get_message(item.message_id) if item and item.message_id else None
+        message = uow.messages.get(item.message_id) if item and item.message_id else None
         if message is None or message.status not in IN_DOUBT:
             return RunOutcome.SKIPPED
         message.status = MessageStatus.QUEUED  # The provider never took it: safe to send.
@@ -126,11 +125,11 @@ def _claimed(
     """Lock an item and its message, with the sender and address; or say why there are none."""
     item = uow.schedule.get(item_id, for_update=True)
     message_id = item.message_id if item is not None else None
-    message = uow.repo.get_message(message_id, for_update=True) if message_id else None
+    message = uow.messages.get(message_id, for_update=True) if message_id else None
     if item is None or message is None:
         return RunOutcome.SKIPPED
     sender = rt.senders.get(message.channel)
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
     if sender is None or respondent is None:
         message.status, message.error_code = MessageStatus.FAILED, "no_sender"
         item.close(ItemStatus.FAILED, now, "no sender for the channel or no respondent")
@@ -148,7 +147,7 @@ def _still_wanted(
     (completed, stopped, expired). Nor may one go out when the resident's possible zones
     share no hour outside quiet hours (`allowed` is None).
     """
-    conversation = uow.repo.get_conversation(item.conversation_id)
+    conversation = uow.conversations.get(item.conversation_id)
     active = conversation is not None and conversation.status == Status.ACTIVE
     if active and allowed is not None:
         return True

@@ -19,8 +19,7 @@ from bot.scheduling.states import DeliveryFailure, ItemKind, ItemStatus, Message
 from bot.services.followups import plan_follow_ups
 from bot.services.optout import opt_out
 from bot.services.runtime import Runtime
-from storage.models import Message
-from storage.schedule import ScheduledItem
+from storage.models import Message, ScheduledItem
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ def record_delivery(
     with rt.uow() as uow:
         now = rt.clock()
         item = uow.schedule.get(item_id, for_update=True)
-        message = uow.repo.get_message(item.message_id) if item and item.message_id else None
+        message = uow.messages.get(item.message_id) if item and item.message_id else None
         if item is None or message is None:
             return RunOutcome.SKIPPED
         message.updated_at = now
@@ -73,9 +72,9 @@ def _sent(
     if item.kind != ItemKind.START:
         return
     conversation = (
-        uow.repo.get_conversation(message.conversation_id) if message.conversation_id else None
+        uow.conversations.get(message.conversation_id) if message.conversation_id else None
     )
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
     if conversation is not None and respondent is not None and conversation.status == Status.ACTIVE:
         plan_follow_ups(rt, uow, conversation, respondent.address, now)
 
@@ -113,7 +112,7 @@ def _give_up(
 ) -> RunOutcome:
     """Stop trying; a survey whose first text never left is closed as undeliverable."""
     item.close(ItemStatus.FAILED, now, f"gave up after {item.attempts} attempts: {error}")
-    conversation = uow.repo.get_conversation(item.conversation_id)
+    conversation = uow.conversations.get(item.conversation_id)
     if item.kind == ItemKind.START and conversation is not None:
         conversation.undeliverable(now)
     return RunOutcome.FAILED
@@ -122,7 +121,7 @@ def _give_up(
 def _opted_out(uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime) -> RunOutcome:
     """Opt out a resident the channel says blocked us; the text is never retried."""
     message.status = MessageStatus.FAILED
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
     if respondent is not None:
         opt_out(uow, respondent, now)
     item.close(ItemStatus.FAILED, now, "the number has opted out at the provider")
@@ -138,7 +137,7 @@ def _retry_at(
     now: datetime,
 ) -> datetime | None:
     """Return when to try again: after the backoff (or the channel's wait), never in quiet hours."""
-    respondent = uow.repo.get_respondent(message.respondent_id) if message.respondent_id else None
+    respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
     zones = rt.resident_zones(respondent.address if respondent else "")
     wait = retry_wait(attempt, error.retry_after)
     return next_allowed(now + wait, rt.policy.quiet_hours, zones)

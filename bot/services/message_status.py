@@ -78,21 +78,21 @@ def _locked_outbound(uow: UnitOfWork, report: StatusReport) -> Message | None:
     Without the lock, two simultaneous reports ("sent" and "delivered") could both read the
     old status and the later write could move the message backwards.
     """
-    found = uow.repo.find_message(report.channel, report.provider_message_id)
+    found = uow.messages.find(report.channel, report.provider_message_id)
     if found is None or found.direction != Direction.OUT:
         log.debug("%s status for unknown message %s", report.channel, report.provider_message_id)
         return None
-    return uow.repo.get_message(found.id, for_update=True)
+    return uow.messages.get(found.id, for_update=True)
 
 
 def _opt_out_recipient(uow: UnitOfWork, message: Message, now: datetime) -> None:
     """Record that the message's recipient opted out, ending what they had scheduled or open."""
     if message.respondent_id is None:
         return  # The respondent was erased: nobody left to stop surveying.
-    respondent = uow.repo.get_respondent(message.respondent_id)
+    respondent = uow.respondents.get(message.respondent_id)
     if respondent is None:
         return
     # Lock the row as an inbound turn does, so a reply arriving now is serialised with this.
-    respondent = uow.repo.respondent_for_update(respondent.channel, respondent.address, now)
+    respondent = uow.respondents.for_update(respondent.channel, respondent.address, now)
     closed = opt_out(uow, respondent, now)
     log.info("respondent %s opted out with the provider; %d surveys closed", respondent.id, closed)

@@ -41,7 +41,7 @@ def close_live(
     close: Callable[[Conversation], None],
 ) -> int:
     """End a respondent's live surveys with `close`; cancel what they had pending."""
-    live = uow.schedule.live_conversations(respondent.id)
+    live = uow.conversations.live_for(respondent.id)
     for conversation in live:
         close(conversation)
     # Expiry too: the disposition is set now.
@@ -62,7 +62,7 @@ def cancel_conversation(
         return False
     conversation.cancel(reason, now)
     uow.schedule.cancel([conversation.id], ALL_KINDS, now, f"cancelled: {reason.value}")
-    for message in uow.schedule.queued_messages(conversation.id):
+    for message in uow.messages.queued_for(conversation.id):
         message.status, message.error_code = MessageStatus.CANCELLED, reason.value
         message.updated_at = now
     log.info("survey %s cancelled: %s", conversation.id, reason.value)

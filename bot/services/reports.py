@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.services.runtime import Runtime
 from bot.services.translations import TranslationStatus
-from storage.models import Answer
-from storage.schedule import ScheduledItem
+
+if TYPE_CHECKING:
+    from storage.queries import AnswerView, ItemView
 
 
 def survey_report(
@@ -19,31 +20,30 @@ def survey_report(
 
     None if there is no such survey.
     """
-    with rt.uow() as uow:
-        conversation = uow.repo.get_conversation(survey_id)
-        if conversation is None:
-            return None
-        report: dict[str, Any] = {
-            "id": str(conversation.id),
-            "flow": conversation.flow_id,
-            "flow_version": conversation.flow_version,
-            "status": conversation.status,
-            "refusal_reason": conversation.refusal_reason,
-            "disposition": conversation.disposition,
-            "scheduled_for": _iso(conversation.scheduled_for),
-            "started_at": _iso(conversation.started_at),
-            "expires_at": _iso(conversation.expires_at),
-            "schedule": [_item(item) for item in uow.schedule.for_conversation(conversation.id)],
-            "language": conversation.language,
-            "created_at": conversation.created_at.isoformat(),
-            "completed_at": _iso(conversation.completed_at),
-        }
-        if answers:
-            report["answers"] = [_answer(rt, a) for a in uow.repo.answers(conversation.id)]
-        return report
+    survey = rt.surveys.survey(survey_id, answers=answers)
+    if survey is None:
+        return None
+    report: dict[str, Any] = {
+        "id": str(survey.id),
+        "flow": survey.flow_id,
+        "flow_version": survey.flow_version,
+        "status": survey.status,
+        "refusal_reason": survey.refusal_reason,
+        "disposition": survey.disposition,
+        "scheduled_for": _iso(survey.scheduled_for),
+        "started_at": _iso(survey.started_at),
+        "expires_at": _iso(survey.expires_at),
+        "schedule": [_item(item) for item in survey.items],
+        "language": survey.language,
+        "created_at": survey.created_at.isoformat(),
+        "completed_at": _iso(survey.completed_at),
+    }
+    if answers:
+        report["answers"] = [_answer(rt, a) for a in survey.answers]
+    return report
 
 
-def _item(item: ScheduledItem) -> dict[str, Any]:
+def _item(item: ItemView) -> dict[str, Any]:
     """Describe one scheduled send: what, when, and how it went."""
     return {
         "kind": item.kind,
@@ -53,7 +53,7 @@ def _item(item: ScheduledItem) -> dict[str, Any]:
     }
 
 
-def _answer(rt: Runtime, answer: Answer) -> dict[str, Any]:
+def _answer(rt: Runtime, answer: AnswerView) -> dict[str, Any]:
     """Describe one answer: what the resident said and its translation."""
     return {
         "question": answer.question_id,
@@ -65,7 +65,7 @@ def _answer(rt: Runtime, answer: Answer) -> dict[str, Any]:
     }
 
 
-def _translation(rt: Runtime, answer: Answer) -> dict[str, Any] | None:
+def _translation(rt: Runtime, answer: AnswerView) -> dict[str, Any] | None:
     """Describe a free-text answer's translation; "pending" until it is done (None otherwise)."""
     if answer.translation_status is None:
         return None

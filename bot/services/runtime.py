@@ -17,6 +17,7 @@ from bot.ports import (
     FlowStore,
     Renderer,
     Sender,
+    SurveyQueries,
     Translator,
     UnitOfWorkFactory,
     UnknownFlowVersionError,
@@ -38,6 +39,8 @@ class Runtime:
     uow: UnitOfWorkFactory
     # Every version of every flow: the live ones, and those running conversations began on.
     flow_store: FlowStore
+    # The read side: surveys as reports show them, read apart from the unit of work.
+    surveys: SurveyQueries
     locales: Mapping[str, Locale]
     values: Mapping[str, str]
     senders: Mapping[str, Sender]

@@ -24,8 +24,7 @@ from bot.scheduling.states import ItemKind, ItemStatus, RunOutcome
 from bot.services.conversations import activate, close_unfinished, state_of
 from bot.services.delivery import deliver_item
 from bot.services.runtime import Runtime
-from storage.models import Conversation, Respondent
-from storage.schedule import ScheduledItem
+from storage.models import Conversation, Respondent, ScheduledItem
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ class Job:
     def compose(self, body: str) -> RunOutcome:
         """Queue `body` for the resident as this item's message; return the outcome."""
         text = for_locale(body, self.rt.locales.get(self.conversation.language))
-        self.item.message_id = self.uow.repo.add_outbound_message(
+        self.item.message_id = self.uow.messages.add_outbound(
             self.respondent.channel, text, self.respondent.id, self.conversation.id, None, self.now
         )
         return RunOutcome.SEND
@@ -103,11 +102,11 @@ def _prepare(rt: Runtime, item_id: uuid.UUID) -> tuple[RunOutcome, datetime | No
 
 def _job(rt: Runtime, uow: UnitOfWork, item: ScheduledItem, now: datetime) -> Job | None:
     """Load the conversation and lock its respondent, so no inbound turn runs meanwhile."""
-    conversation = uow.repo.get_conversation(item.conversation_id)
-    known = uow.repo.get_respondent(conversation.respondent_id) if conversation else None
+    conversation = uow.conversations.get(item.conversation_id)
+    known = uow.respondents.get(conversation.respondent_id) if conversation else None
     if conversation is None or known is None:
         return None
-    respondent = uow.repo.respondent_for_update(known.channel, known.address, now)
+    respondent = uow.respondents.for_update(known.channel, known.address, now)
     return Job(rt, uow, item, conversation, respondent, now)
 
 
@@ -116,11 +115,11 @@ def _start(job: Job) -> RunOutcome:
     conversation, respondent = job.conversation, job.respondent
     if conversation.status != Status.SCHEDULED:
         return job.cancel(f"conversation is {conversation.status}")
-    contact = job.uow.schedule.contact(conversation.contact_id)
+    contact = job.uow.contacts.get(conversation.contact_id)
     history = RespondentHistory(
         opted_out=respondent.opted_out_at is not None,
         do_not_survey=respondent.do_not_survey_at is not None,
-        last_survey_at=job.uow.schedule.last_survey_at(respondent.id, besides=conversation.id),
+        last_survey_at=job.uow.conversations.last_survey_at(respondent.id, besides=conversation.id),
     )
     occurred = contact.occurred_at if contact is not None else conversation.created_at
     call_type = contact.call_type if contact is not None else None

@@ -69,8 +69,8 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
     address = check_request(rt, request)
     with rt.uow() as uow:
         now = rt.clock()
-        respondent = uow.repo.respondent_for_update(request.channel, address, now)
-        existing = uow.schedule.conversation_for_contact(
+        respondent = uow.respondents.for_update(request.channel, address, now)
+        existing = uow.contacts.conversation_for_contact(
             respondent.id, request.incident_id, request.occurred_at
         )
         if existing is not None:
@@ -78,12 +78,10 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
             uow.commit()
             return describe_survey(existing, duplicate=True, cancelled=cancelled)
         contact = _contact(request, respondent.id, now)
-        uow.repo.add(contact)
-        uow.repo.flush()
+        uow.contacts.add(contact)
         decision = _decide(rt, uow, request, respondent, contact.occurred_at, now)
         conversation = _conversation(rt, request, respondent, contact, decision, now)
-        uow.repo.add(conversation)
-        uow.repo.flush()
+        uow.conversations.add(conversation)
         due = decision.at if isinstance(decision, Send) else None
         item = uow.schedule.schedule(conversation.id, ItemKind.START, due, now) if due else None
         item_id = item.id if item is not None else None
@@ -103,7 +101,7 @@ def _reclassify(
     CAD systems update the call type when a call clears, so a call first sent as a
     disturbance may come again as domestic violence: no text may follow it.
     """
-    contact = uow.schedule.contact(existing.contact_id)
+    contact = uow.contacts.get(existing.contact_id)
     if not request.call_type or contact is None:
         return False
     now_excluded = _is_excluded(rt, request.call_type)
@@ -172,7 +170,7 @@ def _decide(
     history = RespondentHistory(
         opted_out=respondent.opted_out_at is not None,
         do_not_survey=respondent.do_not_survey_at is not None,
-        last_survey_at=uow.schedule.last_survey_at(respondent.id, besides=None),
+        last_survey_at=uow.conversations.last_survey_at(respondent.id, besides=None),
     )
     zone = rt.resident_zones(respondent.address)
     return decide_send(occurred_at, now, request.call_type, history, rt.policy, zone)
@@ -215,8 +213,8 @@ def _hand_over(
     elif rt.dispatcher is not None:
         rt.dispatcher.enqueue_item(item_id, due)
     with rt.uow() as uow:
-        conversation = uow.repo.get_conversation(conversation_id)
-        replies = uow.schedule.first_message(conversation_id) if delivery else None
+        conversation = uow.conversations.get(conversation_id)
+        replies = uow.messages.first_body(conversation_id) if delivery else None
         item = uow.schedule.get(item_id)
         # Held back: the item is due again at its sender's slot (or its retry), past the backlog.
         queued = item.due_at if item is not None and delivery in HELD_BACK else None

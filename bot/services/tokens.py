@@ -59,9 +59,9 @@ def create_token(
     raw = PREFIX + secrets.token_urlsafe(32)
     with uow() as work:
         # Names tell live tokens apart in `token list` and `token revoke NAME`.
-        if any(t.name == name and t.revoked_at is None for t in work.repo.tokens()):
+        if any(t.name == name and t.revoked_at is None for t in work.tokens.all()):
             raise TokenError(f"a live token is already named {name!r}: revoke it or pick another")
-        work.repo.add_token(name, hash_token(raw), now, " ".join(granted))
+        work.tokens.add(name, hash_token(raw), now, " ".join(granted))
         work.commit()
     return raw
 
@@ -82,7 +82,7 @@ def authenticate(uow: UnitOfWorkFactory, raw: str, now: datetime) -> Bearer | No
     if not raw.startswith(PREFIX):
         return None
     with uow() as work:
-        token = work.repo.token_by_hash(hash_token(raw))
+        token = work.tokens.by_hash(hash_token(raw))
         if token is None:
             return None
         token.last_used_at = now
@@ -109,7 +109,7 @@ def list_tokens(uow: UnitOfWorkFactory) -> list[TokenInfo]:
             TokenInfo(
                 t.id, t.name, t.created_at, t.last_used_at, t.revoked_at, tuple(t.scopes.split())
             )
-            for t in work.repo.tokens()
+            for t in work.tokens.all()
         ]
 
 
@@ -118,7 +118,7 @@ def revoke_tokens(uow: UnitOfWorkFactory, name_or_id: str, now: datetime) -> int
     with uow() as work:
         found = [
             t
-            for t in work.repo.tokens()
+            for t in work.tokens.all()
             if t.revoked_at is None and name_or_id in (t.name, str(t.id))
         ]
         for token in found:

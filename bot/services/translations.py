@@ -18,10 +18,9 @@ from functools import partial
 from typing import TypeGuard
 
 from bot.engine.model import AnswerRecord, AnswerValue, NodeKind
-from bot.ports import TranslationError, Translator, UnitOfWork
+from bot.ports import TranslationError, TranslationRepository, Translator, UnitOfWork
 from bot.services.runtime import Runtime
 from storage.models import Answer, Conversation
-from storage.translations_repo import TranslationsRepository
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +199,7 @@ def _claim(rt: Runtime, answer_id: uuid.UUID) -> _Claim | str | None:
         return outcome
 
 
-def _book(rt: Runtime, store: TranslationsRepository, answer: Answer) -> _Claim | str:
+def _book(rt: Runtime, store: TranslationRepository, answer: Answer) -> _Claim | str:
     """Settle an answer from the cache or for want of a provider; else book an attempt."""
     text = _free_text(answer.value)
     if rt.translator is None or text is None:

@@ -7,10 +7,8 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-from storage.accounts import User  # noqa: F401 - registers its table on Base
 from storage.db import make_engine
-from storage.models import Base
-from storage.schedule import ScheduledItem  # noqa: F401 - registers its tables on Base
+from storage.models import Base  # every table: storage.models imports them all
 
 
 def _url() -> str:

@@ -42,7 +42,7 @@ def complete_survey(app: Flask, number: str, language: str, survey_id: str) -> l
     said: list[str] = []
     for _ in range(len(flow.nodes) + 1):
         with rt.uow() as uow:
-            conversation = uow.repo.get_conversation(survey_id)
+            conversation = uow.conversations.get(survey_id)
             if conversation.status != "active":
                 break
             node = flow.nodes[conversation.node_id]
@@ -117,7 +117,7 @@ def test_control_characters_in_a_reply_are_dropped_not_a_500(
     assert reply(post_sms(client, number, "hello\x00world\x07"))
     rt = app.extensions["parley.runtime"]
     with rt.uow() as uow:
-        respondent = uow.repo.find_respondent("sms", number)
-        latest = uow.repo.latest_conversation(respondent.id)
-        texts = [a.raw_text for a in uow.repo.answers(latest.id)]
+        respondent = uow.respondents.find("sms", number)
+        latest = uow.conversations.latest_for(respondent.id)
+        texts = [a.raw_text for a in uow.conversations.answers(latest.id)]
     assert "helloworld" in texts

@@ -53,7 +53,7 @@ def test_survey_end_to_end_in_each_language(
     last = ""
     for _ in range(len(flow.nodes)):
         with rt.uow() as uow:
-            conversation = uow.repo.get_conversation(survey_id)
+            conversation = uow.conversations.get(survey_id)
             if conversation.status != "active":
                 break
             assert conversation.language == language
@@ -64,6 +64,6 @@ def test_survey_end_to_end_in_each_language(
     if rt.locales[language].direction == "rtl":
         assert first.count(RLM) >= 1, "Latin agency name in Arabic text needs a direction mark"
     with rt.uow() as uow:
-        answers = uow.repo.answers(survey_id)
+        answers = uow.conversations.answers(survey_id)
     assert {a.language for a in answers} == {language}
     assert COMMENTS[language] in [a.raw_text for a in answers]

@@ -37,7 +37,7 @@ def test_simultaneous_replies_are_serialised(
     assert statuses == [200] * 2 * rounds
     with rt.uow() as uow:
         for number in numbers:
-            respondent = uow.repo.find_respondent("sms", number)
-            conversation = uow.repo.open_conversation(respondent.id)
+            respondent = uow.respondents.find("sms", number)
+            conversation = uow.conversations.open_for(respondent.id)
             # Serialised, the second message sees the first one's retry: a lost update shows 1.
             assert conversation.retries == 2, "both replies must be counted"

@@ -18,7 +18,6 @@ from sqlalchemy import Engine
 
 from storage.db import make_engine, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
-from storage.models import Respondent
 from tests.scheduling.conftest import DEFAULTS, new_york
 from tests.scheduling.helpers import report, run, sent_to, text, trigger
 from tests.standins import TwilioStandIn
@@ -194,7 +193,6 @@ def test_a_version_is_read_beside_an_open_unit_of_work(
     records.record(flow_id, "aaa", {"id": flow_id}, NOW)
     with rt.uow() as uow:
         # A turn holds the writer's turn (on SQLite) while it looks its flow version up.
-        uow.repo.add(Respondent(channel="sms", address=new_york()))
-        uow.repo.flush()
+        uow.respondents.for_update("sms", new_york(), NOW)  # writes: holds the writer lock
         found = records.find(flow_id, "aaa")
     assert found is not None and found.number == 1

@@ -16,10 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.accounts import User  # noqa: F401 - its table joins Base.metadata
 from storage.db import alembic_config, current_revision, head_revision, make_engine, upgrade
-from storage.models import Base, Contact, Message
-from storage.schedule import ScheduledItem  # noqa: F401 - its tables join Base.metadata
+from storage.models import Base, Contact, Message  # every table joins Base.metadata
 from tests.backing_services import postgres_schema
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The repository and unit of work against a SQLite file and the real PostgreSQL."""
+"""The repositories and unit of work against a SQLite file and the real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import AnswerJson, Conversation, Message, Respondent
-from storage.repository import SqlAlchemyRepository
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 # How long the first of two overlapping transactions keeps its locks.
 HOLD_SECONDS = 0.4
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 # One turn of a resident's conversation, run inside a unit of work.
-Turn = Callable[[SqlAlchemyRepository], object]
+Turn = Callable[[SqlAlchemyUnitOfWork], object]
 
 
 @pytest.fixture()
@@ -49,16 +48,18 @@ def _count_respondents(factory: sessionmaker[Session], address: str) -> int:
 
 
 def _conversation(
-    repo: SqlAlchemyRepository, status: str, at: datetime, respondent_id: uuid.UUID | None = None
+    uow: SqlAlchemyUnitOfWork,
+    status: str,
+    at: datetime,
+    respondent_id: uuid.UUID | None = None,
 ) -> Conversation:
-    """Stage a post_contact conversation, for a new respondent unless one is given."""
-    rid = respondent_id or repo.respondent_for_update("sms", _address(), at).id
+    """Store a post_contact conversation, for a new respondent unless one is given."""
+    rid = respondent_id or uow.respondents.for_update("sms", _address(), at).id
     flow = {"flow_id": "post_contact", "flow_version": "1", "node_id": "respect", "language": "en"}
     conversation = Conversation(
         respondent_id=rid, status=status, created_at=at, updated_at=at, **flow
     )
-    repo.add(conversation)
-    repo.flush()
+    uow.conversations.add(conversation)
     return conversation
 
 
@@ -66,43 +67,43 @@ def test_respondent_for_update_gets_or_creates(factory: sessionmaker[Session]) -
     address = _address()
     uow = SqlAlchemyUnitOfWork(factory)
     with uow:
-        assert uow.repo.find_respondent("sms", address) is None
-        created = uow.repo.respondent_for_update("sms", address, T0)
+        assert uow.respondents.find("sms", address) is None
+        created = uow.respondents.for_update("sms", address, T0)
         uow.commit()
     with uow:
-        again = uow.repo.respondent_for_update("sms", address, T0 + timedelta(days=1))
+        again = uow.respondents.for_update("sms", address, T0 + timedelta(days=1))
         assert again.id == created.id
         assert again.created_at == T0
-        assert uow.repo.find_respondent("sms", address) is again
-        assert uow.repo.get_respondent(created.id) is again
-        assert uow.repo.find_respondent("telegram", address) is None
+        assert uow.respondents.find("sms", address) is again
+        assert uow.respondents.get(created.id) is again
+        assert uow.respondents.find("telegram", address) is None
     assert _count_respondents(factory, address) == 1
 
 
 def test_open_conversation_is_the_newest_active_one(factory: sessionmaker[Session]) -> None:
     with SqlAlchemyUnitOfWork(factory) as uow:
-        old = _conversation(uow.repo, "active", T0)
+        old = _conversation(uow, "active", T0)
         rid = old.respondent_id
-        newer = _conversation(uow.repo, "active", T0 + timedelta(hours=1), rid)
+        newer = _conversation(uow, "active", T0 + timedelta(hours=1), rid)
         for status in ("scheduled", "completed", "expired"):
-            _conversation(uow.repo, status, T0 + timedelta(hours=2), rid)
+            _conversation(uow, status, T0 + timedelta(hours=2), rid)
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
-        found = uow.repo.open_conversation(rid)
+        found = uow.conversations.open_for(rid)
         assert found is not None and found.id == newer.id
-        assert uow.repo.get_conversation(old.id) is not None
-        assert uow.repo.open_conversation(uuid.uuid4()) is None
+        assert uow.conversations.get(old.id) is not None
+        assert uow.conversations.open_for(uuid.uuid4()) is None
 
 
 def test_save_answer_replaces_the_earlier_answer(factory: sessionmaker[Session]) -> None:
     with SqlAlchemyUnitOfWork(factory) as uow:
-        cid = _conversation(uow.repo, "active", T0).id
-        uow.repo.save_answer(cid, "respect", "2", 2, "en", T0 + timedelta(minutes=1))
-        uow.repo.save_answer(cid, "comment", "ok", "ok", "en", T0 + timedelta(minutes=3))
-        uow.repo.save_answer(cid, "respect", "cuatro", 4, "es", T0 + timedelta(minutes=2))
+        cid = _conversation(uow, "active", T0).id
+        uow.conversations.save_answer(cid, "respect", "2", 2, "en", T0 + timedelta(minutes=1))
+        uow.conversations.save_answer(cid, "comment", "ok", "ok", "en", T0 + timedelta(minutes=3))
+        uow.conversations.save_answer(cid, "respect", "cuatro", 4, "es", T0 + timedelta(minutes=2))
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
-        answers = uow.repo.answers(cid)
+        answers = uow.conversations.answers(cid)
     assert [(a.question_id, a.raw_text, a.value, a.language) for a in answers] == [
         ("respect", "cuatro", 4, "es"),
         ("comment", "ok", "ok", "en"),
@@ -112,11 +113,11 @@ def test_save_answer_replaces_the_earlier_answer(factory: sessionmaker[Session])
 @pytest.mark.parametrize("value", ["yes", "", 7, 0, True, False, None])
 def test_answer_values_round_trip(factory: sessionmaker[Session], value: AnswerJson) -> None:
     with SqlAlchemyUnitOfWork(factory) as uow:
-        cid = _conversation(uow.repo, "active", T0).id
-        uow.repo.save_answer(cid, "q", None, value, "en", T0)
+        cid = _conversation(uow, "active", T0).id
+        uow.conversations.save_answer(cid, "q", None, value, "en", T0)
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
-        (answer,) = uow.repo.answers(cid)
+        (answer,) = uow.conversations.answers(cid)
     # Compare types too: a bool must not come back as 1/0, nor None as the string "null".
     assert (type(answer.value), answer.value) == (type(value), value)
 
@@ -125,15 +126,15 @@ def test_duplicate_inbound_message_is_stored_once(factory: sessionmaker[Session]
     sid = f"SM{secrets.token_hex(16)}"
     uow = SqlAlchemyUnitOfWork(factory)
     with uow:
-        first = uow.repo.add_inbound_message("sms", sid, None, None, T0)
+        first = uow.messages.add_inbound("sms", sid, None, None, T0)
         assert first is not None
-        stored = uow.repo.get_message(first)
+        stored = uow.messages.get(first)
         assert stored is not None and stored.body is None and stored.status == "received"
-        assert uow.repo.add_inbound_message("sms", sid, None, None, T0) is None
+        assert uow.messages.add_inbound("sms", sid, None, None, T0) is None
         uow.commit()
     with uow:
-        assert uow.repo.add_inbound_message("sms", sid, None, None, T0) is None
-        assert uow.repo.add_inbound_message("telegram", sid, None, None, T0) is not None
+        assert uow.messages.add_inbound("sms", sid, None, None, T0) is None
+        assert uow.messages.add_inbound("telegram", sid, None, None, T0) is not None
         uow.commit()
     with factory() as session:
         query = sa.select(Message.channel).where(Message.provider_message_id == sid)
@@ -143,29 +144,29 @@ def test_duplicate_inbound_message_is_stored_once(factory: sessionmaker[Session]
 def test_replies_keep_their_order(factory: sessionmaker[Session]) -> None:
     bodies = [f"reply {n}" for n in range(8)]
     with SqlAlchemyUnitOfWork(factory) as uow:
-        inbound = uow.repo.add_inbound_message("sms", secrets.token_hex(8), None, None, T0)
+        inbound = uow.messages.add_inbound("sms", secrets.token_hex(8), None, None, T0)
         assert inbound is not None
         for body in bodies:  # one turn: every reply shares the same `now`
-            uow.repo.add_outbound_message("sms", body, None, None, inbound, T0)
+            uow.messages.add_outbound("sms", body, None, None, inbound, T0)
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
         # Status updates rewrite rows (PostgreSQL moves them), so storage order is no guide.
-        for reply in reversed(uow.repo.replies_to(inbound)[::2]):
+        for reply in reversed(uow.messages.replies_to(inbound)[::2]):
             reply.status, reply.provider_message_id = "sent", secrets.token_hex(8)
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
-        replies = uow.repo.replies_to(inbound)
+        replies = uow.messages.replies_to(inbound)
     assert [r.body for r in replies] == bodies
     assert [r.status for r in replies] == ["sent", "queued"] * 4
 
 
 def test_get_message_can_lock_it_for_sending(factory: sessionmaker[Session]) -> None:
     with SqlAlchemyUnitOfWork(factory) as uow:
-        queued = uow.repo.add_outbound_message("sms", "hello", None, None, None, T0)
+        queued = uow.messages.add_outbound("sms", "hello", None, None, None, T0)
         uow.commit()
 
-    def claim(repo: SqlAlchemyRepository) -> object:
-        message = repo.get_message(queued, for_update=True)
+    def claim(uow: SqlAlchemyUnitOfWork) -> object:
+        message = uow.messages.get(queued, for_update=True)
         if message is None or message.status != "queued":
             return None
         message.status = "sending"
@@ -174,53 +175,53 @@ def test_get_message_can_lock_it_for_sending(factory: sessionmaker[Session]) -> 
     first, second, _, _ = _overlapping(factory, claim)
     assert (first, second) == (queued, None)
     with SqlAlchemyUnitOfWork(factory) as uow:
-        assert uow.repo.get_message(uuid.uuid4()) is None
+        assert uow.messages.get(uuid.uuid4()) is None
 
 
 def test_token_lookup_hides_revoked_tokens(factory: sessionmaker[Session]) -> None:
     token_hash = secrets.token_hex(32)
     with SqlAlchemyUnitOfWork(factory) as uow:
-        token = uow.repo.add_token("dashboard", token_hash, T0)
+        token = uow.tokens.add("dashboard", token_hash, T0)
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
-        found = uow.repo.token_by_hash(token_hash)
+        found = uow.tokens.by_hash(token_hash)
         assert found is not None and (found.id, found.name) == (token.id, "dashboard")
-        assert uow.repo.token_by_hash(secrets.token_hex(32)) is None
+        assert uow.tokens.by_hash(secrets.token_hex(32)) is None
         found.revoked_at = T0 + timedelta(days=1)
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
-        assert uow.repo.token_by_hash(token_hash) is None
+        assert uow.tokens.by_hash(token_hash) is None
 
 
 def test_work_is_rolled_back_unless_committed(factory: sessionmaker[Session]) -> None:
     kept, dropped, failed = _address(), _address(), _address()
     uow = SqlAlchemyUnitOfWork(factory)
     with uow:
-        uow.repo.respondent_for_update("sms", kept, T0)
+        uow.respondents.for_update("sms", kept, T0)
         uow.commit()
-        uow.repo.respondent_for_update("sms", dropped, T0)
+        uow.respondents.for_update("sms", dropped, T0)
     with pytest.raises(ZeroDivisionError), uow:
-        uow.repo.respondent_for_update("sms", failed, T0)
+        uow.respondents.for_update("sms", failed, T0)
         raise ZeroDivisionError
     assert [_count_respondents(factory, a) for a in (kept, dropped, failed)] == [1, 0, 0]
     with pytest.raises(RuntimeError):
-        uow.repo.flush()
+        uow.respondents.find("sms", kept)
 
 
 def test_datetimes_come_back_aware_utc(factory: sessionmaker[Session]) -> None:
     local = datetime(2025, 3, 1, 14, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
     address = _address()
     with SqlAlchemyUnitOfWork(factory) as uow:
-        uow.repo.respondent_for_update("sms", address, local)
+        uow.respondents.for_update("sms", address, local)
         uow.commit()
     with SqlAlchemyUnitOfWork(factory) as uow:
-        respondent = uow.repo.find_respondent("sms", address)
+        respondent = uow.respondents.find("sms", address)
         assert respondent is not None and respondent.created_at == local
         assert respondent.created_at.utcoffset() == timedelta(0)
         assert respondent.opted_out_at is None
         respondent.opted_out_at = datetime(2025, 3, 2)  # naive: refused, not guessed
         with pytest.raises(StatementError):
-            uow.repo.flush()
+            uow.commit()
 
 
 def _turn(
@@ -231,7 +232,7 @@ def _turn(
     if not first:
         assert acted.wait(timeout=10)
     with SqlAlchemyUnitOfWork(factory) as uow:
-        result = act(uow.repo)
+        result = act(uow)
         if first:
             acted.set()
             time.sleep(HOLD_SECONDS)
@@ -257,11 +258,11 @@ def test_respondent_lock_serialises_turns(factory: sessionmaker[Session], exists
     address = _address()
     if exists:
         with SqlAlchemyUnitOfWork(factory) as uow:
-            uow.repo.respondent_for_update("sms", address, T0)
+            uow.respondents.for_update("sms", address, T0)
             uow.commit()
 
-    def lock(repo: SqlAlchemyRepository) -> object:
-        return repo.respondent_for_update("sms", address, T0).id
+    def lock(uow: SqlAlchemyUnitOfWork) -> object:
+        return uow.respondents.for_update("sms", address, T0).id
 
     first_id, second_id, committing, returned = _overlapping(factory, lock)
     assert first_id == second_id
@@ -273,8 +274,8 @@ def test_respondent_lock_serialises_turns(factory: sessionmaker[Session], exists
 def test_concurrent_duplicate_webhooks_store_one_message(factory: sessionmaker[Session]) -> None:
     sid = secrets.token_hex(16)
 
-    def receive(repo: SqlAlchemyRepository) -> object:
-        return repo.add_inbound_message("sms", sid, None, None, T0)
+    def receive(uow: SqlAlchemyUnitOfWork) -> object:
+        return uow.messages.add_inbound("sms", sid, None, None, T0)
 
     first_id, second_id, _, _ = _overlapping(factory, receive)
     assert first_id is not None and second_id is None
@@ -290,7 +291,7 @@ def test_simultaneous_first_messages_make_one_respondent(factory: sessionmaker[S
     def first_message() -> uuid.UUID:
         start.wait(timeout=10)
         with SqlAlchemyUnitOfWork(factory) as uow:
-            respondent = uow.repo.respondent_for_update("sms", address, T0)
+            respondent = uow.respondents.for_update("sms", address, T0)
             uow.commit()
             return respondent.id
 
@@ -314,11 +315,11 @@ def test_latest_conversation_is_the_newest_in_any_status(database_url: str) -> N
     now = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
     try:
         with uow:
-            respondent = uow.repo.respondent_for_update("sms", f"+1555{secrets.token_hex(3)}", now)
-            assert uow.repo.latest_conversation(respondent.id) is None
+            respondent = uow.respondents.for_update("sms", f"+1555{secrets.token_hex(3)}", now)
+            assert uow.conversations.latest_for(respondent.id) is None
             for minutes, status in [(0, "completed"), (5, "expired")]:
                 moment = now + timedelta(minutes=minutes)
-                uow.repo.add(
+                uow.conversations.add(
                     Conversation(
                         respondent_id=respondent.id,
                         flow_id="f",
@@ -329,9 +330,8 @@ def test_latest_conversation_is_the_newest_in_any_status(database_url: str) -> N
                         updated_at=moment,
                     )
                 )
-            uow.repo.flush()
-            latest = uow.repo.latest_conversation(respondent.id)
+            latest = uow.conversations.latest_for(respondent.id)
             assert latest is not None and latest.status == "expired"
-            assert uow.repo.open_conversation(respondent.id) is None
+            assert uow.conversations.open_for(respondent.id) is None
     finally:
         engine.dispose()

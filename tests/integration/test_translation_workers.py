@@ -64,9 +64,9 @@ def test_worker_threads_translate_an_answer_after_a_webhook_turn(
         assert isinstance(rt.dispatcher, InProcessDispatcher)
         assert rt.dispatcher.drain(timeout=10)
         with rt.uow() as uow:
-            respondent = uow.repo.find_respondent("sms", number)
+            respondent = uow.respondents.find("sms", number)
             assert respondent is not None
-            survey = uow.repo.latest_conversation(respondent.id)
+            survey = uow.conversations.latest_for(respondent.id)
             assert survey is not None
         report = survey_report(rt, survey.id)
     finally:

@@ -88,13 +88,13 @@ def _runtime(
 def _comment(rt: Runtime, text: str, language: str = "es") -> tuple[uuid.UUID, uuid.UUID]:
     """Answer the survey's free-text question; return the survey's and the answer's ids."""
     with rt.uow() as uow:
-        respondent = uow.repo.respondent_for_update("sms", random_number(), rt.clock())
+        respondent = uow.respondents.for_update("sms", random_number(), rt.clock())
         flow = rt.flows["post_contact"]
         conversation, _ = open_conversation(rt, uow, respondent, flow, language)
         conversation.node_id = "comment"
         advance(rt, uow, conversation, text, rt.clock())
         uow.commit()
-        (answer,) = uow.repo.answers(conversation.id)
+        (answer,) = uow.conversations.answers(conversation.id)
         return conversation.id, answer.id
 
 

@@ -13,6 +13,7 @@ from bot.scheduling.model import SendPolicy
 from tests.support import FakeClock
 
 if TYPE_CHECKING:
+    from bot.bootstrap import Definitions
     from bot.config.settings import Settings
     from bot.services.runtime import Runtime
 
@@ -39,7 +40,10 @@ def database_url(own_database_url: str) -> str:
 
 @pytest.fixture()
 def build_rt(
-    database_url: str, make_settings: Callable[[str], Settings], clock: FakeClock
+    database_url: str,
+    make_settings: Callable[[str], Settings],
+    clock: FakeClock,
+    definitions: Callable[[Settings], Definitions],
 ) -> Iterator[Callable[..., Runtime]]:
     """Return a builder of runtimes with a send policy and settings overrides."""
     from bot.bootstrap import bootstrap
@@ -50,7 +54,7 @@ def build_rt(
         # A sending number of its own: pacing slots are shared through the database.
         overrides.setdefault("twilio_from_number", f"+1555{secrets.randbelow(10**7):07d}")
         settings = make_settings(database_url).with_overrides(send_policy=policy, **overrides)
-        rt = bootstrap(settings, clock=clock)
+        rt = bootstrap(settings, clock=clock, definitions=definitions(settings))
         built.append(rt)
         return rt
 

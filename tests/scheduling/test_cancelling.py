@@ -27,9 +27,9 @@ EARLIER = timedelta(hours=3)  # the delay has passed: the survey goes out at onc
 def _contact_call_type(rt: Runtime, survey_id: object) -> str | None:
     """Return the call type stored on the contact a survey is about."""
     with rt.uow() as uow:
-        conversation = uow.repo.get_conversation(survey_id)  # type: ignore[arg-type]
+        conversation = uow.conversations.get(survey_id)  # type: ignore[arg-type]
         assert conversation is not None
-        contact = uow.schedule.contact(conversation.contact_id)
+        contact = uow.contacts.get(conversation.contact_id)
         assert contact is not None
         return contact.call_type
 

@@ -23,9 +23,9 @@ KEYWORDS = {"en": "SURVEY", "es": "ENCUESTA"}
 def latest(rt: Runtime, number: str) -> tuple[uuid.UUID, str]:
     """Return the id and status of a resident's newest conversation."""
     with rt.uow() as uow:
-        respondent = uow.repo.find_respondent("sms", number)
+        respondent = uow.respondents.find("sms", number)
         assert respondent is not None
-        conversation = uow.repo.latest_conversation(respondent.id)
+        conversation = uow.conversations.latest_for(respondent.id)
         assert conversation is not None
         return conversation.id, conversation.status
 
@@ -116,6 +116,6 @@ def test_a_number_on_the_do_not_survey_list_is_not_surveyed_by_keyword(
 
     assert text(rt, number, "SURVEY") == [say(rt, "nosurvey_confirm", "en")]
     with rt.uow() as uow:
-        respondent = uow.repo.find_respondent("sms", number)
+        respondent = uow.respondents.find("sms", number)
         assert respondent is not None
-        assert uow.repo.latest_conversation(respondent.id) is None
+        assert uow.conversations.latest_for(respondent.id) is None

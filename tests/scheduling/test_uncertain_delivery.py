@@ -29,7 +29,7 @@ def _message(rt: Runtime, survey_id: uuid.UUID, kind: str = "start") -> tuple[st
     with rt.uow() as uow:
         [item] = [i for i in uow.schedule.for_conversation(survey_id) if i.kind == kind]
         assert item.message_id is not None
-        message = uow.repo.get_message(item.message_id)
+        message = uow.messages.get(item.message_id)
         assert message is not None
         return message.status, message.provider_message_id
 
@@ -138,11 +138,11 @@ def _claim_and_crash(rt: Runtime, survey_id: uuid.UUID) -> None:
     """Leave a survey's start item claimed, with its text marked sending, as a crash would."""
     with rt.uow() as uow:
         [item] = uow.schedule.for_conversation(survey_id)
-        conversation = uow.repo.get_conversation(survey_id)
+        conversation = uow.conversations.get(survey_id)
         assert conversation is not None
         item.status, item.claimed_at = "running", rt.clock()
         conversation.status = "active"  # as activate() leaves it when composing the text
-        item.message_id = uow.repo.add_outbound_message(
+        item.message_id = uow.messages.add_outbound(
             "sms",
             "hello",
             conversation.respondent_id,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,54 +12,11 @@ from bot.flows.store import RecordedFlowStore, flow_of_record, open_flow_store, 
 from bot.ports import UnitOfWork, UnknownFlowVersionError
 from bot.services.runtime import Runtime
 from storage.models import Conversation
+from tests.fake_flows import FakeFlowVersionRecords, FakeStoredVersion
 from tests.translation_samples import FLOW, ROOT, VI, write
 
 NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 REWORDED = FLOW.replace('"How was it?"', '"How did it go?"')
-
-
-@dataclass(frozen=True)
-class FakeStoredVersion:
-    """A recorded version, as the database adapter returns it."""
-
-    flow_id: str
-    number: int
-    digest: str
-    definition: Mapping[str, Any]
-
-
-class FakeFlowVersionRecords:
-    """Flow versions kept in a list; counts lookups, so tests see what the cache spared."""
-
-    def __init__(self, ready: bool = True) -> None:
-        self.rows: list[FakeStoredVersion] = []
-        self.lookups = 0
-        self._ready = ready
-
-    def ready(self) -> bool:
-        """Say whether the schema has the table."""
-        return self._ready
-
-    def record(
-        self, flow_id: str, digest: str, definition: Mapping[str, Any], now: datetime
-    ) -> FakeStoredVersion:
-        """Keep a definition unless its digest is kept; number it after the flow's last."""
-        for row in self.rows:
-            if (row.flow_id, row.digest) == (flow_id, digest):
-                return row
-        number = 1 + sum(1 for row in self.rows if row.flow_id == flow_id)
-        row = FakeStoredVersion(flow_id, number, digest, definition)
-        self.rows.append(row)
-        return row
-
-    def find(self, flow_id: str, digest: str) -> FakeStoredVersion | None:
-        """Return the row with this digest, counting the lookup."""
-        self.lookups += 1
-        return next((r for r in self.rows if (r.flow_id, r.digest) == (flow_id, digest)), None)
-
-    def versions(self, flow_id: str) -> Sequence[FakeStoredVersion]:
-        """Return the flow's rows, oldest first."""
-        return [row for row in self.rows if row.flow_id == flow_id]
 
 
 def _loaded(directory: Path, text: str) -> dict[str, FlowDefinition]:
@@ -152,7 +106,13 @@ def _runtime(store: RecordedFlowStore) -> Runtime:
         raise AssertionError("flow_of must not open a unit of work")
 
     return Runtime(
-        uow=no_database, flow_store=store, locales={}, values={}, senders={}, clock=lambda: NOW
+        uow=no_database,
+        flow_store=store,
+        surveys=None,  # type: ignore[arg-type]  # flow_of reads nothing
+        locales={},
+        values={},
+        senders={},
+        clock=lambda: NOW,
     )
 
 

@@ -161,6 +161,7 @@ def _runtime(**renderers: object) -> Runtime:
     return Runtime(
         uow=None,  # type: ignore[arg-type]
         flow_store=None,  # type: ignore[arg-type]
+        surveys=None,  # type: ignore[arg-type]
         locales={},
         values={},
         senders={},

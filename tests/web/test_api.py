@@ -182,7 +182,7 @@ def test_tokens_are_stored_hashed(app: Flask, api_token: str) -> None:
 
     rt = app.extensions["parley.runtime"]
     with rt.uow() as uow:
-        stored = uow.repo.token_by_hash(hash_token(api_token))
+        stored = uow.tokens.by_hash(hash_token(api_token))
         assert stored is not None
         assert stored.token_hash != api_token
         assert api_token not in stored.token_hash

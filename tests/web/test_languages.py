@@ -14,8 +14,8 @@ def conversation_of(app: Flask, number: str) -> tuple[str, str | None]:
     """Return (language, node id) of a resident's open conversation."""
     rt = app.extensions["parley.runtime"]
     with rt.uow() as uow:
-        respondent = uow.repo.find_respondent("sms", number)
-        conversation = uow.repo.open_conversation(respondent.id)
+        respondent = uow.respondents.find("sms", number)
+        conversation = uow.conversations.open_for(respondent.id)
         return conversation.language, conversation.node_id
 
 
@@ -180,7 +180,7 @@ def test_a_language_chosen_with_no_survey_open_promises_nothing_to_continue(
     assert text == rt.locales["es"].messages["language_set"]
     assert reply(post_sms(client, random_number(), "español")) == text
     with rt.uow() as uow:
-        assert uow.repo.find_respondent("sms", number).language == "es"
+        assert uow.respondents.find("sms", number).language == "es"
 
 
 @pytest.mark.parametrize("invalid", ["99", "0", "14"])

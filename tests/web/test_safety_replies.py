@@ -43,7 +43,7 @@ def answer_until(
     flow = rt.flows["post_contact"]
     for _ in range(len(flow.nodes)):
         with rt.uow() as uow:
-            conversation = uow.repo.get_conversation(survey)
+            conversation = uow.conversations.get(survey)
             if conversation.node_id == node:
                 return
             kind = flow.nodes[conversation.node_id].kind
@@ -61,7 +61,7 @@ def question(app: Flask, survey: uuid.UUID) -> str:
     """Render the question the survey waits on, as it is asked."""
     rt = app.extensions["parley.runtime"]
     with rt.uow() as uow:
-        conversation = uow.repo.get_conversation(survey)
+        conversation = uow.conversations.get(survey)
         return prompt(rt.flows["post_contact"], state_of(conversation), rt.context)
 
 
@@ -69,8 +69,8 @@ def stored(app: Flask, survey: uuid.UUID) -> tuple[str | None, int, int]:
     """Return where the survey waits, its re-prompt count and how many answers it has."""
     rt = app.extensions["parley.runtime"]
     with rt.uow() as uow:
-        conversation = uow.repo.get_conversation(survey)
-        answers = uow.repo.answers(survey)
+        conversation = uow.conversations.get(survey)
+        answers = uow.conversations.answers(survey)
         return conversation.node_id, conversation.retries, len(answers)
 
 
@@ -172,11 +172,11 @@ def test_a_stop_word_inside_the_last_comment_is_an_answer(
     rt = app.extensions["parley.runtime"]
     assert strip_marks(said(app, language, "stop_confirm")) not in strip_marks(thanks)
     with rt.uow() as uow:
-        conversation = uow.repo.get_conversation(survey)
-        respondent = uow.repo.find_respondent("sms", number)
+        conversation = uow.conversations.get(survey)
+        respondent = uow.respondents.find("sms", number)
         assert conversation.status == "completed"
         assert respondent.opted_out_at is None
-        assert text in [answer.raw_text for answer in uow.repo.answers(survey)]
+        assert text in [answer.raw_text for answer in uow.conversations.answers(survey)]
 
 
 @pytest.mark.parametrize(("language", "text"), [("es", "No más"), ("tl", "Huwag na po")])

@@ -54,7 +54,7 @@ class Survey:
     def message(self) -> tuple[str, str | None, datetime]:
         """Read the first message's status, error code and last update."""
         with self.rt.uow() as uow:
-            message = uow.repo.find_message("sms", self.sid)
+            message = uow.messages.find("sms", self.sid)
             assert message is not None
             return message.status, message.error_code, message.updated_at
 
@@ -67,7 +67,7 @@ class Survey:
     def opted_out_at(self) -> datetime | None:
         """Read when the respondent opted out, if they did."""
         with self.rt.uow() as uow:
-            respondent = uow.repo.find_respondent("sms", self.number)
+            respondent = uow.respondents.find("sms", self.number)
             assert respondent is not None
             return respondent.opted_out_at
 

@@ -112,10 +112,10 @@ def test_redelivered_message_sid_gets_the_same_reply_and_stores_once(
     assert replies(first) == replies(again)
     rt = app.extensions["parley.runtime"]
     with rt.uow() as uow:
-        respondent = uow.repo.find_respondent("sms", number)
-        conversation = uow.repo.open_conversation(respondent.id)
-        assert len(uow.repo.answers(conversation.id)) == 1
-        assert uow.repo.find_message("sms", "SMduplicate0001") is not None
+        respondent = uow.respondents.find("sms", number)
+        conversation = uow.conversations.open_for(respondent.id)
+        assert len(uow.conversations.answers(conversation.id)) == 1
+        assert uow.messages.find("sms", "SMduplicate0001") is not None
 
 
 def test_a_reply_given_in_the_twiml_answer_is_logged_as_replied_inline(
@@ -126,11 +126,11 @@ def test_a_reply_given_in_the_twiml_answer_is_logged_as_replied_inline(
     answer = reply(post_sms(client, random_number(), "SURVEY", sid=sid))
     rt = app.extensions["parley.runtime"]
     with rt.uow() as uow:
-        inbound = uow.repo.find_message("sms", sid)
+        inbound = uow.messages.find("sms", sid)
         assert inbound is not None and inbound.status == MessageStatus.RECEIVED
         logged = [
             (m.direction, m.status, m.body, m.provider_message_id)
-            for m in uow.repo.replies_to(inbound.id)
+            for m in uow.messages.replies_to(inbound.id)
         ]
     assert logged == [(Direction.OUT, MessageStatus.REPLIED_INLINE, answer, None)]
     assert MessageStatus.REPLIED_INLINE == "replied_inline"

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
+from bot.bootstrap import Definitions
 from bot.config.settings import Settings
 from tests.support import AUTH_TOKEN, FakeClock, sign
 from tests.web.helpers import SMS_PATH, post_sms, random_number, reply
@@ -98,7 +99,10 @@ def post_sms_raw(client: FlaskClient, form: dict[str, str]) -> TestResponse:
 
 @pytest.fixture()
 def proxied_app(
-    make_settings: Callable[[str], Settings], clock: FakeClock, tmp_path: Path
+    make_settings: Callable[[str], Settings],
+    clock: FakeClock,
+    tmp_path: Path,
+    definitions: Callable[[Settings], Definitions],
 ) -> Iterator[Flask]:
     """An app behind one reverse proxy, without PUBLIC_BASE_URL."""
     from bot import create_app
@@ -106,7 +110,7 @@ def proxied_app(
 
     base = make_settings(f"sqlite:///{tmp_path / 'proxy.db'}")
     settings = base.with_overrides(public_base_url="", trusted_proxies=1)
-    rt = bootstrap(settings, clock=clock)
+    rt = bootstrap(settings, clock=clock, definitions=definitions(settings))
     yield create_app(settings, rt)
     rt.close()
 

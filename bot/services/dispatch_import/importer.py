@@ -25,7 +25,7 @@ from bot.services.dispatch_import.reader import ExportError, ExportReader, Recor
 from bot.services.dispatch_import.report import ImportReport, Rejection, send_label
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, check_request, start_survey
-from storage.schedule import incident_key
+from storage.models import incident_key
 
 log = logging.getLogger(__name__)
 

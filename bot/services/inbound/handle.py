@@ -46,10 +46,10 @@ PROVIDER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
     """Answer a resident's message; a redelivered message gets the same answer, stored once."""
     with rt.uow() as uow:
-        respondent, conversation = uow.repo.respondent_and_conversation(
+        respondent, conversation = uow.respondents.with_open_conversation(
             msg.channel, msg.address, msg.received_at
         )
-        inbound = uow.repo.add_inbound_message(
+        inbound = uow.messages.add_inbound(
             msg.channel,
             msg.provider_message_id,
             respondent.id,
@@ -80,8 +80,8 @@ def reply_body(rt: Runtime, replies: list[str], language: str | None) -> str:
 def _replayed(uow: UnitOfWork, msg: InboundMessage) -> list[str]:
     """Return what was answered to a message the provider delivered before."""
     log.info("duplicate delivery of %s ignored", msg.provider_message_id)
-    seen = uow.repo.find_message(msg.channel, msg.provider_message_id or "")
-    return [m.body for m in uow.repo.replies_to(seen.id) if m.body] if seen else []
+    seen = uow.messages.find(msg.channel, msg.provider_message_id or "")
+    return [m.body for m in uow.messages.replies_to(seen.id) if m.body] if seen else []
 
 
 # What an opted-out resident may still be answered: START, and HELP, as carriers require.
@@ -160,7 +160,7 @@ def _start_or_point(turn: Turn) -> list[str]:
         turn.reply_language = conversation.language
         return turn.render(result.prompts)
     language = turn.language()
-    latest = turn.uow.repo.latest_conversation(turn.respondent.id)
+    latest = turn.uow.conversations.latest_for(turn.respondent.id)
     if latest is not None and latest.status == Status.COMPLETED:
         # A thank-you after the survey: say the line is not watched and where to turn instead.
         return _once_a_day(turn, "completed", latest.language)
@@ -177,7 +177,7 @@ def _once_a_day(turn: Turn, key: str, language: str, **values: str) -> list[str]
     """Say a pointer message, but not twice in a day: an auto-responder must not loop with us."""
     replies = turn.say(key, language, **values)
     body = reply_body(turn.rt, replies, language)
-    last = turn.uow.repo.last_outbound(turn.respondent.id)
+    last = turn.uow.messages.last_outbound(turn.respondent.id)
     if last is not None and last.body == body and turn.msg.received_at - last.created_at < DAY:
         turn.reply_language = None
         return []
@@ -196,7 +196,7 @@ def _any_keyword(rt: Runtime, language: str) -> str:
 def _log_reply(turn: Turn, inbound_id: uuid.UUID, body: str, now: datetime) -> None:
     """Store the reply to an inbound message so a redelivery gets the same answer."""
     conversation = turn.conversation
-    turn.uow.repo.add_outbound_message(
+    turn.uow.messages.add_outbound(
         turn.msg.channel,
         body,
         turn.respondent.id,

@@ -32,7 +32,9 @@ def keyword_refusal(
         opted_out=respondent.opted_out_at is not None,
         do_not_survey=respondent.do_not_survey_at is not None,
         # Surveys that went out: one still waiting to be sent is capped when it falls due.
-        last_survey_at=uow.schedule.last_survey_at(respondent.id, besides=None, started_only=True),
+        last_survey_at=uow.conversations.last_survey_at(
+            respondent.id, besides=None, started_only=True
+        ),
     )
     policy = replace(rt.policy, delay=timedelta(0), quiet_hours=None)
     decision = decide_send(now, now, None, history, policy, rt.resident_zones(respondent.address))

@@ -1,96 +1,33 @@
-"""Tables: respondents, contacts, conversations, answers, messages, API tokens, translations,
-flow versions."""
+"""Tables: respondents, contacts, conversations, answers, messages, translations."""
 
 from __future__ import annotations
 
-import threading
-import time
+import unicodedata
 import uuid
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     Uuid,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.lifecycle import ConversationLifecycle
-
-# Deterministic constraint names: Alembic needs them to alter or drop constraints later,
-# especially in SQLite batch mode, which recreates tables.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from storage.models.base import Base, UtcDateTime, next_seq, utc_now
 
 
-def utc_now() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A timestamp that is always stored as UTC and always read back timezone-aware."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Convert an aware datetime to UTC; refuse naive ones, whose zone is a guess."""
-        if value is None:
-            return None
-        if value.utcoffset() is None:
-            raise ValueError("naive datetime: pass an aware (UTC) datetime")
-        utc = value.astimezone(UTC)
-        # SQLite has no time zones: store the UTC wall time and re-attach UTC on read.
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Return the stored instant as an aware UTC datetime."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-_seq_lock = threading.Lock()
-_seq_state = {"last": 0}
-
-
-def next_seq() -> int:
-    """Return a strictly increasing number, close to the time in nanoseconds.
-
-    Several replies to one inbound message often share `created_at` (one `now` per turn);
-    `seq` keeps them in the order they were created, on SQLite and PostgreSQL alike.
-    """
-    with _seq_lock:
-        value = max(time.time_ns(), _seq_state["last"] + 1)
-        _seq_state["last"] = value
-        return value
-
-
-class Base(DeclarativeBase):
-    """Declarative base holding Parley's metadata."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+def incident_key(incident_id: str) -> str:
+    """Fold an incident number for comparison: width (NFKC) and case ("ｒ-1" is "R-1")."""
+    return unicodedata.normalize("NFKC", incident_id).casefold().strip()
 
 
 class Respondent(Base):
@@ -252,39 +189,3 @@ class Message(Base):
     error_code: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
-
-
-class ApiToken(Base):
-    """A bearer token for the HTTP API; only its SHA-256 hex digest is stored."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    name: Mapped[str] = mapped_column(String(100))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
-    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    # Space-separated, as in OAuth: what the token may do (bot.services.tokens.SCOPES).
-    scopes: Mapped[str] = mapped_column(String(200), server_default="surveys:write")
-
-
-class FlowVersion(Base):
-    """One definition of a flow as it was loaded, never changed: version `number` of `flow_id`.
-
-    A conversation keeps the `digest` of the version it began on (conversations.flow_version)
-    and is stepped with that definition to its end, whatever the flow files say by then.
-    """
-
-    __tablename__ = "flow_versions"
-    # A definition is kept once: loading the same files again finds it by its content hash.
-    __table_args__ = (UniqueConstraint("flow_id", "digest"),)
-
-    flow_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    # 1, 2, 3... per flow in the order recorded: "version 3 of post_contact" to a person.
-    number: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # The content hash of the flow file and its offered translations (bot.flows.files.flow_version).
-    digest: Mapped[str] = mapped_column(String(32))
-    # The flow file format with the translations merged in: bot.flows.store builds the Flow.
-    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -1,8 +1,4 @@
-"""Scheduled sends and per-sender pacing: the database is the source of truth for the future.
-
-Redis (RQ) only delivers what these tables say is due: a lost queue loses nothing, because
-the sweep finds every pending item whose time has come and hands it over again.
-"""
+"""Scheduled sends and per-sender pacing slots, in the unit of work's Session."""
 
 from __future__ import annotations
 
@@ -11,89 +7,18 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import (
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    UniqueConstraint,
-    bindparam,
-    func,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
 
-from bot.engine.model import LIVE, Status
-from bot.scheduling.states import Direction, ItemKind, ItemStatus
-from storage.contacts import ContactQueries
-from storage.contacts import incident_key as incident_key
-from storage.models import Base, Conversation, Message, UtcDateTime, utc_now
+from bot.scheduling.states import ItemKind, ItemStatus
+from storage.models import ScheduledItem, SenderSlot
 
 # A sender's queue never legitimately reaches this far ahead (10,000 two-segment texts at one
 # segment a second take under six hours).
 MAX_BACKLOG = timedelta(days=1)
 
 
-class ScheduledItem(Base):
-    """One thing to do for a conversation at a time: start it, remind, or expire it."""
-
-    __tablename__ = "scheduled_items"
-    __table_args__ = (
-        # One item per conversation, kind and ordinal: scheduling twice schedules once.
-        UniqueConstraint("conversation_id", "kind", "ordinal"),
-        # The sweep's query: pending items whose time has come, oldest first. Its cost follows
-        # the number of due items, not the size of the table.
-        Index("ix_scheduled_items_status_due_at", "status", "due_at"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    conversation_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
-    kind: Mapped[str] = mapped_column(String(16))  # bot.scheduling.states.ItemKind
-    ordinal: Mapped[int] = mapped_column(Integer, default=0)
-    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # bot.scheduling.states.ItemStatus
-    status: Mapped[str] = mapped_column(String(16), default=ItemStatus.PENDING)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # The text composed for this item, kept so a retry sends the same message once.
-    message_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("messages.id", ondelete="SET NULL")
-    )
-    # Set when the item already holds its sender's pacing slot: a retry must not queue again.
-    paced: Mapped[bool] = mapped_column(default=False)
-    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    last_error: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
-
-    def reschedule(self, due_at: datetime, now: datetime) -> None:
-        """Put the item back in the queue, due at `due_at` and claimed by nobody."""
-        self.status, self.due_at = ItemStatus.PENDING, due_at
-        self.claimed_at, self.updated_at = None, now
-
-    def claim(self, now: datetime) -> None:
-        """Mark the item taken by this worker, so no other runs it meanwhile."""
-        self.status, self.claimed_at, self.updated_at = ItemStatus.RUNNING, now, now
-
-    def close(self, status: ItemStatus, now: datetime, note: str | None = None) -> None:
-        """Finish the item for good (done, cancelled or failed), with a note on why."""
-        self.status, self.last_error, self.updated_at = status, note and note[:200], now
-
-
-class SenderSlot(Base):
-    """When a sending number may next send: shared by every process, so pacing is global."""
-
-    __tablename__ = "sender_slots"
-
-    sender: Mapped[str] = mapped_column(String(64), primary_key=True)
-    next_free_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-
-class ScheduleRepository(ContactQueries):
+class SqlAlchemyScheduleRepository:
     """Queries and writes on scheduled items and sender slots, in the unit of work's Session."""
 
     def __init__(self, session: Session) -> None:
@@ -187,48 +112,6 @@ class ScheduleRepository(ContactQueries):
         result = self._session.execute(_cancel_statement(), params)
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    def first_message(self, conversation_id: uuid.UUID) -> str | None:
-        """Return the body of the first message sent for a conversation, if any."""
-        query = (
-            select(Message.body)
-            .where(Message.conversation_id == conversation_id, Message.direction == Direction.OUT)
-            .order_by(Message.created_at, Message.seq)
-            .limit(1)
-        )
-        return self._session.scalars(query).first()
-
-    def live_conversations(self, respondent_id: uuid.UUID) -> list[Conversation]:
-        """Return a respondent's scheduled and active conversations."""
-        query = select(Conversation).where(
-            Conversation.respondent_id == respondent_id, Conversation.status.in_(LIVE)
-        )
-        return list(self._session.scalars(query))
-
-    def last_survey_at(
-        self, respondent_id: uuid.UUID, besides: uuid.UUID | None, *, started_only: bool = False
-    ) -> datetime | None:
-        """Return when the respondent was last surveyed (or is due to be), for the cap.
-
-        `started_only` leaves out surveys still waiting to be sent.
-        """
-        sent = func.coalesce(Conversation.started_at, Conversation.scheduled_for)
-        query = select(func.max(sent)).where(
-            Conversation.respondent_id == respondent_id,
-            # Any survey whose first text went out counts, however it ended (STOP, a cancel).
-            or_(
-                Conversation.status.in_(
-                    (Status.SCHEDULED, Status.ACTIVE, Status.COMPLETED, Status.EXPIRED)
-                ),
-                Conversation.started_at.is_not(None),
-            ),
-        )
-        if besides is not None:
-            query = query.where(Conversation.id != besides)
-        if started_only:
-            query = query.where(Conversation.started_at.is_not(None))
-        found: datetime | None = self._session.scalars(query).first()
-        return found
-
     def reserve_slot(self, sender: str, now: datetime, cost: timedelta) -> datetime:
         """Reserve the sender's next free moment for a send taking `cost`; return that moment.
 
@@ -261,8 +144,6 @@ def _cancel_statement() -> Any:
             table.c.status == ItemStatus.PENDING,
         )
         .values(
-            status=ItemStatus.CANCELLED,
-            last_error=bindparam("reason"),
-            updated_at=bindparam("now"),
+            status=ItemStatus.CANCELLED, last_error=bindparam("reason"), updated_at=bindparam("now")
         )
     )

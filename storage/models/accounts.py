@@ -1,4 +1,4 @@
-"""Staff accounts (officers, supervisors, admins) and the queries the login needs."""
+"""Who may use Parley besides residents: staff accounts and the HTTP API's tokens."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import secrets
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Integer, String, Uuid, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import CheckConstraint, Integer, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, UtcDateTime, utc_now
+from storage.models.base import Base, UtcDateTime, utc_now
 
 
 def new_session_token() -> str:
@@ -46,27 +46,16 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
-class AccountsRepository:
-    """Find and add staff accounts inside a unit of work's transaction."""
+class ApiToken(Base):
+    """A bearer token for the HTTP API; only its SHA-256 hex digest is stored."""
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    __tablename__ = "api_tokens"
 
-    def add_user(self, user: User) -> None:
-        """Stage a new account; the unit of work's commit stores it."""
-        self._session.add(user)
-        self._session.flush()
-
-    def user_by_email(self, email: str, *, for_update: bool = False) -> User | None:
-        """Return the account with this (lower-case) email, locked for update if asked.
-
-        The login locks the row so simultaneous wrong guesses all count toward the lockout.
-        """
-        query = select(User).where(User.email == email.lower())
-        if for_update:
-            query = query.with_for_update()
-        return self._session.scalars(query).one_or_none()
-
-    def get_user(self, user_id: uuid.UUID) -> User | None:
-        """Return the account with this id, if any."""
-        return self._session.get(User, user_id)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Space-separated, as in OAuth: what the token may do (bot.services.tokens.SCOPES).
+    scopes: Mapped[str] = mapped_column(String(200), server_default="surveys:write")

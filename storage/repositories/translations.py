@@ -27,7 +27,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class TranslationsRepository:
+class SqlAlchemyTranslationRepository:
     """Read and write answers' translation state and the durable translation cache."""
 
     def __init__(self, session: Session) -> None:

@@ -1,30 +1,28 @@
-"""Find the surveys asked for about a police contact: by incident number, or by its moment."""
+"""Police contacts, and the surveys asked for about one: by incident number, or by its moment."""
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from bot.engine.model import LIVE
-from bot.scheduling.states import Direction, MessageStatus
-from storage.models import Contact, Conversation, Message
+from storage.models import LIVE, Contact, Conversation, incident_key
 
 
-def incident_key(incident_id: str) -> str:
-    """Fold an incident number for comparison: width (NFKC) and case ("ｒ-1" is "R-1")."""
-    return unicodedata.normalize("NFKC", incident_id).casefold().strip()
+class SqlAlchemyContactRepository:
+    """Store police contacts and find the surveys asked for about them."""
 
+    def __init__(self, session: Session) -> None:
+        self._session = session
 
-class ContactQueries:
-    """Contact and incident lookups, shared by the schedule repository (one Session)."""
+    def add(self, contact: Contact) -> None:
+        """Store a new contact now, so its id and defaults are set."""
+        self._session.add(contact)
+        self._session.flush()
 
-    _session: Session
-
-    def contact(self, contact_id: uuid.UUID | None) -> Contact | None:
+    def get(self, contact_id: uuid.UUID | None) -> Contact | None:
         """Return the police contact a survey is about, if it is still stored."""
         return self._session.get(Contact, contact_id) if contact_id is not None else None
 
@@ -71,16 +69,3 @@ class ContactQueries:
             for conversation, incident in self._session.execute(query)
             if incident_key(incident or "") == wanted
         ]
-
-    def queued_messages(self, conversation_id: uuid.UUID) -> list[Message]:
-        """Return a conversation's outbound messages not yet handed to the provider, locked."""
-        query = (
-            select(Message)
-            .where(
-                Message.conversation_id == conversation_id,
-                Message.direction == Direction.OUT,
-                Message.status == MessageStatus.QUEUED,
-            )
-            .with_for_update()
-        )
-        return list(self._session.scalars(query))

@@ -1,0 +1,54 @@
+"""Roles the service layer depends on, as typing.Protocols; adapters live at the edge.
+
+Grouped by what they describe; import them from here.
+"""
+
+from bot.ports.flows import (
+    FlowStore,
+    FlowVersionRecords,
+    StoredFlowVersion,
+    UnknownFlowVersionError,
+)
+from bot.ports.messages import DeliveryError, InboundMessage, Renderer, Sender
+from bot.ports.repositories import (
+    ContactRepository,
+    ConversationRepository,
+    MessageRepository,
+    RespondentRepository,
+    ScheduleRepository,
+)
+from bot.ports.storage import (
+    AccountRepository,
+    SurveyQueries,
+    TokenRepository,
+    TranslationRepository,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from bot.ports.work import Clock, Dispatcher, TranslationError, Translator
+
+__all__ = [
+    "AccountRepository",
+    "Clock",
+    "ContactRepository",
+    "ConversationRepository",
+    "DeliveryError",
+    "Dispatcher",
+    "FlowStore",
+    "FlowVersionRecords",
+    "InboundMessage",
+    "MessageRepository",
+    "Renderer",
+    "RespondentRepository",
+    "ScheduleRepository",
+    "Sender",
+    "StoredFlowVersion",
+    "SurveyQueries",
+    "TokenRepository",
+    "TranslationError",
+    "TranslationRepository",
+    "Translator",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "UnknownFlowVersionError",
+]

@@ -1,0 +1,97 @@
+"""What a channel carries: inbound messages, senders, renderers, delivery errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from bot.scheduling.states import DeliveryFailure
+
+if TYPE_CHECKING:
+    from bot.engine.model import Prompt
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """One message from a resident, normalised by its channel adapter."""
+
+    channel: str
+    address: str
+    text: str
+    provider_message_id: str | None
+    received_at: datetime
+    # A provider's own reading of an opt-out keyword (Twilio's OptOutType: STOP, START, HELP).
+    provider_keyword: str | None = None
+    # Pictures or other attachments that came with the message (an MMS), which Parley cannot read.
+    media_count: int = 0
+
+    @property
+    def media_only(self) -> bool:
+        """Say whether the message is attachments and no text (a picture sent as an answer)."""
+        return self.media_count > 0 and not self.text.strip()
+
+
+class DeliveryError(Exception):
+    """A channel refused or failed to take a message; `kind` says what that means for it.
+
+    The channel's adapter reads its own codes into a kind (bot.scheduling.states.DeliveryFailure):
+    the recipient opted out, the message will never go, or the failure may pass (then
+    `retry_after`, when the channel said how long to wait). `code` is the channel's own code,
+    kept on the message for staff. `uncertain`: the request may have reached the provider (a
+    timeout after it was sent, a reset connection, a 5xx), so the text may have left: it is
+    looked up before any resend.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        code: str | None = None,
+        kind: DeliveryFailure = DeliveryFailure.TRANSIENT,
+        *,
+        uncertain: bool = False,
+        retry_after: timedelta | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.kind = kind
+        self.uncertain = uncertain
+        self.retry_after = retry_after
+
+    @property
+    def permanent(self) -> bool:
+        """Say whether sending this message again can never succeed."""
+        return self.kind is not DeliveryFailure.TRANSIENT
+
+
+class Renderer(Protocol):
+    """Turn the engine's prompts into the message bodies one channel sends."""
+
+    def __call__(self, prompts: Sequence[Prompt], /) -> tuple[str, ...]:
+        """Render `prompts`, leaving out any that would be blank."""
+        ...
+
+
+class Sender(Protocol):
+    """Deliver one outbound text on a channel; return the provider's message id."""
+
+    @property
+    def identity(self) -> str:
+        """Name the sending number (or channel) whose pace a send counts against."""
+        ...
+
+    def cost(self, body: str) -> int:
+        """Return how many units of its sending rate `body` takes (SMS: its segments)."""
+        ...
+
+    def send(self, address: str, body: str) -> str | None:
+        """Send `body` to `address`; raise DeliveryError when the provider fails."""
+        ...
+
+    def find(self, address: str, body: str, since: datetime) -> str | None:
+        """Return the provider's id of `body` sent to `address` since `since`, if it took it.
+
+        Raise DeliveryError when the provider cannot be asked.
+        """
+        ...

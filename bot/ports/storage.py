@@ -1,0 +1,174 @@
+"""Storage roles: staff and translation repositories, the read side, and the unit of work.
+
+Re-exported by bot.ports. Signatures name ORM row types (storage.models) and the read side's
+plain views, nothing else of SQLAlchemy: tests/fakes.py implements them in memory.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol
+
+from bot.ports.repositories import (
+    ContactRepository,
+    ConversationRepository,
+    MessageRepository,
+    RespondentRepository,
+    ScheduleRepository,
+)
+
+if TYPE_CHECKING:
+    from storage.models import (
+        Answer,
+        ApiToken,
+        User,
+    )
+    from storage.queries import SurveyView
+
+
+class TokenRepository(Protocol):
+    """The HTTP API's bearer tokens, known by their SHA-256 digest."""
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        """Return the unrevoked token with this digest, if any."""
+        ...
+
+    def all(self) -> list[ApiToken]:
+        """Return every API token, oldest first."""
+        ...
+
+    def add(
+        self, name: str, token_hash: str, now: datetime, scopes: str = "surveys:write"
+    ) -> ApiToken:
+        """Store a new API token by its digest, with its space-separated scopes."""
+        ...
+
+
+class AccountRepository(Protocol):
+    """Staff accounts."""
+
+    def add(self, user: User) -> None:
+        """Stage a new account."""
+        ...
+
+    def by_email(self, email: str, *, for_update: bool = False) -> User | None:
+        """Return the account with this email, locked for update if asked."""
+        ...
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        """Return the account with this id, if any."""
+        ...
+
+
+class TranslationRepository(Protocol):
+    """Answers' translation state, and the durable cache of machine translations."""
+
+    def mark_answer(
+        self,
+        conversation_id: uuid.UUID,
+        question_id: str,
+        *,
+        status: str | None,
+        detected_language: str | None,
+        due_at: datetime | None,
+    ) -> uuid.UUID | None:
+        """Set a stored answer's translation state afresh; return its id (None if absent)."""
+        ...
+
+    def answer_for_update(self, answer_id: uuid.UUID) -> Answer | None:
+        """Return an answer, locked until commit so only one worker claims it."""
+        ...
+
+    def due_answers(self, status: str, now: datetime, limit: int) -> list[uuid.UUID]:
+        """Return the ids of answers in `status` whose next attempt is due, oldest first."""
+        ...
+
+    def cached(self, text: str, source: str, target: str, provider: str) -> str | None:
+        """Return the stored translation of `text` by `provider`, if any."""
+        ...
+
+    def remember(
+        self, text: str, source: str, target: str, provider: str, translated: str, now: datetime
+    ) -> None:
+        """Store a translation in the cache."""
+        ...
+
+
+class SurveyQueries(Protocol):
+    """The read side of surveys, for reports: nothing read here is locked or changed."""
+
+    def survey(self, survey_id: uuid.UUID, *, answers: bool = True) -> SurveyView | None:
+        """Return a survey with its scheduled sends and (unless `answers` is false) answers."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """A transaction: commit explicitly, roll back by default when the block ends."""
+
+    # One repository per aggregate, each bound to this block's transaction.
+    @property
+    def respondents(self) -> RespondentRepository:
+        """Return the respondents of this block."""
+        ...
+
+    @property
+    def conversations(self) -> ConversationRepository:
+        """Return the conversations and their answers of this block."""
+        ...
+
+    @property
+    def contacts(self) -> ContactRepository:
+        """Return the police contacts of this block."""
+        ...
+
+    @property
+    def messages(self) -> MessageRepository:
+        """Return the messages in and out of this block."""
+        ...
+
+    @property
+    def schedule(self) -> ScheduleRepository:
+        """Return the scheduled items and pacing slots of this block."""
+        ...
+
+    @property
+    def tokens(self) -> TokenRepository:
+        """Return the API tokens of this block."""
+        ...
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """Return the staff accounts of this block."""
+        ...
+
+    @property
+    def translations(self) -> TranslationRepository:
+        """Return the answers' translation state and cache of this block."""
+        ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make the work of this block durable, then run its after-commit actions."""
+        ...
+
+    def rollback(self) -> None:
+        """Discard the work of this block since its last commit, and its after-commit actions."""
+        ...
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once the block's next commit succeeds (dropped on rollback)."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

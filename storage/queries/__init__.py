@@ -1,0 +1,10 @@
+"""The read side: what staff and systems see of surveys, read apart from the repositories."""
+
+from storage.queries.surveys import (
+    AnswerView,
+    ItemView,
+    SqlAlchemySurveyQueries,
+    SurveyView,
+)
+
+__all__ = ["AnswerView", "ItemView", "SqlAlchemySurveyQueries", "SurveyView"]

@@ -1,0 +1,21 @@
+"""One SQLAlchemy repository per aggregate, each bound to the unit of work's Session."""
+
+from storage.repositories.accounts import SqlAlchemyAccountRepository
+from storage.repositories.contacts import SqlAlchemyContactRepository
+from storage.repositories.conversations import SqlAlchemyConversationRepository
+from storage.repositories.messages import SqlAlchemyMessageRepository
+from storage.repositories.respondents import SqlAlchemyRespondentRepository
+from storage.repositories.schedule import SqlAlchemyScheduleRepository
+from storage.repositories.tokens import SqlAlchemyTokenRepository
+from storage.repositories.translations import SqlAlchemyTranslationRepository
+
+__all__ = [
+    "SqlAlchemyAccountRepository",
+    "SqlAlchemyContactRepository",
+    "SqlAlchemyConversationRepository",
+    "SqlAlchemyMessageRepository",
+    "SqlAlchemyRespondentRepository",
+    "SqlAlchemyScheduleRepository",
+    "SqlAlchemyTokenRepository",
+    "SqlAlchemyTranslationRepository",
+]

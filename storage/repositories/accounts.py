@@ -1,0 +1,36 @@
+"""Staff accounts (officers, supervisors, admins) and the queries the login needs."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import User
+
+
+class SqlAlchemyAccountRepository:
+    """Find and add staff accounts inside a unit of work's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, user: User) -> None:
+        """Stage a new account; the unit of work's commit stores it."""
+        self._session.add(user)
+        self._session.flush()
+
+    def by_email(self, email: str, *, for_update: bool = False) -> User | None:
+        """Return the account with this (lower-case) email, locked for update if asked.
+
+        The login locks the row so simultaneous wrong guesses all count toward the lockout.
+        """
+        query = select(User).where(User.email == email.lower())
+        if for_update:
+            query = query.with_for_update()
+        return self._session.scalars(query).one_or_none()
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        """Return the account with this id, if any."""
+        return self._session.get(User, user_id)
