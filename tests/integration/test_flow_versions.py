@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 
 from storage.db import make_engine, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
-from tests.scheduling.conftest import DEFAULTS, new_york
-from tests.scheduling.helpers import report, run, sent_to, text, trigger
+from tests.integration.scheduling.conftest import DEFAULTS, new_york
+from tests.integration.scheduling.helpers import report, run, sent_to, text, trigger
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 from tests.translation_samples import ROOT

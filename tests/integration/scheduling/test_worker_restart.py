@@ -18,12 +18,12 @@ from bot.config.settings import Settings
 from bot.scheduling.model import SendPolicy
 from storage.db import make_engine
 from tests.backing_services import postgres_schema
-from tests.scheduling.conftest import new_york
-from tests.scheduling.helpers import trigger
+from tests.integration.scheduling.conftest import new_york
+from tests.integration.scheduling.helpers import trigger
 from tests.standins import TwilioStandIn
 from tests.support import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, FakeClock
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BACKLOG = 12
 
 

@@ -12,9 +12,9 @@ from bot.services.scheduled_items import sweep_items
 from bot.tasks import jobs
 from bot.tasks.rq import RqDispatcher
 from tests.backing_services import require_service
-from tests.scheduling.conftest import new_york
-from tests.scheduling.helpers import report, schedule, trigger
-from tests.scheduling.redis_server import RedisServer, private_redis
+from tests.integration.scheduling.conftest import new_york
+from tests.integration.scheduling.helpers import report, schedule, trigger
+from tests.integration.scheduling.redis_server import RedisServer, private_redis
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 

@@ -16,8 +16,8 @@ from bot.services.delivery import deliver_item, sender_key
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import _prepare
 from bot.services.surveys import SurveyError
-from tests.scheduling.conftest import incident, new_york
-from tests.scheduling.helpers import report, run, schedule, sent_to, text, trigger
+from tests.integration.scheduling.conftest import incident, new_york
+from tests.integration.scheduling.helpers import report, run, schedule, sent_to, text, trigger
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.services.runtime import Runtime
-from tests.scheduling.conftest import at
-from tests.scheduling.helpers import report, run, sent_to, trigger
+from tests.integration.scheduling.conftest import at
+from tests.integration.scheduling.helpers import report, run, sent_to, trigger
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 

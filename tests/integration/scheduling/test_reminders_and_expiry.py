@@ -9,8 +9,8 @@ import pytest
 
 from bot.scheduling.model import SendPolicy
 from bot.services.runtime import Runtime
-from tests.scheduling.conftest import DEFAULTS, at, new_york
-from tests.scheduling.helpers import report, run, schedule, sent_to, text, trigger
+from tests.integration.scheduling.conftest import DEFAULTS, at, new_york
+from tests.integration.scheduling.helpers import report, run, schedule, sent_to, text, trigger
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 

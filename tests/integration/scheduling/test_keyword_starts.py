@@ -12,8 +12,8 @@ import pytest
 
 from bot.engine.locale import system_message
 from bot.services.runtime import Runtime
-from tests.scheduling.conftest import new_york
-from tests.scheduling.helpers import text, trigger
+from tests.integration.scheduling.conftest import new_york
+from tests.integration.scheduling.helpers import text, trigger
 from tests.support import FakeClock
 
 ANSWERS = {"en": ("yes", "5", "4", "5", "5", "Fine"), "es": ("sí", "5", "4", "5", "5", "Bien")}

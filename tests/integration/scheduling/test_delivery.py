@@ -9,8 +9,8 @@ from datetime import timedelta
 from bot.scheduling.pacing import MAX_DELIVERY_ATTEMPTS
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import run_item
-from tests.scheduling.conftest import new_york
-from tests.scheduling.helpers import report, run, schedule, sent_to, text, trigger
+from tests.integration.scheduling.conftest import new_york
+from tests.integration.scheduling.helpers import report, run, schedule, sent_to, text, trigger
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 
@@ -180,7 +180,7 @@ def test_a_messaging_service_sends_from_its_own_pool(
 def test_a_paced_backlog_never_goes_out_in_quiet_hours_nor_all_at_once(
     build_rt: Callable[..., Runtime], clock: FakeClock, twilio: TwilioStandIn
 ) -> None:
-    from tests.scheduling.conftest import at
+    from tests.integration.scheduling.conftest import at
 
     rt = build_rt(sms_segments_per_second=1.0)
     clock.now = at("2026-11-03T00:59:00+00:00")  # 19:59 in New York, the last allowed minute

@@ -14,8 +14,8 @@ from bot.config.settings import Settings
 from bot.ports import DeliveryError
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import sweep_items
-from tests.scheduling.conftest import new_york
-from tests.scheduling.helpers import report, run, schedule, sent_to, text, trigger
+from tests.integration.scheduling.conftest import new_york
+from tests.integration.scheduling.helpers import report, run, schedule, sent_to, text, trigger
 from tests.standins import TwilioStandIn
 from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeClock
 

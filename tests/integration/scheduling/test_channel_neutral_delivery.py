@@ -16,8 +16,8 @@ from bot.ports import DeliveryError
 from bot.scheduling.pacing import retry_delay
 from bot.scheduling.states import DeliveryFailure
 from bot.services.runtime import Runtime
-from tests.scheduling.conftest import new_york
-from tests.scheduling.helpers import report, run, schedule, trigger
+from tests.integration.scheduling.conftest import new_york
+from tests.integration.scheduling.helpers import report, run, schedule, trigger
 from tests.support import FakeClock
 
 EARLIER = timedelta(hours=3)

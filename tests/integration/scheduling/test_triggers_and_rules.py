@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from bot.services.runtime import Runtime
-from tests.scheduling.conftest import at, incident, los_angeles, new_york
-from tests.scheduling.helpers import report, run, schedule, sent_to, text, trigger
+from tests.integration.scheduling.conftest import at, incident, los_angeles, new_york
+from tests.integration.scheduling.helpers import report, run, schedule, sent_to, text, trigger
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 

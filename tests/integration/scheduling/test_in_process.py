@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from bot.services.runtime import Runtime
 from bot.tasks.in_process import InProcessDispatcher
-from tests.scheduling.conftest import new_york
-from tests.scheduling.helpers import schedule, trigger
+from tests.integration.scheduling.conftest import new_york
+from tests.integration.scheduling.helpers import schedule, trigger
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 
