@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -135,6 +136,20 @@ def open_database(settings: Settings, migrate: bool | None = None) -> Engine:
     return engine
 
 
+def _from_settings(settings: Settings, locales: Mapping[str, Locale]) -> dict[str, Any]:
+    """Return the runtime's fields that come straight from the settings."""
+    return {
+        "values": settings.placeholder_values,
+        "by_language": language_values(locales, settings.agency_contacts, settings.contacts),
+        "default_language": settings.default_language,
+        "default_region": settings.default_region,
+        "default_flow": settings.default_flow,
+        "agency_language": settings.agency_language,
+        "policy": settings.send_policy or SendPolicy(),
+        "pacing": settings.pacing,
+    }
+
+
 def bootstrap(
     settings: Settings | None = None,
     *,
@@ -160,21 +175,14 @@ def bootstrap(
         # Each loaded flow's definition is kept, so conversations outlive changes to its file.
         flow_store=open_flow_store(SqlAlchemyFlowVersions(engine), definitions.loaded, clock()),
         locales=locales,
-        values=settings.placeholder_values,
-        by_language=language_values(locales, settings.agency_contacts, settings.contacts),
         senders=dict(build_senders(settings) if senders is None else senders),
         renderers=build_renderers(),
         clock=clock,
-        default_language=settings.default_language,
-        default_region=settings.default_region,
-        default_flow=settings.default_flow,
         translator=translator,
         dispatcher=dispatcher,
-        agency_language=settings.agency_language,
         detect=definitions.detector.detect,
-        policy=settings.send_policy or SendPolicy(),
-        pacing=settings.pacing,
         close=_closer(engine, dispatcher),
+        **_from_settings(settings, locales),
     )
     if dispatcher is not None:
         dispatcher.bind(rt)

@@ -45,33 +45,33 @@ def locale_from_dict(data: Mapping[str, Any]) -> Locale:
     code = data.get("code")
     if not isinstance(code, str) or not code.strip():
         raise ValueError("a locale needs a 'code'")
-    messages = data.get("messages")
-    keywords = data.get("keywords")
-    defaults = data.get("defaults")
     return Locale(
         code=code.strip(),
         name=str(data.get("name") or code),
         names=_words(data.get("names")),
         direction="rtl" if data.get("direction") == "rtl" else "ltr",
-        messages=_messages(messages if isinstance(messages, Mapping) else {}),
+        messages=_messages(_mapping(data, "messages")),
         numbers=_numbers(data.get("numbers")),
         yes=_words(_yaml_get(data, "yes", True)),
         no=_words(_yaml_get(data, "no", False)),
         skip=_words(data.get("skip")),
-        keywords={
-            str(kind): _words(words)
-            for kind, words in (keywords.items() if isinstance(keywords, Mapping) else ())
-        },
+        keywords={str(kind): _words(words) for kind, words in _mapping(data, "keywords").items()},
         filler=_words(data.get("filler")),
         units=_words(data.get("units")),
         out_of=_words(data.get("out_of")),
         emergency=_words(data.get("emergency")),
-        defaults=_messages(defaults if isinstance(defaults, Mapping) else {}),
+        defaults=_messages(_mapping(data, "defaults")),
         answer_filler=_words(data.get("answer_filler")),
         language_request=_words(data.get("language_request")),
         yes_label=_label(_yaml_get(data, "yes", True)),
         no_label=_label(_yaml_get(data, "no", False)),
     )
+
+
+def _mapping(data: Mapping[str, Any], key: str) -> Mapping[Any, Any]:
+    """Return the mapping under `key`, or an empty one when it is missing or not a mapping."""
+    found = data.get(key)
+    return found if isinstance(found, Mapping) else {}
 
 
 def _yaml_get(data: Mapping[Any, Any], key: str, boolean: bool) -> Any:
