@@ -59,7 +59,7 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
 
 def build_renderers() -> dict[str, Renderer]:
     """Choose how each channel shows prompts: SMS and the console as plain texts with hints."""
-    return {"sms": texts_of, "console": texts_of}
+    return {Channel.SMS: texts_of, Channel.CONSOLE: texts_of}
 
 
 def build_background(

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from bot.engine.model import Status
 from bot.ports import InboundMessage
+from bot.services.addresses import Channel
 from bot.services.inbound.handle import handle_inbound
 from bot.services.reports import survey_report
 from bot.services.runtime import Runtime
@@ -27,7 +28,7 @@ class ConsoleSender:
     @property
     def identity(self) -> str:
         """Name what this sender sends from (the pacing key): the console itself."""
-        return "console"
+        return Channel.CONSOLE
 
     def cost(self, body: str) -> int:
         """Return one: a printed message takes one unit of pace, however long it is."""
@@ -61,16 +62,16 @@ def run_chat(
     """Converse until the survey ends or input runs out; return the survey's final status."""
     # A simulator starts at once: no delay after the contact, no quiet hours, no cap.
     policy = replace(rt.policy, delay=timedelta(0), quiet_hours=None, frequency_cap=timedelta(0))
-    rt = replace(rt, senders={**rt.senders, "console": ConsoleSender(out)}, policy=policy)
+    rt = replace(rt, senders={**rt.senders, Channel.CONSOLE: ConsoleSender(out)}, policy=policy)
     address = address or f"console-{secrets.token_hex(4)}"
-    started = start_survey(rt, SurveyRequest("console", address, flow_id, language))
+    started = start_survey(rt, SurveyRequest(Channel.CONSOLE, address, flow_id, language))
     status = started.status
     while status not in FINISHED:
         try:
             text = ask()
         except EOFError:
             break
-        message = InboundMessage("console", address, text, None, rt.clock())
+        message = InboundMessage(Channel.CONSOLE, address, text, None, rt.clock())
         for reply in handle_inbound(rt, message):
             show(out, reply)
         report = survey_report(rt, started.id)

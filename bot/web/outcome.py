@@ -52,7 +52,7 @@ def describe(started: SurveyStarted, zone: ZoneInfo) -> Outcome:
     if started.delivery == RunOutcome.SENT:
         return Outcome("sent", "Sent", "The survey was texted to the resident.")
     if started.delivery == RunOutcome.OPTED_OUT:
-        # The carrier reports the number replied STOP to us before (Twilio 21610).
+        # The provider reports the number replied STOP to us before (an opted-out refusal).
         return Outcome("refused", "Not sent", NOT_TO_THIS_NUMBER)
     if started.delivery == RunOutcome.FAILED:
         detail = "The text provider did not accept the message; the request is recorded."
