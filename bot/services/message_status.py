@@ -42,7 +42,7 @@ class StatusReport:
     provider_message_id: str
     status: MessageStatus
     error_code: str | None = None
-    # The provider says the recipient opted out with it (its adapter knows how): stop surveying them.
+    # The provider says the recipient opted out with it (its adapter reads how): stop surveying.
     opted_out: bool = False
 
 
