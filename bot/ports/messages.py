@@ -26,6 +26,11 @@ class InboundMessage:
     provider_keyword: str | None = None
     # Pictures or other attachments that came with the message (an MMS), which Parley cannot read.
     media_count: int = 0
+    # A survey card's code the channel carried apart from the text (Telegram's /start payload);
+    # a code typed in a message (`SURVEY K7M4Q2`) is read from the text by the service instead.
+    card_code: str | None = None
+    # The resident's own language setting in their app (Telegram's language_code): a hint.
+    language_hint: str | None = None
 
     @property
     def media_only(self) -> bool:
