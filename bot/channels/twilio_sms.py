@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 import requests
 from twilio.base import values
 from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 from urllib3.exceptions import NewConnectionError
 
+from bot.channels.twilio_client import WHATSAPP_PREFIX, rest_client, status_callback
 from bot.config.settings import Settings
 from bot.i18n.controls import clean_text, has_controls
 from bot.i18n.sms import segments
@@ -36,9 +36,6 @@ CARRIER_OPT_OUT = str(OPTED_OUT_CODE)
 # 30005 unknown number, 30006 landline or unreachable carrier) come by status callback and
 # are only recorded on the message.
 PERMANENT_ERRORS = frozenset({21211, 21614, 21408, 21612})
-STATUS_PATH = "/webhooks/twilio/status"
-# How Twilio writes a WhatsApp number in From and To, on webhooks and REST calls alike.
-WHATSAPP_PREFIX = "whatsapp:"
 # Every MessageStatus Twilio sends (anything else is not from Twilio), in Parley's words.
 TWILIO_STATUSES = {
     "queued": MessageStatus.QUEUED,
@@ -136,6 +133,10 @@ class TwilioSender:
         Twilio has no idempotency key for messages: To, From, the exact body and the time are
         what identify ours (a resident never gets the same text twice within minutes).
         """
+        return next((sid for sid, sent in self._sent_since(address, since) if sent == body), None)
+
+    def _sent_since(self, address: str, since: datetime) -> list[tuple[str, str | None]]:
+        """List the SID and body of each message Twilio took from us for `address` since `since`."""
         service = self._from.startswith("MG")
         try:
             found = self._client.messages.list(
@@ -148,30 +149,13 @@ class TwilioSender:
         except (TwilioException, OSError) as exc:
             raise DeliveryError(f"Twilio unreachable: {type(exc).__name__}") from exc
         earliest = since - CLOCK_SKEW
-        for message in found:
-            sender = message.messaging_service_sid if service else message.from_
-            created = message.date_created
-            if message.body == body and sender == self._from and created and created >= earliest:
-                return str(message.sid)
-        return None
-
-
-def rest_client(config: Settings) -> Client:
-    """Build Twilio's REST client, with a request timeout the client lacks by default."""
-    client = Client(
-        config.twilio_account_sid,
-        config.twilio_auth_token,
-        http_client=TwilioHttpClient(timeout=config.twilio_timeout_seconds),
-    )
-    if config.twilio_api_base_url:
-        client.api.base_url = config.twilio_api_base_url
-    return client
-
-
-def status_callback(config: Settings) -> str | None:
-    """Return where Twilio reports delivery; without a public origin, ask for no callbacks."""
-    base = config.public_base_url.rstrip("/")
-    return base + STATUS_PATH if base else None
+        return [
+            (str(m.sid), m.body)
+            for m in found
+            if (m.messaging_service_sid if service else m.from_) == self._from
+            and m.date_created
+            and m.date_created >= earliest
+        ]
 
 
 def never_sent(exc: Exception) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from twilio.rest import Client
 
-from bot.channels.twilio_sms import WHATSAPP_PREFIX, TwilioSender, rest_client, status_callback
+from bot.channels.twilio_client import WHATSAPP_PREFIX, rest_client, status_callback
+from bot.channels.twilio_sms import TwilioSender
 from bot.config.settings import Settings
 from bot.config.whatsapp import template_for
 from bot.ports import DeliveryError
@@ -60,6 +61,16 @@ class TwilioWhatsAppSender(TwilioSender):
     def has_template(self, language: str) -> bool:
         """Say whether an approved template (its own, or the default) opens `language`."""
         return template_for(self._templates, language) is not None
+
+    def find_template(self, address: str, since: datetime) -> str | None:
+        """Return the SID of a template sent to `address` since `since`, if Twilio took it.
+
+        Twilio's copy holds the template's text, not Parley's: any message to the resident
+        is it, as outside the window nothing else can have gone (no plain message may, and no
+        reply goes without the resident's message, which opens the window).
+        """
+        sent = self._sent_since(address, since)
+        return sent[0][0] if sent else None
 
     def send_template(self, address: str, body: str, language: str) -> str | None:
         """Open a conversation with the approved template for `language` (`body` is Parley's)."""

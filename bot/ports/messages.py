@@ -122,3 +122,7 @@ class TemplateSender(Sender, Protocol):
     def send_template(self, address: str, body: str, language: str) -> str | None:
         """Send the template for `language` in place of `body`; raise DeliveryError on failure."""
         ...
+
+    def find_template(self, address: str, since: datetime) -> str | None:
+        """Return the provider's id of a template sent to `address` since `since`, if any."""
+        ...

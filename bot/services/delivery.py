@@ -46,6 +46,8 @@ class Doubt:
     address: str
     body: str
     since: datetime
+    # It went as the approved template: the provider's copy holds the template's text instead.
+    template: bool = False
 
 
 def deliver_item(rt: Runtime, item_id: uuid.UUID) -> RunOutcome:
@@ -70,7 +72,10 @@ def deliver_item(rt: Runtime, item_id: uuid.UUID) -> RunOutcome:
 def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | RunOutcome:
     """Look a message in doubt up at the provider: found, it was sent; not found, send it."""
     try:
-        found = doubt.sender.find(doubt.address, doubt.body, doubt.since)
+        if isinstance(doubt.sender, TemplateSender) and doubt.template:
+            found = doubt.sender.find_template(doubt.address, doubt.since)
+        else:
+            found = doubt.sender.find(doubt.address, doubt.body, doubt.since)
     except DeliveryError as exc:
         # Still unknown: look again later (the lookup counts as an attempt, so it ends).
         failure = DeliveryError(f"lookup failed: {exc}", exc.code, uncertain=True)
@@ -104,7 +109,8 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | RunOutcome:
             return claimed
         item, message, sender, address = claimed
         if message.status in IN_DOUBT:
-            return Doubt(sender, address, message.body or "", message.created_at)
+            template = item.kind == ItemKind.START and _needs_template(uow, message, sender, now)
+            return Doubt(sender, address, message.body or "", message.created_at, template)
         # A withdrawn text ("cancelled": its survey was cancelled) is closed by _still_wanted.
         if message.status not in (MessageStatus.QUEUED, MessageStatus.CANCELLED):
             item.close(ItemStatus.DONE, now)  # Already sent: the job was delivered twice.

@@ -224,3 +224,26 @@ def test_a_whatsapp_message_costs_one_unit_of_pace(whatsapp: WhatsApp) -> None:
     sender = whatsapp.rt.senders["whatsapp"]
     assert sender.cost("ü" * 500) == 1  # As SMS, 500 UCS-2 characters would be 8 segments.
     assert sender.identity == "whatsapp:" + WHATSAPP_FROM
+
+
+def test_a_template_that_timed_out_after_twilio_took_it_is_looked_up_not_resent(
+    make_app: Callable[..., Flask], tmp_path: Any, twilio: TwilioStandIn, clock: FakeClock
+) -> None:
+    app = make_app(
+        f"sqlite:///{tmp_path / 'w.db'}",
+        whatsapp_from=WHATSAPP_FROM,
+        whatsapp_templates=TEMPLATES,
+        twilio_timeout_seconds=1.0,
+    )
+    whatsapp = WhatsApp(app)
+    twilio.clock, twilio.delay = clock, 2.0  # Twilio takes it; the client gives up first.
+    assert whatsapp.start(language="en").get_json()["delivery"] == "retry"
+    twilio.delay = 0
+    clock.advance(seconds=40)
+    # Twilio's copy holds the template's text, not Parley's: found by To, From and time.
+    assert run_due_items(whatsapp.rt) == [RunOutcome.SENT]
+    [sent] = twilio.sent_to("whatsapp:" + whatsapp.number)
+    assert twilio.lookups[0]["To"] == "whatsapp:" + whatsapp.number
+    with whatsapp.rt.uow() as uow:
+        message = uow.messages.find("whatsapp", sent["sid"])
+        assert message is not None and message.status == MessageStatus.SENT
