@@ -54,12 +54,16 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
         from bot.channels.twilio_sms import TwilioSender
 
         senders[Channel.SMS] = TwilioSender.from_settings(settings)
+    if settings.twilio_account_sid and settings.twilio_auth_token and settings.whatsapp_from:
+        from bot.channels.twilio_whatsapp import TwilioWhatsAppSender
+
+        senders[Channel.WHATSAPP] = TwilioWhatsAppSender.from_settings(settings)
     return senders
 
 
 def build_renderers() -> dict[str, Renderer]:
-    """Choose how each channel shows prompts: SMS and the console as plain texts with hints."""
-    return {Channel.SMS: texts_of, Channel.CONSOLE: texts_of}
+    """Choose how each channel shows prompts: SMS, WhatsApp, the console as plain texts."""
+    return {Channel.SMS: texts_of, Channel.WHATSAPP: texts_of, Channel.CONSOLE: texts_of}
 
 
 def build_background(

@@ -144,6 +144,15 @@ class FakeMessageRepository:
         found = [m for m in self._uow.rows(Message) if m.direction == Direction.OUT and where(m)]
         return sorted(found, key=lambda m: (m.created_at, m.seq))
 
+    def last_inbound_at(self, respondent_id: uuid.UUID) -> datetime | None:
+        """Return when the respondent's newest message came in, if any."""
+        came = [
+            m.created_at
+            for m in self._uow.rows(Message)
+            if m.direction == Direction.IN and m.respondent_id == respondent_id
+        ]
+        return max(came, default=None)
+
     def last_outbound(self, respondent_id: uuid.UUID) -> Message | None:
         """Return the newest message sent to a respondent, if any."""
         sent = self._out(lambda m: m.respondent_id == respondent_id)

@@ -70,8 +70,16 @@ class TwilioStandIn:
         return 200, {"messages": found[:size], "next_page_uri": None, "page": 0, "page_size": size}
 
     def bodies_to(self, number: str) -> list[str]:
-        """Return the bodies sent to one number, in order."""
-        return [m["Body"] for m in self.sent if m.get("To") == number]
+        """Return the bodies sent to one number, in order (a template send has none: "")."""
+        return [m.get("Body", "") for m in self.sent if m.get("To") == number]
+
+    def sent_to(self, to: str) -> list[dict[str, str]]:
+        """Return every create call for one `To` (`whatsapp:+1…` on WhatsApp), in order.
+
+        Each holds the form as Twilio received it: From, To, Body, or ContentSid and
+        ContentVariables for a WhatsApp template.
+        """
+        return [m for m in self.sent if m.get("To") == to]
 
 
 def _resource(record: dict[str, str]) -> dict[str, object]:

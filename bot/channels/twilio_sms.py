@@ -1,4 +1,4 @@
-"""Twilio SMS: reading its webhooks' forms (no Flask here), TwiML, and the REST sender."""
+"""Twilio SMS (and WhatsApp's webhooks): reading forms (no Flask here), TwiML, the REST sender."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 import requests
 from twilio.base import values
 from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 from urllib3.exceptions import NewConnectionError
 
+from bot.channels.twilio_client import WHATSAPP_PREFIX, rest_client, status_callback
 from bot.config.settings import Settings
 from bot.i18n.controls import clean_text, has_controls
 from bot.i18n.sms import segments
@@ -36,7 +36,6 @@ CARRIER_OPT_OUT = str(OPTED_OUT_CODE)
 # 30005 unknown number, 30006 landline or unreachable carrier) come by status callback and
 # are only recorded on the message.
 PERMANENT_ERRORS = frozenset({21211, 21614, 21408, 21612})
-STATUS_PATH = "/webhooks/twilio/status"
 # Every MessageStatus Twilio sends (anything else is not from Twilio), in Parley's words.
 TWILIO_STATUSES = {
     "queued": MessageStatus.QUEUED,
@@ -66,6 +65,7 @@ FIELD_LIMITS = {
     "MessageSid": 64,
     "SmsSid": 64,
     "From": 64,
+    "To": 64,
     "Body": 1600,
     "OptOutType": 16,
     "NumMedia": 4,
@@ -95,30 +95,28 @@ class TwilioSender:
     @classmethod
     def from_settings(cls, config: Settings) -> TwilioSender:
         """Build a sender from settings, with a request timeout the client lacks by default."""
-        client = Client(
-            config.twilio_account_sid,
-            config.twilio_auth_token,
-            http_client=TwilioHttpClient(timeout=config.twilio_timeout_seconds),
-        )
-        if config.twilio_api_base_url:
-            client.api.base_url = config.twilio_api_base_url
-        # Without a public origin Twilio has nowhere to report delivery: ask for no callbacks.
-        base = config.public_base_url.rstrip("/")
-        callback = base + STATUS_PATH if base else None
-        return cls(client, config.twilio_from_number, callback)
+        return cls(rest_client(config), config.twilio_from_number, status_callback(config))
+
+    def _to(self, address: str) -> str:
+        """Write a resident's address as Twilio's `To` (SMS: the E.164 number itself)."""
+        return address
 
     def send(self, address: str, body: str) -> str | None:
         """Send one SMS; raise DeliveryError saying what Twilio's refusal means when it fails."""
+        return self._create(address, body=body)
+
+    def _create(self, address: str, **content: str) -> str | None:
+        """Create one message with `content` (a body, or a template); return its SID."""
         callback = self._status_callback or values.unset
         # A Messaging Service (MG…) picks the sending number from its pool itself.
         service = self._from.startswith("MG")
         try:
             message = self._client.messages.create(
-                to=address,
+                to=self._to(address),
                 from_=values.unset if service else self._from,
                 messaging_service_sid=self._from if service else values.unset,
-                body=body,
                 status_callback=callback,
+                **content,
             )
         except TwilioRestException as exc:
             raise delivery_error(exc) from exc
@@ -135,22 +133,29 @@ class TwilioSender:
         Twilio has no idempotency key for messages: To, From, the exact body and the time are
         what identify ours (a resident never gets the same text twice within minutes).
         """
+        return next((sid for sid, sent in self._sent_since(address, since) if sent == body), None)
+
+    def _sent_since(self, address: str, since: datetime) -> list[tuple[str, str | None]]:
+        """List the SID and body of each message Twilio took from us for `address` since `since`."""
         service = self._from.startswith("MG")
         try:
             found = self._client.messages.list(
-                to=address, from_=values.unset if service else self._from, limit=LOOKUP_PAGE
+                to=self._to(address),
+                from_=values.unset if service else self._from,
+                limit=LOOKUP_PAGE,
             )
         except TwilioRestException as exc:
             raise DeliveryError(str(exc.msg), str(exc.code or exc.status)) from exc
         except (TwilioException, OSError) as exc:
             raise DeliveryError(f"Twilio unreachable: {type(exc).__name__}") from exc
         earliest = since - CLOCK_SKEW
-        for message in found:
-            sender = message.messaging_service_sid if service else message.from_
-            created = message.date_created
-            if message.body == body and sender == self._from and created and created >= earliest:
-                return str(message.sid)
-        return None
+        return [
+            (str(m.sid), m.body)
+            for m in found
+            if (m.messaging_service_sid if service else m.from_) == self._from
+            and m.date_created
+            and m.date_created >= earliest
+        ]
 
 
 def never_sent(exc: Exception) -> bool:
@@ -215,18 +220,19 @@ def check_fields(form: Mapping[str, str]) -> None:
 
 
 def inbound_message(form: Mapping[str, str], region: str, now: datetime) -> InboundMessage:
-    """Normalise an inbound SMS webhook's form into the one inbound type."""
+    """Normalise an inbound SMS (or WhatsApp) webhook's form into the one inbound type."""
     check_fields(form)
     sid = form.get("MessageSid") or form.get("SmsSid")
     sender = form.get("From")
     if not sid or not sender:
         raise PayloadError("MessageSid and From are required")
+    channel = channel_of(sender)
     try:
-        address = normalise_phone(sender, region)
+        address = normalise_phone(sender.removeprefix(WHATSAPP_PREFIX), region)
     except AddressError as exc:
         raise PayloadError(f"From: {exc}") from exc
     return InboundMessage(
-        channel=Channel.SMS,
+        channel=channel,
         address=address,
         text=clean_text(form.get("Body", "")),
         provider_message_id=sid,
@@ -234,6 +240,11 @@ def inbound_message(form: Mapping[str, str], region: str, now: datetime) -> Inbo
         provider_keyword=form.get("OptOutType"),
         media_count=media_count(form),
     )
+
+
+def channel_of(number: str) -> Channel:
+    """Say which channel a Twilio number is on: `whatsapp:+1…` is WhatsApp, anything else SMS."""
+    return Channel.WHATSAPP if number.startswith(WHATSAPP_PREFIX) else Channel.SMS
 
 
 def media_count(form: Mapping[str, str]) -> int:
@@ -261,7 +272,8 @@ def status_report(form: Mapping[str, str]) -> StatusReport:
     if error_code is not None and not _ERROR_CODE.fullmatch(error_code):
         raise PayloadError("ErrorCode: must be a number")
     reported = TWILIO_STATUSES[status]
-    return StatusReport(Channel.SMS, sid, reported, error_code, error_code == CARRIER_OPT_OUT)
+    channel = channel_of(form.get("From", "") or form.get("To", ""))
+    return StatusReport(channel, sid, reported, error_code, error_code == CARRIER_OPT_OUT)
 
 
 def twiml(replies: list[str]) -> str:

@@ -45,6 +45,12 @@ def contacts() -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--channel",
+    type=click.Choice(["sms", "whatsapp"]),
+    default="sms",
+    help="Survey the numbers by SMS (the default) or on WhatsApp (needs its template).",
+)
 def contacts_import(
     file: Path,
     pairs: Sequence[str],
@@ -52,6 +58,7 @@ def contacts_import(
     flow: str | None,
     dry_run: bool,
     as_json: bool,
+    channel: str,
 ) -> None:
     """Start a survey for each row of FILE, a CSV export of a dispatch or records system.
 
@@ -61,7 +68,7 @@ def contacts_import(
     """
     from bot.services.dispatch_import.importer import ImportOptions
 
-    options = ImportOptions(_overrides(mapping, pairs), flow, dry_run)
+    options = ImportOptions(_overrides(mapping, pairs), flow, dry_run, channel)
     report, encoding = _import(file, options, as_json)
     _print(report, {"file": str(file), "encoding": encoding}, as_json)
     if report.stopped:

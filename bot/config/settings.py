@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.config.contacts import DEFAULT_CONTACTS, read_contacts
+from bot.config.whatsapp import read_templates
 from bot.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -149,6 +150,10 @@ class Settings:
     twilio_api_base_url: str = ""
     # How long a Twilio call may take; a send that times out is looked up, never resent blindly.
     twilio_timeout_seconds: float = 10.0
+    # WhatsApp through the same Twilio account: the sending number, and the Content SIDs of the
+    # approved templates a survey the agency starts opens with, by language ("" = the default).
+    whatsapp_from: str = ""
+    whatsapp_templates: Mapping[str, str] = field(default_factory=dict, hash=False)
     agency_name: str = "Parley Demo Police Department"
     # Empty: each language's own wording (the locale's `defaults:`), never English inside Spanish.
     complaints_contact: str = ""
@@ -203,6 +208,7 @@ class Settings:
                     raise ConfigError(f"{key}: {exc}") from exc
         values["send_policy"] = _send_policy(env)
         values["contacts"] = read_contacts(env)
+        values["whatsapp_templates"] = read_templates(env)
         return cls(**values)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -247,6 +253,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "twilio_from_number": ("TWILIO_FROM_NUMBER", str),
     "twilio_api_base_url": ("TWILIO_API_BASE_URL", lambda v: v.rstrip("/")),
     "twilio_timeout_seconds": ("TWILIO_TIMEOUT_SECONDS", _seconds),
+    "whatsapp_from": ("WHATSAPP_FROM", lambda v: v.strip().removeprefix("whatsapp:")),
     "agency_name": ("AGENCY_NAME", str),
     "complaints_contact": ("COMPLAINTS_CONTACT", str),
     "help_contact": ("HELP_CONTACT", str),

@@ -9,7 +9,13 @@ from bot.ports.flows import (
     StoredFlowVersion,
     UnknownFlowVersionError,
 )
-from bot.ports.messages import DeliveryError, InboundMessage, Renderer, Sender
+from bot.ports.messages import (
+    DeliveryError,
+    InboundMessage,
+    Renderer,
+    Sender,
+    TemplateSender,
+)
 from bot.ports.repositories import (
     ContactRepository,
     ConversationRepository,
@@ -44,6 +50,7 @@ __all__ = [
     "Sender",
     "StoredFlowVersion",
     "SurveyQueries",
+    "TemplateSender",
     "TokenRepository",
     "TranslationError",
     "TranslationRepository",

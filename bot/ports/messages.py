@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.scheduling.states import DeliveryFailure
 
@@ -99,4 +99,30 @@ class Sender(Protocol):
 
         Raise DeliveryError when the provider cannot be asked.
         """
+        ...
+
+
+@runtime_checkable
+class TemplateSender(Sender, Protocol):
+    """A sender whose channel lets the agency speak first only with an approved template.
+
+    WhatsApp: free-form messages may go only within `window` of the resident's last message;
+    outside it, a conversation is opened with a template the provider approved beforehand.
+    """
+
+    @property
+    def window(self) -> timedelta:
+        """Return how long after a resident's last message free-form messages may be sent."""
+        ...
+
+    def has_template(self, language: str) -> bool:
+        """Say whether an approved template opens a conversation in `language`."""
+        ...
+
+    def send_template(self, address: str, body: str, language: str) -> str | None:
+        """Send the template for `language` in place of `body`; raise DeliveryError on failure."""
+        ...
+
+    def find_template(self, address: str, since: datetime) -> str | None:
+        """Return the provider's id of a template sent to `address` since `since`, if any."""
         ...

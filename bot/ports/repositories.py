@@ -124,6 +124,10 @@ class MessageRepository(Protocol):
         """Return the message with this id, if any; `for_update` locks it until commit."""
         ...
 
+    def last_inbound_at(self, respondent_id: uuid.UUID) -> datetime | None:
+        """Return when the respondent's newest message came in, if any."""
+        ...
+
     def last_outbound(self, respondent_id: uuid.UUID) -> Message | None:
         """Return the newest message sent to a respondent, if any."""
         ...

@@ -46,6 +46,8 @@ class Channel(StrEnum):
 
     SMS = "sms"  # a phone number in E.164
     CONSOLE = "console"  # `python -m bot chat`: a made-up address in a throwaway database
+    # A phone number in E.164 too; a different respondent than the same number on SMS.
+    WHATSAPP = "whatsapp"
 
 
 def normalise_address(channel: str, raw: str, region: str = "US") -> str:
@@ -53,7 +55,7 @@ def normalise_address(channel: str, raw: str, region: str = "US") -> str:
     text = raw.strip()
     if not text:
         raise AddressError("address is empty")
-    if channel == Channel.SMS:
+    if channel in (Channel.SMS, Channel.WHATSAPP):
         return textable_phone(text, region)
     if len(text) > 64:
         raise AddressError("address is longer than 64 characters")

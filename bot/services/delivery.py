@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.engine.model import Status
-from bot.ports import DeliveryError, ScheduleRepository, Sender, UnitOfWork
+from bot.ports import DeliveryError, ScheduleRepository, Sender, TemplateSender, UnitOfWork
 from bot.scheduling.rules import next_allowed
 from bot.scheduling.states import IN_DOUBT, ItemKind, ItemStatus, MessageStatus, RunOutcome
 from bot.services.delivery_record import enqueue_again, record_delivery
@@ -33,6 +33,9 @@ class Ready:
     sender: Sender
     address: str
     body: str
+    # The language of the approved template that goes in place of `body` (WhatsApp, when the
+    # resident has not written within the window); None: `body` itself.
+    template: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class Doubt:
     address: str
     body: str
     since: datetime
+    # It went as the approved template: the provider's copy holds the template's text instead.
+    template: bool = False
 
 
 def deliver_item(rt: Runtime, item_id: uuid.UUID) -> RunOutcome:
@@ -55,7 +60,10 @@ def deliver_item(rt: Runtime, item_id: uuid.UUID) -> RunOutcome:
     provider_id: str | None = None
     error: DeliveryError | None = None
     try:
-        provider_id = ready.sender.send(ready.address, ready.body)
+        if isinstance(ready.sender, TemplateSender) and ready.template is not None:
+            provider_id = ready.sender.send_template(ready.address, ready.body, ready.template)
+        else:
+            provider_id = ready.sender.send(ready.address, ready.body)
     except DeliveryError as exc:
         error = exc
     return record_delivery(rt, item_id, provider_id, error)
@@ -64,7 +72,10 @@ def deliver_item(rt: Runtime, item_id: uuid.UUID) -> RunOutcome:
 def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | RunOutcome:
     """Look a message in doubt up at the provider: found, it was sent; not found, send it."""
     try:
-        found = doubt.sender.find(doubt.address, doubt.body, doubt.since)
+        if isinstance(doubt.sender, TemplateSender) and doubt.template:
+            found = doubt.sender.find_template(doubt.address, doubt.since)
+        else:
+            found = doubt.sender.find(doubt.address, doubt.body, doubt.since)
     except DeliveryError as exc:
         # Still unknown: look again later (the lookup counts as an attempt, so it ends).
         failure = DeliveryError(f"lookup failed: {exc}", exc.code, uncertain=True)
@@ -98,14 +109,15 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | RunOutcome:
             return claimed
         item, message, sender, address = claimed
         if message.status in IN_DOUBT:
-            return Doubt(sender, address, message.body or "", message.created_at)
+            template = item.kind == ItemKind.START and _needs_template(uow, message, sender, now)
+            return Doubt(sender, address, message.body or "", message.created_at, template)
         # A withdrawn text ("cancelled": its survey was cancelled) is closed by _still_wanted.
         if message.status not in (MessageStatus.QUEUED, MessageStatus.CANCELLED):
             item.close(ItemStatus.DONE, now)  # Already sent: the job was delivered twice.
             uow.commit()
             return RunOutcome.SKIPPED
         allowed = next_allowed(now, rt.policy.quiet_hours, rt.resident_zones(address))
-        if not _still_wanted(uow, item, message, now, allowed) or allowed is None:
+        if not _still_wanted(uow, item, message, sender, now, allowed) or allowed is None:
             uow.commit()
             return RunOutcome.CANCELLED
         later = _quiet(item, allowed, now) or _pace(rt, uow.schedule, item, message, sender, now)
@@ -113,10 +125,38 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | RunOutcome:
             uow.commit()
             enqueue_again(rt, item_id, later)
             return RunOutcome.PACED
-        item.attempts += 1
-        message.status, message.updated_at = MessageStatus.SENDING, now
-        uow.commit()
-        return Ready(sender, address, message.body or "")
+        return _sending(uow, item, message, sender, address, now)
+
+
+def _sending(
+    uow: UnitOfWork,
+    item: ScheduledItem,
+    message: Message,
+    sender: Sender,
+    address: str,
+    now: datetime,
+) -> Ready:
+    """Count the attempt, mark the message sending and commit: say what leaves, and how."""
+    conversation = uow.conversations.get(item.conversation_id)
+    template = None
+    if conversation is not None and _needs_template(uow, message, sender, now):
+        template = conversation.language  # Only a first text gets here: see _still_wanted.
+    item.attempts += 1
+    message.status, message.updated_at = MessageStatus.SENDING, now
+    uow.commit()
+    return Ready(sender, address, message.body or "", template)
+
+
+def _needs_template(uow: UnitOfWork, message: Message, sender: Sender, now: datetime) -> bool:
+    """Say whether a message may go only as an approved template (WhatsApp, outside its window).
+
+    On a channel with a customer-service window, plain messages may go only within it of the
+    resident's last message; outside it the channel takes nothing but a template.
+    """
+    if not isinstance(sender, TemplateSender) or message.respondent_id is None:
+        return False
+    last = uow.messages.last_inbound_at(message.respondent_id)
+    return last is None or now - last >= sender.window
 
 
 def _claimed(
@@ -138,21 +178,29 @@ def _claimed(
 
 
 def _still_wanted(
-    uow: UnitOfWork, item: ScheduledItem, message: Message, now: datetime, allowed: datetime | None
+    uow: UnitOfWork,
+    item: ScheduledItem,
+    message: Message,
+    sender: Sender,
+    now: datetime,
+    allowed: datetime | None,
 ) -> bool:
     """Cancel a queued text whose conversation ended meanwhile, or that may never go out.
 
     Every outbound text belongs to an active conversation: a first text or a reminder that
     waited for its slot or a retry must not reach a resident who is done with the survey
     (completed, stopped, expired). Nor may one go out when the resident's possible zones
-    share no hour outside quiet hours (`allowed` is None).
+    share no hour outside quiet hours (`allowed` is None), nor a reminder outside WhatsApp's
+    window: the approved template opens a survey, it cannot restate a question.
     """
     conversation = uow.conversations.get(item.conversation_id)
     active = conversation is not None and conversation.status == Status.ACTIVE
-    if active and allowed is not None:
+    shut = item.kind != ItemKind.START and _needs_template(uow, message, sender, now)
+    if active and allowed is not None and not shut:
         return True
     status = conversation.status if conversation is not None else "gone"
     note = f"the conversation is {status}" if not active else "no hour outside quiet hours"
+    note = "outside the channel's reply window" if active and allowed and shut else note
     message.status, message.updated_at = MessageStatus.CANCELLED, now
     item.close(ItemStatus.CANCELLED, now, f"not sent: {note}")
     if active and item.kind == ItemKind.START and conversation is not None:

@@ -15,7 +15,7 @@ from datetime import datetime
 from bot.engine.model import Status
 from bot.errors import FieldsError
 from bot.i18n.choice import offered_tag
-from bot.ports import UnitOfWork
+from bot.ports import TemplateSender, UnitOfWork
 from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
 from bot.scheduling.rules import decide_send
 from bot.scheduling.states import HELD_BACK, ItemKind, RunOutcome
@@ -184,7 +184,10 @@ def _conversation(
     decision: Decision,
     now: datetime,
 ) -> Conversation:
-    """Build the stored survey: scheduled with its send time, or refused with the reason."""
+    """Build the stored survey: scheduled with its send time, or refused with the reason.
+
+    Raise SurveyError when its channel cannot open a conversation in its language.
+    """
     flow = rt.flows[request.flow]
     conversation = Conversation(
         respondent_id=respondent.id,
@@ -196,11 +199,28 @@ def _conversation(
         created_at=now,
         updated_at=now,
     )
+    require_template(rt, request.channel, conversation.language)
     if isinstance(decision, Refuse):
         conversation.refuse(decision.reason, now)
     else:
         conversation.scheduled_for = decision.at
     return conversation
+
+
+def require_template(rt: Runtime, channel: str, language: str) -> None:
+    """Refuse a survey the agency starts where its channel has no template to open it with.
+
+    WhatsApp lets a business speak first only with a template approved beforehand; without
+    one for the language, the survey could never reach the resident, so it is refused now.
+    """
+    sender = rt.senders.get(channel)
+    if isinstance(sender, TemplateSender) and not sender.has_template(language):
+        raise SurveyError(
+            {
+                "channel": f"channel {channel!r} can start a survey only with an approved "
+                f"template, and none is configured for language {language!r}"
+            }
+        )
 
 
 def _hand_over(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.scheduling.states import Direction, MessageStatus
@@ -37,6 +37,14 @@ class SqlAlchemyMessageRepository:
         query = select(Message).where(Message.id == message_id).with_for_update()
         query = query.execution_options(populate_existing=True)
         return self._session.scalars(query).one_or_none()
+
+    def last_inbound_at(self, respondent_id: uuid.UUID) -> datetime | None:
+        """Return when the respondent's newest message came in, if any."""
+        query = select(func.max(Message.created_at)).where(
+            Message.respondent_id == respondent_id, Message.direction == Direction.IN
+        )
+        latest: datetime | None = self._session.scalars(query).first()
+        return latest
 
     def last_outbound(self, respondent_id: uuid.UUID) -> Message | None:
         """Return the newest message sent to a respondent, if any."""

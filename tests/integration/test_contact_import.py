@@ -395,3 +395,28 @@ def test_the_command_runs_from_the_environment(
     assert code == 0, out
     assert "1 row: 1 accepted, 0 rejected" in out
     assert [*contacts(database_url, data)] == [data.incident(1)]
+
+
+def test_an_export_can_be_surveyed_on_whatsapp_with_its_template(
+    database_url: str, twilio: TwilioStandIn, data: Data, tmp_path: Path
+) -> None:
+    env = {
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_API_BASE_URL": twilio.url,
+    }
+    path = write(tmp_path, ["Phone,Incident", f"{data.phone(1)},{data.incident(1)}"])
+    code, out = run_import(None, path, "--channel", "whatsapp", env=env)
+    assert code == 2 and "whatsapp is not configured" in out
+    env["WHATSAPP_FROM"] = "+15005550007"
+    code, out = run_import(None, path, "--channel", "whatsapp", env=env)
+    assert code == 1 and "only with an approved template" in out, out
+    assert [*contacts(database_url, data)] == []
+    code, out = run_import(
+        None, path, "--channel", "whatsapp", env={**env, "WHATSAPP_TEMPLATE_SID": "HX1"}
+    )
+    assert code == 0, out
+    [(_, _, respondent)] = contacts(database_url, data).values()
+    assert (respondent.channel, respondent.address) == ("whatsapp", data.e164(1))

@@ -29,7 +29,7 @@ from storage.models import incident_key
 
 log = logging.getLogger(__name__)
 
-CHANNEL = Channel.SMS  # a dispatch export's contact is a phone number
+CHANNEL = Channel.SMS  # a dispatch export's contact is a phone number (or WhatsApp's, if asked)
 # The survey shipped for police contacts, chosen when several flows are loaded.
 # The database keeps identifiers, call types and addresses in 64 characters, as the API does.
 FIELD_LIMIT = 64
@@ -44,6 +44,7 @@ class ImportOptions:
     overrides: Mapping[str, str] = field(default_factory=dict)
     flow: str | None = None
     dry_run: bool = False
+    channel: str = CHANNEL
 
 
 class _RowError(Exception):
@@ -53,8 +54,9 @@ class _RowError(Exception):
 def import_contacts(rt: Runtime, stream: TextIO, options: ImportOptions) -> ImportReport:
     """Start a survey for every acceptable row of an export and account for every row."""
     flow = choose_flow(rt, options.flow)
-    if CHANNEL not in rt.senders:
-        raise ExportError("SMS is not configured (set the TWILIO_* settings, see README)")
+    if options.channel not in rt.senders:
+        named = "SMS" if options.channel == CHANNEL else options.channel
+        raise ExportError(f"{named} is not configured (set the TWILIO_* settings, see README)")
     reader = ExportReader(stream)
     records = (r for r in reader if r.problem or any(cell.strip() for cell in r.cells))
     columns = map_columns(_header(records), options.overrides)
@@ -62,7 +64,7 @@ def import_contacts(rt: Runtime, stream: TextIO, options: ImportOptions) -> Impo
         flow, columns.named(), columns.ignored(), reader.delimiter, options.dry_run
     )
     report.call_type_columns = columns.also_call_types()
-    rows = _Rows(rt, flow, columns, report)
+    rows = _Rows(rt, flow, columns, report, options.channel)
     for record in records:
         rows.take(record)
         if report.stopped:
@@ -97,8 +99,11 @@ def _header(records: Iterator[Record]) -> list[str]:
 class _Rows:
     """Turns records into survey requests and starts them (or only checks, in a dry run)."""
 
-    def __init__(self, rt: Runtime, flow: str, columns: ColumnMap, report: ImportReport) -> None:
+    def __init__(
+        self, rt: Runtime, flow: str, columns: ColumnMap, report: ImportReport, channel: str
+    ) -> None:
         self.rt, self.flow, self.columns, self.report = rt, flow, columns, report
+        self.channel = channel
         self.seen: dict[tuple[str | None, str, datetime | None], int] = {}
         self.failures, self.failure = 0, ""
 
@@ -152,7 +157,7 @@ class _Rows:
         errors = _field_errors(values)
         moment = self._moment(values.get("occurred_at", ""), errors)
         request = SurveyRequest(
-            channel=CHANNEL,
+            channel=self.channel,
             address=values["address"],
             flow=self.flow,
             language=self._language(values.get("language", ""), errors),

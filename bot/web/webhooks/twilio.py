@@ -1,4 +1,4 @@
-"""Twilio's webhooks: an inbound SMS (answered with TwiML) and outbound messages' status."""
+"""Twilio's webhooks: an inbound SMS or WhatsApp message (answered with TwiML), and statuses."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import logging
 
 from flask import Blueprint, Response, abort, request
 
+from bot.channels.twilio_client import STATUS_PATH
 from bot.channels.twilio_sms import (
-    STATUS_PATH,
     PayloadError,
     inbound_message,
     status_report,
@@ -45,7 +45,7 @@ def verify_signature(config: Settings) -> None:
 
 @bp.post("/webhooks/twilio/sms")
 def inbound_sms() -> Response:
-    """Receive one SMS from Twilio and answer with TwiML."""
+    """Receive one SMS (or WhatsApp message) from Twilio and answer with TwiML."""
     config = settings()
     verify_signature(config)
     rt = runtime()
