@@ -19,6 +19,7 @@ from bot.ports.repositories import (
 )
 from bot.ports.storage import (
     AccountRepository,
+    CardRepository,
     SurveyQueries,
     TokenRepository,
     TranslationRepository,
@@ -29,6 +30,7 @@ from bot.ports.work import Clock, Dispatcher, TranslationError, Translator
 
 __all__ = [
     "AccountRepository",
+    "CardRepository",
     "Clock",
     "ContactRepository",
     "ConversationRepository",

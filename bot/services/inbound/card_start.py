@@ -1,0 +1,99 @@
+"""Open the survey a card is for, when a resident sends its code (SURVEY K7M4Q2HX, /start).
+
+A code that opens nothing gets a polite answer, never an error; a resident who sends many
+wrong codes in an hour is told to try later, without the codes being checked, so that codes
+cannot be guessed by trying them one after another.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.i18n.choice import offered_tag
+from bot.services.cards import code_hash, read_code
+from bot.services.conversations import open_conversation
+from bot.services.inbound.keyword_start import REFUSAL_MESSAGES, flow_for_keyword, keyword_refusal
+from bot.services.inbound.turn import Turn
+from storage.models import Card, Contact
+
+log = logging.getLogger(__name__)
+
+WRONG_CODES_ALLOWED = 5
+WRONG_CODES_WINDOW = timedelta(hours=1)
+
+
+def card_reply(turn: Turn) -> list[str] | None:
+    """Answer a message that carries a card code; None when it carries none."""
+    found = _sent_code(turn)
+    if found is None:
+        return None
+    typed, keyword_language = found
+    language = keyword_language or turn.msg.language_hint or turn.language()
+    respondent, now = turn.respondent, turn.msg.received_at
+    cards = turn.uow.cards
+    if cards.attempts_since(respondent.id, now - WRONG_CODES_WINDOW) >= WRONG_CODES_ALLOWED:
+        log.info("card code from respondent %s not checked: too many wrong codes", respondent.id)
+        return _say(turn, "card_wait", language)
+    code = read_code(typed)
+    card = cards.by_hash(code_hash(turn.rt, code)) if code is not None else None
+    if card is None:
+        cards.record_attempt(respondent.id, now)
+        return _say(turn, "card_invalid", language)
+    return _redeem(turn, card, card.language or language)
+
+
+def _sent_code(turn: Turn) -> tuple[str, str | None] | None:
+    """Return the code a message carries and its keyword's language, if it carries one."""
+    if turn.msg.card_code:
+        return turn.msg.card_code, None
+    words = turn.msg.text.split()
+    if len(words) < 2 or not 4 <= len(words[-1]) <= 12:
+        return None
+    found = flow_for_keyword(turn.rt.flows, " ".join(words[:-1]))
+    if found is None:
+        return None
+    flow, language = found
+    # The base keyword (SURVEY) is printed for everyone: it says nothing of the language.
+    return words[-1], None if language == flow.base_language else language
+
+
+def _redeem(turn: Turn, card: Card, language: str) -> list[str]:
+    """Open the card's survey, tied to its officer and incident, unless the card is spent."""
+    rt, uow, respondent, now = turn.rt, turn.uow, turn.respondent, turn.msg.received_at
+    flow = rt.flows.get(card.flow_id)
+    excluded = card.call_type is not None and rt.policy.excluded(card.call_type) is not None
+    if card.expired(now) or flow is None or excluded:
+        return _say(turn, "card_expired", language)
+    if card.spent():
+        return _say(turn, "card_used", language)
+    refusal = keyword_refusal(rt, uow, respondent, now)
+    # The resident was already asked about this incident (by text, or another card).
+    asked = bool(card.incident_id) and (
+        uow.contacts.conversation_for_contact(respondent.id, card.incident_id, None) is not None
+    )
+    if refusal is not None or asked:
+        key = REFUSAL_MESSAGES.get(refusal.reason) if refusal else "recently_surveyed"
+        return _say(turn, key, language) if key else []
+    contact = Contact(
+        respondent_id=respondent.id,
+        officer_id=card.officer_id,
+        incident_id=card.incident_id,
+        call_type=card.call_type,
+        # A reusable card stands for each contact it is handed over at: the one just now.
+        occurred_at=now if card.reusable else card.created_at,
+        created_at=now,
+    )
+    uow.contacts.add(contact)
+    card.redeem(now)
+    conversation, result = open_conversation(rt, uow, respondent, flow, language, contact)
+    log.info("card %s opened survey %s", card.id, conversation.id)
+    turn.conversation = conversation
+    turn.reply_language = conversation.language
+    return turn.render(result.prompts)
+
+
+def _say(turn: Turn, key: str, language: str) -> list[str]:
+    """Say a card message in the resident's language (es-MX in Spanish), else the default."""
+    spoken = offered_tag(language, tuple(turn.rt.locales)) or turn.rt.default_language
+    return turn.say(key, spoken)
