@@ -33,6 +33,8 @@ TABLES = {
     "flow_versions",
     "translations",
     "users",
+    "cards",
+    "card_attempts",
 }
 
 
