@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
+
+import segno
 
 from bot.errors import FieldsError
 from bot.i18n.choice import offered_tag
@@ -149,3 +152,13 @@ def revoke_card(rt: Runtime, code: str) -> bool:
         uow.commit()
     log.info("card %s revoked", card.id)
     return True
+
+
+def qr_svg(link: str) -> str:
+    """Render a link as a QR code in SVG, sized by its viewBox (CSS sets how large it shows)."""
+    out = io.BytesIO()
+    # A white quiet zone drawn in: a dark-mode screen or tinted card stock must not eat it.
+    segno.make(link, error="m").save(
+        out, kind="svg", border=4, xmldecl=False, omitsize=True, light="#fff", svgclass="qr"
+    )
+    return out.getvalue().decode()

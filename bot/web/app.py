@@ -24,6 +24,7 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
     from bot.web.api_cards import bp as api_cards_bp
     from bot.web.auth import init_auth
     from bot.web.officer import bp as officer_bp
+    from bot.web.officer_cards import bp as officer_cards_bp
     from bot.web.webhooks.twilio import bp as twilio_bp
 
     config = config or Settings.from_env()
@@ -41,6 +42,7 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
     # Staff pages: signed sessions, CSRF on every form (not on token- or signature-checked routes).
     init_auth(app, config, exempt=(twilio_bp, api_bp, api_cards_bp))
     app.register_blueprint(officer_bp)
+    app.register_blueprint(officer_cards_bp)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
     app.add_url_rule("/healthz", "healthz", _health)
