@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.runtime import opened_runtime
+
+if TYPE_CHECKING:
+    from bot.services.runtime import Runtime
 
 
 @click.group()
@@ -38,12 +42,8 @@ def cards_print(
     from bot.cli.card_sheet import sheet_html
     from bot.services.cards import CardError, CardRequest, make_card
 
-    chosen = [code.strip() for code in languages.split(",") if code.strip()]
     with opened_runtime() as rt:
-        unknown = [code for code in chosen if code not in rt.locales]
-        if not chosen or unknown:
-            known = ", ".join(sorted(rt.locales))
-            raise click.BadParameter(f"choose from {known}", param_hint="--language")
+        chosen = _languages(rt, languages)
         # A sheet in several languages is for anyone: the resident's keyword or app decides.
         hint = chosen[0] if len(chosen) == 1 else None
         request = CardRequest(officer_id=officer, language=hint, reusable=reusable)
@@ -57,6 +57,15 @@ def cards_print(
     else:
         out.write_text(page, encoding="utf-8")
         click.echo(f"wrote {count} cards to {out}", err=True)
+
+
+def _languages(rt: Runtime, languages: str) -> list[str]:
+    """Read the comma-separated languages asked for; refuse any Parley has no locale for."""
+    chosen = [code.strip() for code in languages.split(",") if code.strip()]
+    if not chosen or any(code not in rt.locales for code in chosen):
+        known = ", ".join(sorted(rt.locales))
+        raise click.BadParameter(f"choose from {known}", param_hint="--language")
+    return chosen
 
 
 @cards.command("revoke")

@@ -110,7 +110,7 @@ def _check(rt: Runtime, request: CardRequest) -> str:
     """Validate a card request as a survey trigger is validated; return the flow's id."""
     errors: dict[str, str] = {}
     flow_id = request.flow or rt.default_flow
-    flow = rt.flows.get(flow_id) or (next(iter(rt.flows.values())) if not request.flow else None)
+    flow = rt.flows.get(flow_id)
     if flow is None:
         errors["flow"] = f"no flow {flow_id!r}"
     elif request.language and offered_tag(request.language, flow.languages) is None:
@@ -124,8 +124,7 @@ def _check(rt: Runtime, request: CardRequest) -> str:
         errors["reusable"] = "a reusable card belongs to an officer, not to one incident"
     if errors:
         raise CardError(errors)
-    assert flow is not None
-    return flow.id
+    return flow_id
 
 
 def card_links(rt: Runtime, code: str, expires_at: datetime | None) -> CardMade:

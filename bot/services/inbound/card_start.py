@@ -8,7 +8,8 @@ cannot be guessed by trying them one after another.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 from bot.i18n.choice import offered_tag
 from bot.services.cards import code_hash, read_code
@@ -75,15 +76,7 @@ def _redeem(turn: Turn, card: Card, language: str) -> list[str]:
     if refusal is not None or asked:
         key = REFUSAL_MESSAGES.get(refusal.reason) if refusal else "recently_surveyed"
         return _say(turn, key, language) if key else []
-    contact = Contact(
-        respondent_id=respondent.id,
-        officer_id=card.officer_id,
-        incident_id=card.incident_id,
-        call_type=card.call_type,
-        # A reusable card stands for each contact it is handed over at: the one just now.
-        occurred_at=now if card.reusable else card.created_at,
-        created_at=now,
-    )
+    contact = _contact(card, respondent.id, now)
     uow.contacts.add(contact)
     card.redeem(now)
     conversation, result = open_conversation(rt, uow, respondent, flow, language, contact)
@@ -91,6 +84,19 @@ def _redeem(turn: Turn, card: Card, language: str) -> list[str]:
     turn.conversation = conversation
     turn.reply_language = conversation.language
     return turn.render(result.prompts)
+
+
+def _contact(card: Card, respondent_id: uuid.UUID, now: datetime) -> Contact:
+    """Record the police contact the card was handed over at."""
+    return Contact(
+        respondent_id=respondent_id,
+        officer_id=card.officer_id,
+        incident_id=card.incident_id,
+        call_type=card.call_type,
+        # A reusable card stands for each contact it is handed over at: the one just now.
+        occurred_at=now if card.reusable else card.created_at,
+        created_at=now,
+    )
 
 
 def _say(turn: Turn, key: str, language: str) -> list[str]:
