@@ -153,7 +153,7 @@ def test_a_revoked_card_opens_nothing(rt: Runtime, database: FakeDatabase, text:
     assert database.all(Conversation) == []
 
 
-@pytest.mark.parametrize("typed", ["K7M4Q2HX", "K7M4Q2H", "OOOOIIII"])
+@pytest.mark.parametrize("typed", ["K7M4Q2HX", "K7M4Q2H", "K7M4O2HX", "k7m4-q2h"])
 def test_a_mistyped_or_forged_code_is_answered_and_counted(
     rt: Runtime, database: FakeDatabase, text: Send, typed: str
 ) -> None:
@@ -193,3 +193,19 @@ def test_the_keyword_alone_still_starts_a_survey_with_no_card(
     assert INTRO_EN in text("SURVEY")
     (conversation,) = database.all(Conversation)
     assert conversation.contact_id is None
+
+
+def test_a_code_typed_in_two_halves_works(rt: Runtime, text: Send) -> None:
+    code = _card(rt)
+    assert INTRO_EN in text(f"Survey {code[:4]} {code[4:].lower()}")
+
+
+def test_an_answer_beginning_with_the_keyword_is_not_taken_for_a_code(
+    database: FakeDatabase, text: Send
+) -> None:
+    assert INTRO_EN in text("SURVEY")
+    text("yes")
+    text("5")
+    # Not a code: the survey goes on, and nothing is counted against the resident.
+    assert INVALID not in text("survey 2024")
+    assert text("survey please") and database.all(CardAttempt) == []

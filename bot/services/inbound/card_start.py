@@ -49,14 +49,30 @@ def _sent_code(turn: Turn) -> tuple[str, str | None] | None:
     if turn.msg.card_code:
         return turn.msg.card_code, None
     words = turn.msg.text.split()
-    if len(words) < 2 or not 4 <= len(words[-1]) <= 12:
-        return None
-    found = flow_for_keyword(turn.rt.flows, " ".join(words[:-1]))
-    if found is None:
-        return None
-    flow, language = found
-    # The base keyword (SURVEY) is printed for everyone: it says nothing of the language.
-    return words[-1], None if language == flow.base_language else language
+    # The code may be typed in two halves (SURVEY K7M4 Q2HX): try it whole, then split.
+    for parts in (1, 2):
+        typed = "".join(words[-parts:])
+        if len(words) <= parts or not _looks_like_code(turn, typed):
+            continue
+        found = flow_for_keyword(turn.rt.flows, " ".join(words[:-parts]))
+        if found is not None:
+            flow, language = found
+            # The base keyword (SURVEY) is printed for everyone: it says nothing of the language.
+            return typed, None if language == flow.base_language else language
+    return None
+
+
+def _looks_like_code(turn: Turn, typed: str) -> bool:
+    """Say whether a word after a keyword is meant as a card code (perhaps mistyped).
+
+    Inside a survey only a well-formed code counts, so that an answer that happens to begin
+    with SURVEY is still an answer; outside one, a word with a digit counts too, so that a
+    mistyped code gets told it is wrong rather than the general pointer.
+    """
+    if read_code(typed) is not None:
+        return True
+    plausible = 4 <= len(typed) <= 12 and typed.replace("-", "").isalnum()
+    return turn.conversation is None and plausible and any(ch.isdigit() for ch in typed)
 
 
 def _redeem(turn: Turn, card: Card, language: str) -> list[str]:
