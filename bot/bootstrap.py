@@ -151,6 +151,11 @@ def _from_settings(settings: Settings, locales: Mapping[str, Locale]) -> dict[st
         "agency_language": settings.agency_language,
         "policy": settings.send_policy or SendPolicy(),
         "pacing": settings.pacing,
+        "card_days": settings.card_days,
+        # Changing SECRET_KEY invalidates the cards handed out before (their hashes differ).
+        "card_key": settings.secret_key.encode(),
+        "telegram_bot": settings.telegram_bot_username,
+        "whatsapp_number": settings.whatsapp_number,
     }
 
 

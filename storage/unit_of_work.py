@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories import (
     SqlAlchemyAccountRepository,
+    SqlAlchemyCardRepository,
     SqlAlchemyContactRepository,
     SqlAlchemyConversationRepository,
     SqlAlchemyMessageRepository,
@@ -33,6 +34,7 @@ class _Repositories:
     tokens: SqlAlchemyTokenRepository
     accounts: SqlAlchemyAccountRepository
     translations: SqlAlchemyTranslationRepository
+    cards: SqlAlchemyCardRepository
 
     @classmethod
     def on(cls, session: Session) -> _Repositories:
@@ -46,6 +48,7 @@ class _Repositories:
             tokens=SqlAlchemyTokenRepository(session),
             accounts=SqlAlchemyAccountRepository(session),
             translations=SqlAlchemyTranslationRepository(session),
+            cards=SqlAlchemyCardRepository(session),
         )
 
 
@@ -97,6 +100,11 @@ class SqlAlchemyUnitOfWork:
     def translations(self) -> SqlAlchemyTranslationRepository:
         """Return the answers' translation state and cache of the open block."""
         return self._open().translations
+
+    @property
+    def cards(self) -> SqlAlchemyCardRepository:
+        """Return the survey cards and residents' wrong codes of the open block."""
+        return self._open().cards
 
     def __enter__(self) -> Self:
         """Open a fresh Session and its repositories."""

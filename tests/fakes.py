@@ -20,6 +20,7 @@ from bot.flows.store import open_flow_store
 from bot.services.runtime import Runtime
 from storage.models import Answer, Conversation, ScheduledItem
 from storage.queries import AnswerView, ItemView, SurveyView
+from tests.fake_cards import FakeCardRepository
 from tests.fake_flows import FakeFlowVersionRecords
 from tests.fake_operations import (
     FakeAccountRepository,
@@ -84,6 +85,7 @@ class FakeUnitOfWork:
         self.tokens = FakeTokenRepository(self)
         self.accounts = FakeAccountRepository(self)
         self.translations = FakeTranslationRepository(self)
+        self.cards = FakeCardRepository(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         """Begin the block."""

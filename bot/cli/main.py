@@ -1,9 +1,10 @@
-"""Command line: python -m bot db|token|flows|contacts|survey|user|chat|worker …"""
+"""Command line: python -m bot cards|db|token|flows|contacts|survey|user|chat|worker …"""
 
 from __future__ import annotations
 
 import click
 
+from bot.cli.cards import cards
 from bot.cli.chat import chat
 from bot.cli.contacts import contacts
 from bot.cli.db import db
@@ -19,5 +20,5 @@ def main() -> None:
     """Parley: multilingual post-contact surveys by SMS and chat."""
 
 
-for command in (chat, contacts, db, flows, survey, token, user, worker):
+for command in (cards, chat, contacts, db, flows, survey, token, user, worker):
     main.add_command(command)

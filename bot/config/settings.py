@@ -194,6 +194,10 @@ class Settings:
     login_lockout_minutes: float = 15.0
     # The flow the officer page starts.
     default_flow: str = "post_contact"
+    # Survey cards: days a single-use card stays valid; where its links point (empty: no link).
+    card_days: int = 14
+    telegram_bot_username: str = ""
+    whatsapp_number: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -280,6 +284,9 @@ _ENV: dict[str, tuple[str, Any]] = {
     "login_max_failures": ("LOGIN_MAX_FAILURES", _count),
     "login_lockout_minutes": ("LOGIN_LOCKOUT_MINUTES", _positive),
     "default_flow": ("DEFAULT_FLOW", str.strip),
+    "card_days": ("CARD_DAYS", _count),
+    "telegram_bot_username": ("TELEGRAM_BOT_USERNAME", lambda v: v.strip().lstrip("@")),
+    "whatsapp_number": ("WHATSAPP_NUMBER", lambda v: re.sub(r"\D", "", v)),
 }
 
 

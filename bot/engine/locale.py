@@ -36,6 +36,12 @@ MESSAGE_KEYS = (
     "emergency",
     "media_only",
     "language_set",
+    # Survey cards: a code that opens nothing, and the line printed on a card.
+    "card_invalid",
+    "card_used",
+    "card_expired",
+    "card_wait",
+    "card_line",
 )
 FALLBACK_LANGUAGE = "en"
 

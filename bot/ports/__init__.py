@@ -25,6 +25,7 @@ from bot.ports.repositories import (
 )
 from bot.ports.storage import (
     AccountRepository,
+    CardRepository,
     SurveyQueries,
     TokenRepository,
     TranslationRepository,
@@ -35,6 +36,7 @@ from bot.ports.work import Clock, Dispatcher, TranslationError, Translator
 
 __all__ = [
     "AccountRepository",
+    "CardRepository",
     "Clock",
     "ContactRepository",
     "ConversationRepository",

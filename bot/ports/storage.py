@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from storage.models import (
         Answer,
         ApiToken,
+        Card,
         User,
     )
     from storage.queries import SurveyView
@@ -44,6 +45,26 @@ class TokenRepository(Protocol):
         self, name: str, token_hash: str, now: datetime, scopes: str = "surveys:write"
     ) -> ApiToken:
         """Store a new API token by its digest, with its space-separated scopes."""
+        ...
+
+
+class CardRepository(Protocol):
+    """Survey cards, known by a keyed hash of their code, and residents' wrong codes."""
+
+    def add(self, card: Card) -> None:
+        """Store a new card now, so its id and defaults are set."""
+        ...
+
+    def by_hash(self, code_hash: str) -> Card | None:
+        """Return the card with this code hash, locked until commit."""
+        ...
+
+    def record_attempt(self, respondent_id: uuid.UUID, now: datetime) -> None:
+        """Remember that a resident sent a code that opened nothing."""
+        ...
+
+    def attempts_since(self, respondent_id: uuid.UUID, since: datetime) -> int:
+        """Count a resident's wrong codes since a moment."""
         ...
 
 
@@ -147,6 +168,11 @@ class UnitOfWork(Protocol):
     @property
     def translations(self) -> TranslationRepository:
         """Return the answers' translation state and cache of this block."""
+        ...
+
+    @property
+    def cards(self) -> CardRepository:
+        """Return the survey cards and residents' wrong codes of this block."""
         ...
 
     def __enter__(self) -> UnitOfWork: ...

@@ -63,6 +63,12 @@ class Runtime:
     pacing: Pacing = field(default_factory=Pacing)
     # Each language's own placeholder values laid over `values` ({help} worded in Spanish).
     by_language: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Survey cards: days a single-use card is valid, the key their codes are hashed with, and
+    # the Telegram bot and WhatsApp number their links open (empty: no such link).
+    card_days: int = 14
+    card_key: bytes = b""
+    telegram_bot: str = ""
+    whatsapp_number: str = ""
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

@@ -6,6 +6,7 @@ Import rows from here: the modules below only group the tables by what they desc
 from bot.engine.model import LIVE
 from storage.models.accounts import ROLES, ApiToken, User, new_session_token
 from storage.models.base import Base, UtcDateTime, next_seq, utc_now
+from storage.models.cards import Card, CardAttempt
 from storage.models.conversations import (
     Answer,
     AnswerJson,
@@ -29,6 +30,8 @@ __all__ = [
     "AnswerJson",
     "ApiToken",
     "Base",
+    "Card",
+    "CardAttempt",
     "Contact",
     "Conversation",
     "FlowVersion",

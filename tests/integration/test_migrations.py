@@ -33,6 +33,8 @@ TABLES = {
     "flow_versions",
     "translations",
     "users",
+    "cards",
+    "card_attempts",
 }
 
 
@@ -62,7 +64,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0009_flow_versions"
+    assert current_revision(empty_engine) == head_revision() == "0011_cards"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

@@ -38,6 +38,11 @@ EN_LOCALE: dict[str, Any] = {
         "emergency": "{agency}: not monitored. In an emergency, call {emergency}.",
         "media_only": "Please answer in text.",
         "language_set": "OK, we'll write in English.",
+        "card_invalid": "{agency}: we couldn't find that card code.",
+        "card_used": "{agency}: this card's survey has already been started.",
+        "card_expired": "{agency}: this card is no longer valid.",
+        "card_wait": "{agency}: too many card codes were tried. Try again in an hour.",
+        "card_line": "Scan or text the code to tell {agency} how we did.",
     },
     "numbers": {
         "zero": 0,
@@ -82,6 +87,11 @@ ES_LOCALE: dict[str, Any] = {
         "emergency": "{agency}: nadie lee este canal. En una emergencia, llame al {emergency}.",
         "media_only": "Responda con texto, por favor.",
         "language_set": "De acuerdo, le escribiremos en español.",
+        "card_invalid": "{agency}: no encontramos ese código de tarjeta.",
+        "card_used": "{agency}: la encuesta de esta tarjeta ya se inició.",
+        "card_expired": "{agency}: esta tarjeta ya no es válida.",
+        "card_wait": "{agency}: demasiados códigos. Vuelva a intentarlo en una hora.",
+        "card_line": "Escanee o envíe el código para decirle a {agency} cómo lo atendimos.",
     },
     "numbers": {
         "cero": 0,

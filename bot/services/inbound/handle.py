@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from bot.engine.keywords import KeywordHit, match_keyword
-from bot.engine.model import Flow, Status
-from bot.engine.text import normalise
+from bot.engine.model import Status
 from bot.i18n.bidi import for_locale
 from bot.ports import InboundMessage, UnitOfWork
 from bot.scheduling.states import ItemKind, MessageStatus
 from bot.services.addresses import mask
 from bot.services.conversations import advance, open_conversation
+from bot.services.inbound.card_start import card_reply
 from bot.services.inbound.keyword_replies import (
     KEYWORD_HANDLERS,
     emergency_reply,
@@ -22,7 +21,11 @@ from bot.services.inbound.keyword_replies import (
     media_reply,
     written_language,
 )
-from bot.services.inbound.keyword_start import REFUSAL_MESSAGES, keyword_refusal
+from bot.services.inbound.keyword_start import (
+    REFUSAL_MESSAGES,
+    flow_for_keyword,
+    keyword_refusal,
+)
 from bot.services.inbound.languages import (
     follow_written_language,
     menu_choice,
@@ -101,6 +104,11 @@ def route(turn: Turn) -> list[str]:
     replies = handler(turn, hit) if handler is not None and hit is not None else None
     if replies is not None:
         return replies
+    # A card's code (SURVEY K7M4Q2HX, or Telegram's /start payload) opens the card's survey,
+    # even over an open conversation: the resident is asking about this contact now.
+    carded = card_reply(turn)
+    if carded is not None:
+        return carded
     # A digit answers an open language menu before the question; a language's name switches.
     if menu_refused(turn):
         return send_menu(turn)  # "99" names no language: show the menu again
@@ -131,16 +139,6 @@ def _keyword(turn: Turn) -> KeywordHit | None:
     if provider is not None:
         return KeywordHit(kind=provider, language=found.language if found else "en")
     return found
-
-
-def flow_for_keyword(flows: Mapping[str, Flow], text: str) -> tuple[Flow, str] | None:
-    """Find the flow whose start keyword is `text`, with the keyword's language."""
-    wanted = normalise(text)
-    for flow in flows.values():
-        for language, words in flow.keywords.items():
-            if wanted in words:
-                return flow, language
-    return None
 
 
 def _start_or_point(turn: Turn) -> list[str]:

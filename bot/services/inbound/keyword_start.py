@@ -7,9 +7,12 @@ wait after and no quiet hours to keep.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.engine.model import Flow
+from bot.engine.text import normalise
 from bot.ports import UnitOfWork
 from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
 from bot.scheduling.rules import decide_send
@@ -39,3 +42,13 @@ def keyword_refusal(
     policy = replace(rt.policy, delay=timedelta(0), quiet_hours=None)
     decision = decide_send(now, now, None, history, policy, rt.resident_zones(respondent.address))
     return decision if isinstance(decision, Refuse) else None
+
+
+def flow_for_keyword(flows: Mapping[str, Flow], text: str) -> tuple[Flow, str] | None:
+    """Find the flow whose start keyword is `text`, with the keyword's language."""
+    wanted = normalise(text)
+    for flow in flows.values():
+        for language, words in flow.keywords.items():
+            if wanted in words:
+                return flow, language
+    return None
