@@ -54,12 +54,16 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
         from bot.channels.twilio_sms import TwilioSender
 
         senders[Channel.SMS] = TwilioSender.from_settings(settings)
+    if settings.telegram_bot_token:
+        from bot.channels.telegram import TelegramSender
+
+        senders[Channel.TELEGRAM] = TelegramSender.from_settings(settings)
     return senders
 
 
 def build_renderers() -> dict[str, Renderer]:
-    """Choose how each channel shows prompts: SMS and the console as plain texts with hints."""
-    return {Channel.SMS: texts_of, Channel.CONSOLE: texts_of}
+    """Choose how each channel shows prompts: SMS, Telegram and the console as texts with hints."""
+    return {Channel.SMS: texts_of, Channel.TELEGRAM: texts_of, Channel.CONSOLE: texts_of}
 
 
 def build_background(

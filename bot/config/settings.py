@@ -149,6 +149,10 @@ class Settings:
     twilio_api_base_url: str = ""
     # How long a Twilio call may take; a send that times out is looked up, never resent blindly.
     twilio_timeout_seconds: float = 10.0
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    # PTB's base URL, the token appended (tests point it at a local stand-in of the Bot API).
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
     agency_name: str = "Parley Demo Police Department"
     # Empty: each language's own wording (the locale's `defaults:`), never English inside Spanish.
     complaints_contact: str = ""
@@ -247,6 +251,9 @@ _ENV: dict[str, tuple[str, Any]] = {
     "twilio_from_number": ("TWILIO_FROM_NUMBER", str),
     "twilio_api_base_url": ("TWILIO_API_BASE_URL", lambda v: v.rstrip("/")),
     "twilio_timeout_seconds": ("TWILIO_TIMEOUT_SECONDS", _seconds),
+    "telegram_bot_token": ("TELEGRAM_BOT_TOKEN", str.strip),
+    "telegram_webhook_secret": ("TELEGRAM_WEBHOOK_SECRET", str.strip),
+    "telegram_api_base_url": ("TELEGRAM_API_BASE_URL", str.strip),
     "agency_name": ("AGENCY_NAME", str),
     "complaints_contact": ("COMPLAINTS_CONTACT", str),
     "help_contact": ("HELP_CONTACT", str),

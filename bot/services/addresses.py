@@ -45,6 +45,7 @@ class Channel(StrEnum):
     """The channels a resident is surveyed on; each names its kind of address."""
 
     SMS = "sms"  # a phone number in E.164
+    TELEGRAM = "telegram"  # a private chat's id, as text
     CONSOLE = "console"  # `python -m bot chat`: a made-up address in a throwaway database
 
 

@@ -34,7 +34,15 @@ class Turn:
         # does one of its sibling's (退訂 is listed as zh, but a zh-Hant resident writes it too).
         if hit is not None and hit.language not in ("en", known) and not self._known(hit, known):
             return known if known and _siblings(hit.language, known) else hit.language
-        return known or (hit.language if hit else None) or self.rt.default_language
+        return known or (hit.language if hit else None) or self._hint() or self.rt.default_language
+
+    def _hint(self) -> str | None:
+        """Return the resident's app language (Telegram's language_code) when we speak it."""
+        hint = self.msg.language_hint
+        if not hint:
+            return None
+        tag = hint if hint in self.rt.locales else hint.split("-")[0].lower()
+        return tag if tag in self.rt.locales else None
 
     def _known(self, hit: KeywordHit, language: str | None) -> bool:
         """Say whether the message is one of `language`'s own words for the keyword."""
