@@ -23,7 +23,7 @@ class TelegramStandIn:
     """Records every Bot API call; answers sendMessage, getMe and the webhook calls; can fail."""
 
     url: str = ""
-    # (method, parameters) of every call but getMe, in order.
+    # (method, parameters) of every call but getMe that succeeded, in order.
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     # (HTTP status, description, retry_after) to answer sendMessage with instead, in order.
     failures: list[tuple[int, str, int | None]] = field(default_factory=list)
@@ -46,8 +46,9 @@ class TelegramStandIn:
         if method == "getMe":
             return 200, {"ok": True, "result": _me()}
         with self.lock:
-            self.calls.append((method, params))
             failure = self.failures.pop(0) if self.failures and method == "sendMessage" else None
+            if failure is None:
+                self.calls.append((method, params))
         if failure is not None:
             return _error(*failure)
         return 200, {"ok": True, "result": self._result(method, params)}

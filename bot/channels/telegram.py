@@ -137,9 +137,12 @@ class TelegramSender:
         return 1
 
     def send(self, address: str, body: str) -> str | None:
-        """Send `body` to the chat `address`; return Telegram's message id."""
+        """Send `body` to the chat `address`; return "<chat id>:<message id>".
+
+        Telegram numbers messages per chat, so the chat's id makes the id unique on the channel.
+        """
         sent = self.call(lambda bot: bot.send_message(chat_id=int(address), text=body))
-        return str(sent.message_id)
+        return f"{address}:{sent.message_id}"
 
     def find(self, address: str, body: str, since: datetime) -> str | None:
         """Refuse: the Bot API cannot list sent messages, so a text in doubt is never resent."""
