@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +33,9 @@ from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.queries import SqlAlchemySurveyQueries
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramSender
+
 
 def utc_now() -> datetime:
     """Return the current moment in UTC (the production clock)."""
@@ -55,10 +58,15 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
 
         senders[Channel.SMS] = TwilioSender.from_settings(settings)
     if settings.telegram_bot_token:
-        from bot.channels.telegram import TelegramSender
-
-        senders[Channel.TELEGRAM] = TelegramSender.from_settings(settings)
+        senders[Channel.TELEGRAM] = telegram_client(settings)
     return senders
+
+
+def telegram_client(settings: Settings) -> TelegramSender:
+    """Build the Telegram bot's client: the sender, and the CLI's webhook calls."""
+    from bot.channels.telegram import TelegramSender
+
+    return TelegramSender.from_settings(settings)
 
 
 def build_renderers() -> dict[str, Renderer]:
