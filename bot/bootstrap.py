@@ -22,7 +22,7 @@ from bot.flows.locales import load_locales
 from bot.flows.store import open_flow_store
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
-from bot.ports import Clock, Renderer, Sender, Translator, UnitOfWork
+from bot.ports import Clock, Keyboard, Renderer, Sender, Translator, UnitOfWork
 from bot.scheduling.model import SendPolicy
 from bot.services.addresses import Channel
 from bot.services.runtime import Runtime
@@ -70,8 +70,18 @@ def telegram_client(settings: Settings) -> TelegramSender:
 
 
 def build_renderers() -> dict[str, Renderer]:
-    """Choose how each channel shows prompts: SMS, Telegram and the console as texts with hints."""
-    return {Channel.SMS: texts_of, Channel.TELEGRAM: texts_of, Channel.CONSOLE: texts_of}
+    """Choose how each channel shows prompts: SMS and the console as texts with hints, Telegram
+    as texts whose questions' hints give way to buttons."""
+    from bot.channels.telegram_buttons import telegram_texts
+
+    return {Channel.SMS: texts_of, Channel.TELEGRAM: telegram_texts, Channel.CONSOLE: texts_of}
+
+
+def build_keyboards() -> dict[str, Keyboard]:
+    """Choose the channels that show answer buttons under questions: Telegram."""
+    from bot.channels.telegram_buttons import keyboard
+
+    return {Channel.TELEGRAM: keyboard}
 
 
 def build_background(
@@ -189,6 +199,7 @@ def bootstrap(
         locales=locales,
         senders=dict(build_senders(settings) if senders is None else senders),
         renderers=build_renderers(),
+        keyboards=build_keyboards(),
         clock=clock,
         translator=translator,
         dispatcher=dispatcher,

@@ -27,6 +27,8 @@ class TelegramStandIn:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     # (HTTP status, description, retry_after) to answer sendMessage with instead, in order.
     failures: list[tuple[int, str, int | None]] = field(default_factory=list)
+    # Every message sendMessage made, as the Bot API returned it (its message_id, reply_markup).
+    messages: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -38,6 +40,14 @@ class TelegramStandIn:
     def texts_to(self, chat_id: int) -> list[str]:
         """Return the texts sent to one chat, in order."""
         return [p["text"] for m, p in self.calls if m == "sendMessage" and p["chat_id"] == chat_id]
+
+    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """Return the messages sent to one chat, as the Bot API returned them, in order."""
+        return [m for m in self.messages if m["chat"]["id"] == chat_id]
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        """Return the parameters of every successful call of `method`, in order."""
+        return [params for name, params in self.calls if name == method]
 
     def answer(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, object]:
         """Answer one Bot API call."""
@@ -55,9 +65,12 @@ class TelegramStandIn:
 
     def _result(self, method: str, params: dict[str, Any]) -> object:
         """Return a successful call's result."""
-        if method == "sendMessage":
+        if method in ("sendMessage", "editMessageText"):
             chat = {"id": params["chat_id"], "type": "private"}
-            return {"message_id": len(self.calls), "date": int(time.time()), "chat": chat, **params}
+            number = params.get("message_id", len(self.messages) + 1)
+            sent = {**params, "message_id": number, "date": int(time.time()), "chat": chat}
+            self.messages += [sent] if method == "sendMessage" else []
+            return sent
         if method == "setWebhook":
             self.webhook = {"url": params["url"], "allowed_updates": params["allowed_updates"]}
             return True

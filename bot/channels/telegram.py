@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from telegram import Bot, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.config.settings import Settings
-from bot.ports import DeliveryError, InboundMessage
+from bot.ports import Buttons, DeliveryError, InboundMessage
 from bot.scheduling.states import DeliveryFailure
 from bot.services.addresses import Channel
 
@@ -143,6 +143,29 @@ class TelegramSender:
         """
         sent = self.call(lambda bot: bot.send_message(chat_id=int(address), text=body))
         return f"{address}:{sent.message_id}"
+
+    def send_buttons(self, address: str, body: str, buttons: Buttons) -> str | None:
+        """Send `body` with an inline keyboard of answer buttons under it."""
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                for row in buttons
+            ]
+        )
+        sent = self.call(
+            lambda bot: bot.send_message(chat_id=int(address), text=body, reply_markup=markup)
+        )
+        return f"{address}:{sent.message_id}"
+
+    def answer_press(self, callback_id: str, toast: str | None) -> None:
+        """Stop the pressed button's spinner, with a short toast when the press changed nothing."""
+        self.call(lambda bot: bot.answer_callback_query(callback_id, text=toast))
+
+    def show_answer(self, chat_id: str, message_id: int, text: str) -> None:
+        """Replace a question's message with `text` (the chosen answer), its keyboard removed."""
+        self.call(
+            lambda bot: bot.edit_message_text(text, chat_id=int(chat_id), message_id=message_id)
+        )
 
     def find(self, address: str, body: str, since: datetime) -> str | None:
         """Refuse: the Bot API cannot list sent messages, so a text in doubt is never resent."""

@@ -9,7 +9,16 @@ from bot.ports.flows import (
     StoredFlowVersion,
     UnknownFlowVersionError,
 )
-from bot.ports.messages import DeliveryError, InboundMessage, Renderer, Sender
+from bot.ports.messages import (
+    ButtonPress,
+    Buttons,
+    ButtonSender,
+    DeliveryError,
+    InboundMessage,
+    Keyboard,
+    Renderer,
+    Sender,
+)
 from bot.ports.repositories import (
     ContactRepository,
     ConversationRepository,
@@ -29,6 +38,9 @@ from bot.ports.work import Clock, Dispatcher, TranslationError, Translator
 
 __all__ = [
     "AccountRepository",
+    "ButtonPress",
+    "ButtonSender",
+    "Buttons",
     "Clock",
     "ContactRepository",
     "ConversationRepository",
@@ -37,6 +49,7 @@ __all__ = [
     "FlowStore",
     "FlowVersionRecords",
     "InboundMessage",
+    "Keyboard",
     "MessageRepository",
     "Renderer",
     "RespondentRepository",

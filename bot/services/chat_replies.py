@@ -9,12 +9,13 @@ have reached the provider leaves it "unknown", never resent).
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from dataclasses import dataclass
 
 from bot.engine.locale import system_message
-from bot.ports import DeliveryError, InboundMessage, UnitOfWork
+from bot.ports import ButtonSender, DeliveryError, InboundMessage, Sender, UnitOfWork
 from bot.scheduling.states import DeliveryFailure, MessageStatus
 from bot.services.inbound.handle import handle_inbound
 from bot.services.optout import opt_out
@@ -45,17 +46,25 @@ def send_replies(rt: Runtime, msg: InboundMessage) -> Outcome:
         log.warning("no sender for %s: its replies stay queued", msg.channel)
         return Outcome(0, retry=True)
     sent, retry = 0, False
-    for message_id, body in _claim(rt, msg):
+    for message_id, body, buttons in _claim(rt, msg):
         try:
-            _record(rt, message_id, sender.send(msg.address, body), None)
+            _record(rt, message_id, _send(sender, msg.address, body, buttons), None)
             sent += 1
         except DeliveryError as exc:
             retry = _record(rt, message_id, None, exc) or retry
     return Outcome(sent, retry)
 
 
-def _claim(rt: Runtime, msg: InboundMessage) -> list[tuple[uuid.UUID, str]]:
-    """Mark the queued replies to `msg` as sending; return their ids and bodies."""
+def _send(sender: Sender, address: str, body: str, buttons: str | None) -> str | None:
+    """Send one reply, with its answer buttons when it has them and the channel shows them."""
+    if buttons and isinstance(sender, ButtonSender):
+        rows = tuple(tuple((label, data) for label, data in row) for row in json.loads(buttons))
+        return sender.send_buttons(address, body, rows)
+    return sender.send(address, body)
+
+
+def _claim(rt: Runtime, msg: InboundMessage) -> list[tuple[uuid.UUID, str, str | None]]:
+    """Mark the queued replies to `msg` as sending; return their ids, bodies and buttons."""
     with rt.uow() as uow:
         seen = uow.messages.find(msg.channel, msg.provider_message_id or "")
         replies = uow.messages.replies_to(seen.id) if seen is not None else []
@@ -64,7 +73,7 @@ def _claim(rt: Runtime, msg: InboundMessage) -> list[tuple[uuid.UUID, str]]:
             locked = uow.messages.get(reply.id, for_update=True)
             if locked is not None and locked.status == MessageStatus.QUEUED and locked.body:
                 locked.status, locked.updated_at = MessageStatus.SENDING, rt.clock()
-                claimed.append((locked.id, locked.body))
+                claimed.append((locked.id, locked.body, locked.buttons))
         uow.commit()
     return claimed
 

@@ -62,7 +62,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0009_flow_versions"
+    assert current_revision(empty_engine) == head_revision() == "0010_telegram"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

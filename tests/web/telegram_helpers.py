@@ -36,3 +36,24 @@ def post_update(client: FlaskClient, body: object, secret: str | None = SECRET) 
     """Post a body to the webhook with the secret header (none when `secret` is None)."""
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
     return client.post(PATH, json=body, headers=headers)
+
+
+def press(chat_id: int, message: dict[str, Any], data: str, **fields: Any) -> dict[str, Any]:
+    """Build an update for a press on a button with `data` under one of the bot's messages."""
+    language = fields.pop("language_code", "en")
+    presser = fields.pop("presser", chat_id)
+    user = {"id": presser, "is_bot": False, "first_name": "Sam", "language_code": language}
+    shown = {
+        "message_id": message["message_id"],
+        "date": message["date"],
+        "chat": {"id": chat_id, "type": "private", "first_name": "Sam"},
+        "text": message["text"],
+    }
+    query = {"id": f"cb{next(_update_ids)}", "from": user, "chat_instance": "ci", "data": data}
+    return {"update_id": next(_update_ids), "callback_query": {**query, "message": shown}}
+
+
+def buttons_of(message: dict[str, Any]) -> list[list[tuple[str, str]]]:
+    """Return a sent message's inline keyboard as rows of (label, callback data)."""
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [[(button["text"], button["callback_data"]) for button in row] for row in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Mapping
@@ -213,4 +214,5 @@ def _log_reply(
         # Inline, the channel answers with it in its reply to the resident's message (TwiML,
         # the console); no provider id or delivery report comes back, so it is never "sent".
         status=MessageStatus.REPLIED_INLINE if inline else MessageStatus.QUEUED,
+        buttons=json.dumps(turn.buttons) if turn.buttons and not inline else None,
     )

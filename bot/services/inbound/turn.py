@@ -9,7 +9,7 @@ from bot.engine.keywords import STOP_ALONE, KeywordHit
 from bot.engine.locale import system_message
 from bot.engine.model import Prompt
 from bot.engine.text import normalise
-from bot.ports import InboundMessage, UnitOfWork
+from bot.ports import Buttons, InboundMessage, UnitOfWork
 from bot.services.runtime import Runtime
 from storage.models import Conversation, Respondent
 
@@ -25,6 +25,8 @@ class Turn:
     conversation: Conversation | None
     # The language the replies are in, so right-to-left ones get their direction marks.
     reply_language: str | None = None
+    # The answer buttons of the question the replies ask last (a channel with buttons).
+    buttons: Buttons | None = None
 
     def language(self, hit: KeywordHit | None = None) -> str:
         """Choose the language to answer in: a keyword's own, else the one we know."""
@@ -61,7 +63,9 @@ class Turn:
         return [system_message(self.rt.locales, language, key, merged)]
 
     def render(self, prompts: Sequence[Prompt]) -> list[str]:
-        """Render the engine's prompts as the resident's channel shows them."""
+        """Render the engine's prompts as the resident's channel shows them, with its buttons."""
+        # The latest render is the question the reply ends with: its buttons go under it.
+        self.buttons = self.rt.keyboard(self.msg.channel, prompts)
         return self.rt.render(self.msg.channel, prompts)
 
 
