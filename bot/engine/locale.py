@@ -36,6 +36,9 @@ MESSAGE_KEYS = (
     "emergency",
     "media_only",
     "language_set",
+    # Telegram: a group chat is told surveys are private; a stale button press gets a toast.
+    "group_chat",
+    "button_stale",
 )
 FALLBACK_LANGUAGE = "en"
 

@@ -70,10 +70,10 @@ def _claim(rt: Runtime, msg: InboundMessage) -> list[tuple[uuid.UUID, str, str |
         replies = uow.messages.replies_to(seen.id) if seen is not None else []
         claimed = []
         for reply in replies:
-            locked = uow.messages.get(reply.id, for_update=True)
-            if locked is not None and locked.status == MessageStatus.QUEUED and locked.body:
-                locked.status, locked.updated_at = MessageStatus.SENDING, rt.clock()
-                claimed.append((locked.id, locked.body, locked.buttons))
+            message = uow.messages.get(reply.id, for_update=True)  # locked: one sender claims it
+            if message is not None and message.status == MessageStatus.QUEUED and message.body:
+                message.status, message.updated_at = MessageStatus.SENDING, rt.clock()
+                claimed.append((message.id, message.body, message.buttons))
         uow.commit()
     return claimed
 

@@ -38,6 +38,8 @@ EN_LOCALE: dict[str, Any] = {
         "emergency": "{agency}: not monitored. In an emergency, call {emergency}.",
         "media_only": "Please answer in text.",
         "language_set": "OK, we'll write in English.",
+        "group_chat": "{agency}: surveys are answered in a private chat with this bot.",
+        "button_stale": "This question has already been answered.",
     },
     "numbers": {
         "zero": 0,
@@ -82,6 +84,8 @@ ES_LOCALE: dict[str, Any] = {
         "emergency": "{agency}: nadie lee este canal. En una emergencia, llame al {emergency}.",
         "media_only": "Responda con texto, por favor.",
         "language_set": "De acuerdo, le escribiremos en español.",
+        "group_chat": "{agency}: las encuestas se responden en un chat privado con este bot.",
+        "button_stale": "Esta pregunta ya tiene respuesta.",
     },
     "numbers": {
         "cero": 0,
