@@ -49,6 +49,10 @@ class Channel(StrEnum):
     CONSOLE = "console"  # `python -m bot chat`: a made-up address in a throwaway database
 
 
+# Chat apps where a bot may write only to a resident who opened the chat with it first.
+RESIDENT_STARTS = frozenset({Channel.TELEGRAM})
+
+
 def normalise_address(channel: str, raw: str, region: str = "US") -> str:
     """Return the canonical form of an address a survey can be sent to on `channel`."""
     text = raw.strip()

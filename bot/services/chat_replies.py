@@ -9,14 +9,14 @@ have reached the provider leaves it "unknown", never resent).
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from dataclasses import dataclass
 
 from bot.engine.locale import system_message
-from bot.ports import ButtonSender, DeliveryError, InboundMessage, Sender, UnitOfWork
+from bot.ports import DeliveryError, InboundMessage, UnitOfWork
 from bot.scheduling.states import DeliveryFailure, MessageStatus
+from bot.services.delivery import send_text
 from bot.services.inbound.handle import handle_inbound
 from bot.services.optout import opt_out
 from bot.services.runtime import Runtime
@@ -48,19 +48,11 @@ def send_replies(rt: Runtime, msg: InboundMessage) -> Outcome:
     sent, retry = 0, False
     for message_id, body, buttons in _claim(rt, msg):
         try:
-            _record(rt, message_id, _send(sender, msg.address, body, buttons), None)
+            _record(rt, message_id, send_text(sender, msg.address, body, buttons), None)
             sent += 1
         except DeliveryError as exc:
             retry = _record(rt, message_id, None, exc) or retry
     return Outcome(sent, retry)
-
-
-def _send(sender: Sender, address: str, body: str, buttons: str | None) -> str | None:
-    """Send one reply, with its answer buttons when it has them and the channel shows them."""
-    if buttons and isinstance(sender, ButtonSender):
-        rows = tuple(tuple((label, data) for label, data in row) for row in json.loads(buttons))
-        return sender.send_buttons(address, body, rows)
-    return sender.send(address, body)
 
 
 def _claim(rt: Runtime, msg: InboundMessage) -> list[tuple[uuid.UUID, str, str | None]]:

@@ -10,13 +10,14 @@ and sent again only if the provider has no such message.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.engine.model import Status
-from bot.ports import DeliveryError, ScheduleRepository, Sender, UnitOfWork
+from bot.ports import ButtonSender, DeliveryError, ScheduleRepository, Sender, UnitOfWork
 from bot.scheduling.rules import next_allowed
 from bot.scheduling.states import IN_DOUBT, ItemKind, ItemStatus, MessageStatus, RunOutcome
 from bot.services.delivery_record import enqueue_again, record_delivery
@@ -33,6 +34,8 @@ class Ready:
     sender: Sender
     address: str
     body: str
+    # Answer buttons under the text, as JSON (a channel that shows them: Telegram).
+    buttons: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,18 @@ def deliver_item(rt: Runtime, item_id: uuid.UUID) -> RunOutcome:
     provider_id: str | None = None
     error: DeliveryError | None = None
     try:
-        provider_id = ready.sender.send(ready.address, ready.body)
+        provider_id = send_text(ready.sender, ready.address, ready.body, ready.buttons)
     except DeliveryError as exc:
         error = exc
     return record_delivery(rt, item_id, provider_id, error)
+
+
+def send_text(sender: Sender, address: str, body: str, buttons: str | None) -> str | None:
+    """Call the provider: with the text's stored answer buttons when its channel shows them."""
+    if buttons and isinstance(sender, ButtonSender):
+        rows = tuple(tuple((label, data) for label, data in row) for row in json.loads(buttons))
+        return sender.send_buttons(address, body, rows)
+    return sender.send(address, body)
 
 
 def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | RunOutcome:
@@ -116,7 +127,7 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | RunOutcome:
         item.attempts += 1
         message.status, message.updated_at = MessageStatus.SENDING, now
         uow.commit()
-        return Ready(sender, address, message.body or "")
+        return Ready(sender, address, message.body or "", message.buttons)
 
 
 def _claimed(
