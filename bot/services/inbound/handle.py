@@ -47,8 +47,7 @@ PROVIDER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help", "LANGUAGE
 def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> list[str]:
     """Answer a resident's message; a redelivered message gets the same answer, stored once.
 
-    `inline`: the channel returns the reply in its answer to the webhook (TwiML); otherwise the
-    reply is stored queued, for the caller to send (bot.services.chat_replies).
+    Not `inline` (not in the webhook's answer, as TwiML is): stored queued, for chat_replies.
     """
     with rt.uow() as uow:
         respondent, conversation = uow.respondents.with_open_conversation(
