@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 import phonenumbers
@@ -49,6 +50,8 @@ class Channel(StrEnum):
     CONSOLE = "console"  # `python -m bot chat`: a made-up address in a throwaway database
 
 
+# A Telegram chat's id: an integer (negative for groups), at most 52 bits.
+_CHAT_ID = re.compile(r"-?[0-9]{1,16}")
 # Chat apps where a bot may write only to a resident who opened the chat with it first.
 RESIDENT_STARTS = frozenset({Channel.TELEGRAM})
 
@@ -60,6 +63,8 @@ def normalise_address(channel: str, raw: str, region: str = "US") -> str:
         raise AddressError("address is empty")
     if channel == Channel.SMS:
         return textable_phone(text, region)
+    if channel == Channel.TELEGRAM and not _CHAT_ID.fullmatch(text):
+        raise AddressError("a Telegram chat is named by its numeric id")
     if len(text) > 64:
         raise AddressError("address is longer than 64 characters")
     return text

@@ -60,6 +60,12 @@ def test_a_chat_that_never_started_the_bot_is_refused_with_a_reason(
     assert telegram.messages == []
 
 
+def test_an_address_that_is_no_chat_id_is_refused(bot_app: Flask, token: str) -> None:
+    response = create(bot_app.test_client(), token, {**PAYLOAD, "address": "+15550100"})
+    assert response.status_code == 400
+    assert "numeric id" in response.get_json()["fields"]["address"]
+
+
 def test_a_chat_that_started_the_bot_gets_the_survey_with_buttons(
     bot_app: Flask, token: str, telegram: TelegramStandIn
 ) -> None:
