@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +22,7 @@ from bot.flows.locales import load_locales
 from bot.flows.store import open_flow_store
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
-from bot.ports import Clock, Renderer, Sender, Translator, UnitOfWork
+from bot.ports import Clock, Keyboard, Renderer, Sender, Translator, UnitOfWork
 from bot.scheduling.model import SendPolicy
 from bot.services.addresses import Channel
 from bot.services.runtime import Runtime
@@ -32,6 +32,9 @@ from storage.db import make_engine, make_session_factory, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.queries import SqlAlchemySurveyQueries
 from storage.unit_of_work import SqlAlchemyUnitOfWork
+
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramSender
 
 
 def utc_now() -> datetime:
@@ -58,12 +61,36 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
         from bot.channels.twilio_whatsapp import TwilioWhatsAppSender
 
         senders[Channel.WHATSAPP] = TwilioWhatsAppSender.from_settings(settings)
+    if settings.telegram_bot_token:
+        senders[Channel.TELEGRAM] = telegram_client(settings)
     return senders
 
 
+def telegram_client(settings: Settings) -> TelegramSender:
+    """Build the Telegram bot's client: the sender, and the CLI's webhook calls."""
+    from bot.channels.telegram import TelegramSender
+
+    return TelegramSender.from_settings(settings)
+
+
 def build_renderers() -> dict[str, Renderer]:
-    """Choose how each channel shows prompts: SMS, WhatsApp, the console as plain texts."""
-    return {Channel.SMS: texts_of, Channel.WHATSAPP: texts_of, Channel.CONSOLE: texts_of}
+    """Choose how each channel shows prompts: SMS, WhatsApp and the console as texts with hints,
+    Telegram as texts whose questions' hints give way to buttons."""
+    from bot.channels.telegram_buttons import telegram_texts
+
+    return {
+        Channel.SMS: texts_of,
+        Channel.WHATSAPP: texts_of,
+        Channel.TELEGRAM: telegram_texts,
+        Channel.CONSOLE: texts_of,
+    }
+
+
+def build_keyboards() -> dict[str, Keyboard]:
+    """Choose the channels that show answer buttons under questions: Telegram."""
+    from bot.channels.telegram_buttons import keyboard
+
+    return {Channel.TELEGRAM: keyboard}
 
 
 def build_background(
@@ -186,6 +213,7 @@ def bootstrap(
         locales=locales,
         senders=dict(build_senders(settings) if senders is None else senders),
         renderers=build_renderers(),
+        keyboards=build_keyboards(),
         clock=clock,
         translator=translator,
         dispatcher=dispatcher,

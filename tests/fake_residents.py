@@ -197,9 +197,11 @@ class FakeMessageRepository:
         reply_to_id: uuid.UUID | None,
         now: datetime,
         status: MessageStatus = MessageStatus.QUEUED,
+        buttons: str | None = None,
     ) -> uuid.UUID:
         """Log an outbound message; return its id."""
         message = Message(direction=Direction.OUT, channel=channel, body=body, status=status)
+        message.buttons = buttons
         message.reply_to_id = reply_to_id
         return self._stage(message, respondent_id, conversation_id, now)
 

@@ -10,6 +10,7 @@ from bot.cli.contacts import contacts
 from bot.cli.db import db
 from bot.cli.flows import flows
 from bot.cli.surveys import survey
+from bot.cli.telegram import telegram
 from bot.cli.tokens import token
 from bot.cli.users import user
 from bot.cli.worker import worker
@@ -20,5 +21,5 @@ def main() -> None:
     """Parley: multilingual post-contact surveys by SMS and chat."""
 
 
-for command in (cards, chat, contacts, db, flows, survey, token, user, worker):
+for command in (cards, chat, contacts, db, flows, survey, telegram, token, user, worker):
     main.add_command(command)

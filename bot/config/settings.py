@@ -11,6 +11,21 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.config.contacts import DEFAULT_CONTACTS, read_contacts
+from bot.config.values import (
+    auto_flag,
+    count,
+    emergency_number,
+    flag,
+    http_url,
+    integer,
+    language,
+    positive,
+    redis_url,
+    seconds,
+    secret_key,
+    sender_rates,
+    translator,
+)
 from bot.config.whatsapp import read_templates
 from bot.errors import ConfigError
 
@@ -20,121 +35,6 @@ if TYPE_CHECKING:
 
 # The checkout: flows/, locales/ and instance/ sit beside bot/.
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _flag(value: str) -> bool:
-    """Read a yes/no environment value."""
-    if value.strip().lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.strip().lower() in {"0", "false", "no", "off", ""}:
-        return False
-    raise ConfigError(f"expected true/false, got {value!r}")
-
-
-def _integer(value: str) -> int:
-    """Read a whole-number environment value."""
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ConfigError(f"expected a whole number, got {value!r}") from exc
-
-
-TRANSLATORS = ("none", "google", "libre", "microsoft", "deepl")
-_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-
-
-def _translator(value: str) -> str:
-    """Read a translation provider's name."""
-    name = value.strip().lower()
-    if name not in TRANSLATORS:
-        raise ConfigError(f"expected one of {', '.join(TRANSLATORS)}, got {value!r}")
-    return name
-
-
-def _language(value: str) -> str:
-    """Read a language code such as en, es or zh-CN."""
-    code = value.strip()
-    if not _LANGUAGE_CODE.fullmatch(code):
-        raise ConfigError(f"expected a language code such as en or es, got {value!r}")
-    return code
-
-
-def _seconds(value: str) -> float:
-    """Read a positive number of seconds."""
-    try:
-        seconds = float(value)
-    except ValueError as exc:
-        raise ConfigError(f"expected a number of seconds, got {value!r}") from exc
-    if not 0 < seconds <= 300:
-        raise ConfigError(f"expected between 0 and 300 seconds, got {value!r}")
-    return seconds
-
-
-def _http_url(value: str) -> str:
-    """Read an http(s) URL, such as a self-hosted LibreTranslate's."""
-    url = value.strip()
-    if url and not url.startswith(("http://", "https://")):
-        raise ConfigError(f"expected an http:// or https:// URL, got {value!r}")
-    return url
-
-
-def _redis_url(value: str) -> str:
-    """Read a Redis URL; empty means background work runs in-process."""
-    url = value.strip()
-    if url and not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError(f"expected redis://, rediss:// or unix://, got {value!r}")
-    return url
-
-
-def _secret_key(value: str) -> str:
-    """Read the key that signs login cookies: long enough that it cannot be guessed."""
-    key = value.strip()
-    if key and len(key) < 32:
-        hint = "python -c 'import secrets; print(secrets.token_hex(32))'"
-        raise ConfigError(f"use at least 32 random characters, e.g. from {hint}")
-    return key
-
-
-def _emergency_number(value: str) -> str:
-    """Read the emergency number residents are told to call: digits, as dialled (911, 112)."""
-    number = value.strip()
-    if not re.fullmatch(r"[0-9]{2,6}", number):
-        raise ConfigError(f"expected the number as dialled, such as 911 or 112, got {value!r}")
-    return number
-
-
-def _auto_flag(value: str) -> bool | None:
-    """Read true/false, or `auto` (None) to let Parley decide."""
-    return None if value.strip().lower() in {"auto", ""} else _flag(value)
-
-
-def _sender_rates(value: str) -> dict[str, float]:
-    """Read per-number sending rates: `+15550100=1,+18005550100=3`."""
-    from bot.scheduling.pacing import parse_rates
-
-    try:
-        return parse_rates(value)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
-
-
-def _positive(value: str) -> float:
-    """Read a positive number (hours, minutes, a count)."""
-    try:
-        number = float(value)
-    except ValueError as exc:
-        raise ConfigError(f"expected a positive number, got {value!r}") from exc
-    if not 0 < number < 1_000_000:
-        raise ConfigError(f"expected a positive number, got {value!r}")
-    return number
-
-
-def _count(value: str) -> int:
-    """Read a whole number of at least one."""
-    number = _integer(value)
-    if number < 1:
-        raise ConfigError(f"expected 1 or more, got {value!r}")
-    return number
 
 
 @dataclass(frozen=True)
@@ -154,6 +54,10 @@ class Settings:
     # approved templates a survey the agency starts opens with, by language ("" = the default).
     whatsapp_from: str = ""
     whatsapp_templates: Mapping[str, str] = field(default_factory=dict, hash=False)
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    # PTB's base URL, the token appended (tests point it at a local stand-in of the Bot API).
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
     agency_name: str = "Parley Demo Police Department"
     # Empty: each language's own wording (the locale's `defaults:`), never English inside Spanish.
     complaints_contact: str = ""
@@ -251,40 +155,43 @@ class Settings:
 _ENV: dict[str, tuple[str, Any]] = {
     "database_url": ("DATABASE_URL", str),
     "public_base_url": ("PUBLIC_BASE_URL", lambda v: v.rstrip("/")),
-    "trusted_proxies": ("TRUSTED_PROXIES", _integer),
+    "trusted_proxies": ("TRUSTED_PROXIES", integer),
     "twilio_account_sid": ("TWILIO_ACCOUNT_SID", str),
     "twilio_auth_token": ("TWILIO_AUTH_TOKEN", str),
     "twilio_from_number": ("TWILIO_FROM_NUMBER", str),
     "twilio_api_base_url": ("TWILIO_API_BASE_URL", lambda v: v.rstrip("/")),
-    "twilio_timeout_seconds": ("TWILIO_TIMEOUT_SECONDS", _seconds),
+    "twilio_timeout_seconds": ("TWILIO_TIMEOUT_SECONDS", seconds),
     "whatsapp_from": ("WHATSAPP_FROM", lambda v: v.strip().removeprefix("whatsapp:")),
+    "telegram_bot_token": ("TELEGRAM_BOT_TOKEN", str.strip),
+    "telegram_webhook_secret": ("TELEGRAM_WEBHOOK_SECRET", str.strip),
+    "telegram_api_base_url": ("TELEGRAM_API_BASE_URL", str.strip),
     "agency_name": ("AGENCY_NAME", str),
     "complaints_contact": ("COMPLAINTS_CONTACT", str),
     "help_contact": ("HELP_CONTACT", str),
-    "emergency_number": ("EMERGENCY_NUMBER", _emergency_number),
+    "emergency_number": ("EMERGENCY_NUMBER", emergency_number),
     "default_language": ("DEFAULT_LANGUAGE", str),
     "default_region": ("DEFAULT_REGION", str.upper),
     "flows_dir": ("FLOWS_DIR", Path),
     "locales_dir": ("LOCALES_DIR", Path),
-    "migrate_on_start": ("MIGRATE_ON_START", _flag),
+    "migrate_on_start": ("MIGRATE_ON_START", flag),
     "log_level": ("LOG_LEVEL", str.upper),
-    "agency_language": ("AGENCY_LANGUAGE", _language),
-    "translator": ("TRANSLATOR", _translator),
-    "translator_url": ("TRANSLATOR_URL", _http_url),
+    "agency_language": ("AGENCY_LANGUAGE", language),
+    "translator": ("TRANSLATOR", translator),
+    "translator_url": ("TRANSLATOR_URL", http_url),
     "translator_api_key": ("TRANSLATOR_API_KEY", str),
     "translator_region": ("TRANSLATOR_REGION", str),
-    "translator_timeout_seconds": ("TRANSLATOR_TIMEOUT_SECONDS", _seconds),
-    "redis_url": ("REDIS_URL", _redis_url),
-    "sms_segments_per_second": ("SMS_SEGMENTS_PER_SECOND", _positive),
-    "sms_sender_rates": ("SMS_SENDER_RATES", _sender_rates),
-    "sweep_seconds": ("SWEEP_SECONDS", _positive),
-    "secret_key": ("SECRET_KEY", _secret_key),
-    "session_cookie_secure": ("SESSION_COOKIE_SECURE", _auto_flag),
-    "session_hours": ("SESSION_HOURS", _positive),
-    "login_max_failures": ("LOGIN_MAX_FAILURES", _count),
-    "login_lockout_minutes": ("LOGIN_LOCKOUT_MINUTES", _positive),
+    "translator_timeout_seconds": ("TRANSLATOR_TIMEOUT_SECONDS", seconds),
+    "redis_url": ("REDIS_URL", redis_url),
+    "sms_segments_per_second": ("SMS_SEGMENTS_PER_SECOND", positive),
+    "sms_sender_rates": ("SMS_SENDER_RATES", sender_rates),
+    "sweep_seconds": ("SWEEP_SECONDS", positive),
+    "secret_key": ("SECRET_KEY", secret_key),
+    "session_cookie_secure": ("SESSION_COOKIE_SECURE", auto_flag),
+    "session_hours": ("SESSION_HOURS", positive),
+    "login_max_failures": ("LOGIN_MAX_FAILURES", count),
+    "login_lockout_minutes": ("LOGIN_LOCKOUT_MINUTES", positive),
     "default_flow": ("DEFAULT_FLOW", str.strip),
-    "card_days": ("CARD_DAYS", _count),
+    "card_days": ("CARD_DAYS", count),
     "telegram_bot_username": ("TELEGRAM_BOT_USERNAME", lambda v: v.strip().lstrip("@")),
     "whatsapp_number": ("WHATSAPP_NUMBER", lambda v: re.sub(r"\D", "", v)),
 }

@@ -42,6 +42,9 @@ MESSAGE_KEYS = (
     "card_expired",
     "card_wait",
     "card_line",
+    # Telegram: a group chat is told surveys are private; a stale button press gets a toast.
+    "group_chat",
+    "button_stale",
 )
 FALLBACK_LANGUAGE = "en"
 

@@ -10,8 +10,12 @@ from bot.ports.flows import (
     UnknownFlowVersionError,
 )
 from bot.ports.messages import (
+    ButtonPress,
+    Buttons,
+    ButtonSender,
     DeliveryError,
     InboundMessage,
+    Keyboard,
     Renderer,
     Sender,
     TemplateSender,
@@ -36,6 +40,9 @@ from bot.ports.work import Clock, Dispatcher, TranslationError, Translator
 
 __all__ = [
     "AccountRepository",
+    "ButtonPress",
+    "ButtonSender",
+    "Buttons",
     "CardRepository",
     "Clock",
     "ContactRepository",
@@ -45,6 +52,7 @@ __all__ = [
     "FlowStore",
     "FlowVersionRecords",
     "InboundMessage",
+    "Keyboard",
     "MessageRepository",
     "Renderer",
     "RespondentRepository",

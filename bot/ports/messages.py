@@ -38,6 +38,33 @@ class InboundMessage:
         return self.media_count > 0 and not self.text.strip()
 
 
+@dataclass(frozen=True)
+class ButtonPress:
+    """A resident pressed an answer button under one of our messages, normalised by its channel.
+
+    `data` is what the button was sent with: "<question id>:<answer as typed text>".
+    """
+
+    channel: str
+    address: str  # the chat the pressed message is in
+    presser: str  # the chat of whoever pressed (in a private chat, the same)
+    pressed_message_id: str  # the provider's id of the pressed message, as its row stores it
+    data: str
+    provider_message_id: str  # the press's own id, so that a redelivery counts once
+    received_at: datetime
+    language_hint: str | None = None
+
+    @property
+    def question_id(self) -> str:
+        """Return the question the pressed button answers."""
+        return self.data.partition(":")[0]
+
+    @property
+    def answer(self) -> str:
+        """Return the answer the press stands for, as the resident would type it."""
+        return self.data.partition(":")[2]
+
+
 class DeliveryError(Exception):
     """A channel refused or failed to take a message; `kind` says what that means for it.
 
@@ -68,6 +95,27 @@ class DeliveryError(Exception):
     def permanent(self) -> bool:
         """Say whether sending this message again can never succeed."""
         return self.kind is not DeliveryFailure.TRANSIENT
+
+
+# A question's answer buttons: rows of (label, the data the press sends back).
+Buttons = tuple[tuple[tuple[str, str], ...], ...]
+
+
+class Keyboard(Protocol):
+    """Choose the answer buttons a channel shows under its prompts (None: no buttons)."""
+
+    def __call__(self, prompts: Sequence[Prompt], /) -> Buttons | None:
+        """Return the buttons of the last question in `prompts` that has them."""
+        ...
+
+
+@runtime_checkable
+class ButtonSender(Protocol):
+    """A sender whose channel can show answer buttons under a text (Telegram)."""
+
+    def send_buttons(self, address: str, body: str, buttons: Buttons) -> str | None:
+        """Send `body` with `buttons` under it; raise DeliveryError when the provider fails."""
+        ...
 
 
 class Renderer(Protocol):

@@ -164,6 +164,7 @@ class MessageRepository(Protocol):
         reply_to_id: uuid.UUID | None,
         now: datetime,
         status: MessageStatus = ...,  # queued; replied_inline for a webhook's own answer
+        buttons: str | None = None,  # answer buttons shown under it, as JSON (Telegram)
     ) -> uuid.UUID:
         """Log an outbound message; return its id."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 import phonenumbers
@@ -45,9 +46,16 @@ class Channel(StrEnum):
     """The channels a resident is surveyed on; each names its kind of address."""
 
     SMS = "sms"  # a phone number in E.164
+    TELEGRAM = "telegram"  # a private chat's id, as text
     CONSOLE = "console"  # `python -m bot chat`: a made-up address in a throwaway database
     # A phone number in E.164 too; a different respondent than the same number on SMS.
     WHATSAPP = "whatsapp"
+
+
+# A Telegram chat's id: an integer (negative for groups), at most 52 bits.
+_CHAT_ID = re.compile(r"-?[0-9]{1,16}")
+# Chat apps where a bot may write only to a resident who opened the chat with it first.
+RESIDENT_STARTS = frozenset({Channel.TELEGRAM})
 
 
 def normalise_address(channel: str, raw: str, region: str = "US") -> str:
@@ -57,6 +65,8 @@ def normalise_address(channel: str, raw: str, region: str = "US") -> str:
         raise AddressError("address is empty")
     if channel in (Channel.SMS, Channel.WHATSAPP):
         return textable_phone(text, region)
+    if channel == Channel.TELEGRAM and not _CHAT_ID.fullmatch(text):
+        raise AddressError("a Telegram chat is named by its numeric id")
     if len(text) > 64:
         raise AddressError("address is longer than 64 characters")
     return text

@@ -10,13 +10,21 @@ and sent again only if the provider has no such message.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.engine.model import Status
-from bot.ports import DeliveryError, ScheduleRepository, Sender, TemplateSender, UnitOfWork
+from bot.ports import (
+    ButtonSender,
+    DeliveryError,
+    ScheduleRepository,
+    Sender,
+    TemplateSender,
+    UnitOfWork,
+)
 from bot.scheduling.rules import next_allowed
 from bot.scheduling.states import IN_DOUBT, ItemKind, ItemStatus, MessageStatus, RunOutcome
 from bot.services.delivery_record import enqueue_again, record_delivery
@@ -36,6 +44,8 @@ class Ready:
     # The language of the approved template that goes in place of `body` (WhatsApp, when the
     # resident has not written within the window); None: `body` itself.
     template: str | None = None
+    # Answer buttons under the text, as JSON (a channel that shows them: Telegram).
+    buttons: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,10 +73,18 @@ def deliver_item(rt: Runtime, item_id: uuid.UUID) -> RunOutcome:
         if isinstance(ready.sender, TemplateSender) and ready.template is not None:
             provider_id = ready.sender.send_template(ready.address, ready.body, ready.template)
         else:
-            provider_id = ready.sender.send(ready.address, ready.body)
+            provider_id = send_text(ready.sender, ready.address, ready.body, ready.buttons)
     except DeliveryError as exc:
         error = exc
     return record_delivery(rt, item_id, provider_id, error)
+
+
+def send_text(sender: Sender, address: str, body: str, buttons: str | None) -> str | None:
+    """Call the provider: with the text's stored answer buttons when its channel shows them."""
+    if buttons and isinstance(sender, ButtonSender):
+        rows = tuple(tuple((label, data) for label, data in row) for row in json.loads(buttons))
+        return sender.send_buttons(address, body, rows)
+    return sender.send(address, body)
 
 
 def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | RunOutcome:
@@ -144,7 +162,7 @@ def _sending(
     item.attempts += 1
     message.status, message.updated_at = MessageStatus.SENDING, now
     uow.commit()
-    return Ready(sender, address, message.body or "", template)
+    return Ready(sender, address, message.body or "", template, message.buttons)
 
 
 def _needs_template(uow: UnitOfWork, message: Message, sender: Sender, now: datetime) -> bool:

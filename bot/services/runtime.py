@@ -12,9 +12,11 @@ from bot.engine.conversation import Context
 from bot.engine.model import Flow, Locale, Prompt
 from bot.i18n.choice import choose_language
 from bot.ports import (
+    Buttons,
     Clock,
     Dispatcher,
     FlowStore,
+    Keyboard,
     Renderer,
     Sender,
     SurveyQueries,
@@ -47,6 +49,8 @@ class Runtime:
     clock: Clock
     # How each channel shows the engine's prompts (SMS: texts with hints; Telegram: buttons).
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
+    # The answer buttons a channel shows under a question (none: answers are typed).
+    keyboards: Mapping[str, Keyboard] = field(default_factory=dict)
     default_language: str = "en"
     default_region: str = "US"
     # The flow a survey starts when no flow is named and several are loaded (DEFAULT_FLOW).
@@ -105,6 +109,11 @@ class Runtime:
         if renderer is None:
             raise LookupError(f"no renderer for channel {channel!r} (see bootstrap)")
         return list(renderer(prompts))
+
+    def keyboard(self, channel: str, prompts: Sequence[Prompt]) -> Buttons | None:
+        """Return the answer buttons `channel` shows under these prompts, if it has any."""
+        keyboard = self.keyboards.get(channel)
+        return keyboard(prompts) if keyboard is not None else None
 
     def resident_zones(self, address: str) -> tuple[ZoneInfo, ...]:
         """Return the zones a resident's quiet hours are read in: their number's, and ours."""

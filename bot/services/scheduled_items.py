@@ -7,6 +7,7 @@ completed, opted out) cancels itself.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from bot.engine.conversation import question
 from bot.engine.locale import system_message
 from bot.engine.model import LIVE, Status
 from bot.i18n.bidi import for_locale
-from bot.ports import UnitOfWork
+from bot.ports import Buttons, UnitOfWork
 from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
 from bot.scheduling.rules import Zones, decide_send, next_allowed
 from bot.scheduling.states import ItemKind, ItemStatus, RunOutcome
@@ -59,11 +60,17 @@ class Job:
         self.item.reschedule(until, self.now)
         return RunOutcome.DEFERRED
 
-    def compose(self, body: str) -> RunOutcome:
-        """Queue `body` for the resident as this item's message; return the outcome."""
+    def compose(self, body: str, buttons: Buttons | None = None) -> RunOutcome:
+        """Queue `body` (with answer buttons, on a channel that has them); return the outcome."""
         text = for_locale(body, self.rt.locales.get(self.conversation.language))
         self.item.message_id = self.uow.messages.add_outbound(
-            self.respondent.channel, text, self.respondent.id, self.conversation.id, None, self.now
+            self.respondent.channel,
+            text,
+            self.respondent.id,
+            self.conversation.id,
+            None,
+            self.now,
+            buttons=json.dumps(buttons) if buttons else None,
         )
         return RunOutcome.SEND
 
@@ -133,7 +140,8 @@ def _start(job: Job) -> RunOutcome:
         return job.cancel(f"flow {conversation.flow_id} is no longer offered")
     # Reminders and expiry are planned once the text has actually left (bot.services.delivery).
     result = activate(job.rt, job.uow, respondent, conversation, flow)
-    return job.compose("\n\n".join(job.rt.render(respondent.channel, result.prompts)))
+    texts = job.rt.render(respondent.channel, result.prompts)
+    return job.compose("\n\n".join(texts), job.rt.keyboard(respondent.channel, result.prompts))
 
 
 def _refuse(job: Job, reason: RefusalReason) -> RunOutcome:

@@ -19,7 +19,7 @@ from bot.ports import TemplateSender, UnitOfWork
 from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
 from bot.scheduling.rules import decide_send
 from bot.scheduling.states import HELD_BACK, ItemKind, RunOutcome
-from bot.services.addresses import AddressError, mask, normalise_address
+from bot.services.addresses import RESIDENT_STARTS, AddressError, mask, normalise_address
 from bot.services.optout import cancel_conversation
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import run_item
@@ -69,6 +69,7 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
     address = check_request(rt, request)
     with rt.uow() as uow:
         now = rt.clock()
+        _check_reachable(uow, request.channel, address)
         respondent = uow.respondents.for_update(request.channel, address, now)
         existing = uow.contacts.conversation_for_contact(
             respondent.id, request.incident_id, request.occurred_at
@@ -91,6 +92,17 @@ def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
         return describe_survey(conversation)
     log.info("survey %s for %s scheduled for %s", conversation.id, mask(address), due.isoformat())
     return _hand_over(rt, conversation.id, item_id, due, now)
+
+
+def _check_reachable(uow: UnitOfWork, channel: str, address: str) -> None:
+    """Refuse a chat app's survey to a chat that never wrote to us: the app would refuse it."""
+    if channel in RESIDENT_STARTS and uow.respondents.find(channel, address) is None:
+        raise SurveyError(
+            {
+                "address": f"this {channel} chat has not started the bot: the resident must "
+                "open the chat with it (for example from a survey card) before a survey can be sent"
+            }
+        )
 
 
 def _reclassify(

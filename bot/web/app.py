@@ -25,6 +25,7 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
     from bot.web.auth import init_auth
     from bot.web.officer import bp as officer_bp
     from bot.web.officer_cards import bp as officer_cards_bp
+    from bot.web.webhooks.telegram import bp as telegram_bp
     from bot.web.webhooks.twilio import bp as twilio_bp
 
     config = config or Settings.from_env()
@@ -37,10 +38,11 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
         n = config.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     app.register_blueprint(twilio_bp)
+    app.register_blueprint(telegram_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_cards_bp)
     # Staff pages: signed sessions, CSRF on every form (not on token- or signature-checked routes).
-    init_auth(app, config, exempt=(twilio_bp, api_bp, api_cards_bp))
+    init_auth(app, config, exempt=(twilio_bp, telegram_bp, api_bp, api_cards_bp))
     app.register_blueprint(officer_bp)
     app.register_blueprint(officer_cards_bp)
     app.register_error_handler(HTTPException, _http_error)

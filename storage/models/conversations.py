@@ -184,6 +184,9 @@ class Message(Base):
         ForeignKey("messages.id", ondelete="SET NULL"), index=True
     )
     body: Mapped[str | None] = mapped_column(Text)
+    # The answer buttons sent under the body, as JSON rows of [label, data] (Telegram): kept so
+    # that a press is checked against what the resident was shown and its label can be echoed.
+    buttons: Mapped[str | None] = mapped_column(Text)
     # bot.scheduling.states.MessageStatus
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(32))

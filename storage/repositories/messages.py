@@ -123,6 +123,7 @@ class SqlAlchemyMessageRepository:
         reply_to_id: uuid.UUID | None,
         now: datetime,
         status: MessageStatus = MessageStatus.QUEUED,
+        buttons: str | None = None,
     ) -> uuid.UUID:
         """Log an outbound message (queued, or sent for webhook replies); return its id."""
         message_id = uuid.uuid4()
@@ -136,6 +137,7 @@ class SqlAlchemyMessageRepository:
             "conversation_id": conversation_id,
             "reply_to_id": reply_to_id,
             "status": status,
+            "buttons": buttons,
             "created_at": now,
             "updated_at": now,
         }

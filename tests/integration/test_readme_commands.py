@@ -14,8 +14,9 @@ VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 PREFIX = ".venv/bin/python -m bot"
 # A command in backticks, a table cell (where `\|` is a literal bar) or a shell block line.
 _COMMAND = re.compile(r"(?:[\w.-]*/)*python3? -m bot(?:[^`|\n#\\]|\\\|)*")
-# Never-ending commands are only checked to exist.
-_RUNS_FOREVER = ("worker",)
+# Never-ending commands, and those that call a provider's API (Telegram's), are only checked
+# to exist.
+_RUNS_FOREVER = ("worker", "telegram")
 
 
 def readme_commands() -> list[str]:

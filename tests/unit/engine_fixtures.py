@@ -43,6 +43,8 @@ EN_LOCALE: dict[str, Any] = {
         "card_expired": "{agency}: this card is no longer valid.",
         "card_wait": "{agency}: too many card codes were tried. Try again in an hour.",
         "card_line": "Scan or text the code to tell {agency} how we did.",
+        "group_chat": "{agency}: surveys are answered in a private chat with this bot.",
+        "button_stale": "This question has already been answered.",
     },
     "numbers": {
         "zero": 0,
@@ -92,6 +94,8 @@ ES_LOCALE: dict[str, Any] = {
         "card_expired": "{agency}: esta tarjeta ya no es válida.",
         "card_wait": "{agency}: demasiados códigos. Vuelva a intentarlo en una hora.",
         "card_line": "Escanee o envíe el código para decirle a {agency} cómo lo atendimos.",
+        "group_chat": "{agency}: las encuestas se responden en un chat privado con este bot.",
+        "button_stale": "Esta pregunta ya tiene respuesta.",
     },
     "numbers": {
         "cero": 0,

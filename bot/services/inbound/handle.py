@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -42,12 +43,15 @@ from storage.models import Conversation
 log = logging.getLogger(__name__)
 
 DAY = timedelta(days=1)
-# Twilio's OptOutType values mapped onto our keyword kinds.
-PROVIDER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
+# Twilio's OptOutType values (and Telegram's commands) mapped onto our keyword kinds.
+PROVIDER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help", "LANGUAGE": "language"}
 
 
-def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
-    """Answer a resident's message; a redelivered message gets the same answer, stored once."""
+def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> list[str]:
+    """Answer a resident's message; a redelivered message gets the same answer, stored once.
+
+    Not `inline` (not in the webhook's answer, as TwiML is): stored queued, for chat_replies.
+    """
     with rt.uow() as uow:
         respondent, conversation = uow.respondents.with_open_conversation(
             msg.channel, msg.address, msg.received_at
@@ -69,7 +73,7 @@ def handle_inbound(rt: Runtime, msg: InboundMessage) -> list[str]:
         replies = route(turn)
         body = reply_body(rt, replies, turn.reply_language)
         if body:
-            _log_reply(turn, inbound, body, rt.clock())
+            _log_reply(turn, inbound, body, rt.clock(), inline)
         uow.commit()
     log.info("handled %s message from %s: %d reply", msg.channel, mask(msg.address), len(replies))
     return [body] if body else []
@@ -146,9 +150,10 @@ def _start_or_point(turn: Turn) -> list[str]:
     found = flow_for_keyword(turn.rt.flows, turn.msg.text)
     if found is not None:
         flow, language = found
-        if language == flow.base_language and turn.respondent.language:
-            # Posters print the base keyword for everyone; a remembered choice says more.
-            language = turn.respondent.language
+        if language == flow.base_language:
+            # Posters print the base keyword for everyone; a remembered choice says more, and
+            # so does the language the resident's app is set to (Telegram's language_code).
+            language = turn.respondent.language or turn.msg.language_hint or language
         refusal = keyword_refusal(turn.rt, turn.uow, turn.respondent, turn.msg.received_at)
         if refusal is not None:
             key = REFUSAL_MESSAGES.get(refusal.reason)
@@ -191,7 +196,9 @@ def _any_keyword(rt: Runtime, language: str) -> str:
     return "HELP"
 
 
-def _log_reply(turn: Turn, inbound_id: uuid.UUID, body: str, now: datetime) -> None:
+def _log_reply(
+    turn: Turn, inbound_id: uuid.UUID, body: str, now: datetime, inline: bool = True
+) -> None:
     """Store the reply to an inbound message so a redelivery gets the same answer."""
     conversation = turn.conversation
     turn.uow.messages.add_outbound(
@@ -201,7 +208,8 @@ def _log_reply(turn: Turn, inbound_id: uuid.UUID, body: str, now: datetime) -> N
         conversation.id if conversation is not None else None,
         inbound_id,
         now,
-        # The channel answers with it in its reply to the resident's message (TwiML, the
-        # console); no provider id or delivery report comes back, so it is never "sent".
-        status=MessageStatus.REPLIED_INLINE,
+        # Inline, the channel answers with it in its reply to the resident's message (TwiML,
+        # the console); no provider id or delivery report comes back, so it is never "sent".
+        status=MessageStatus.REPLIED_INLINE if inline else MessageStatus.QUEUED,
+        buttons=json.dumps(turn.buttons) if turn.buttons and not inline else None,
     )

@@ -9,7 +9,7 @@ from bot.engine.keywords import STOP_ALONE, KeywordHit
 from bot.engine.locale import system_message
 from bot.engine.model import Prompt
 from bot.engine.text import normalise
-from bot.ports import InboundMessage, UnitOfWork
+from bot.ports import Buttons, InboundMessage, UnitOfWork
 from bot.services.runtime import Runtime
 from storage.models import Conversation, Respondent
 
@@ -25,6 +25,8 @@ class Turn:
     conversation: Conversation | None
     # The language the replies are in, so right-to-left ones get their direction marks.
     reply_language: str | None = None
+    # The answer buttons of the question the replies ask last (a channel with buttons).
+    buttons: Buttons | None = None
 
     def language(self, hit: KeywordHit | None = None) -> str:
         """Choose the language to answer in: a keyword's own, else the one we know."""
@@ -34,7 +36,15 @@ class Turn:
         # does one of its sibling's (退訂 is listed as zh, but a zh-Hant resident writes it too).
         if hit is not None and hit.language not in ("en", known) and not self._known(hit, known):
             return known if known and _siblings(hit.language, known) else hit.language
-        return known or (hit.language if hit else None) or self.rt.default_language
+        return known or (hit.language if hit else None) or self._hint() or self.rt.default_language
+
+    def _hint(self) -> str | None:
+        """Return the resident's app language (Telegram's language_code) when we speak it."""
+        hint = self.msg.language_hint
+        if not hint:
+            return None
+        tag = hint if hint in self.rt.locales else hint.split("-")[0].lower()
+        return tag if tag in self.rt.locales else None
 
     def _known(self, hit: KeywordHit, language: str | None) -> bool:
         """Say whether the message is one of `language`'s own words for the keyword."""
@@ -53,7 +63,9 @@ class Turn:
         return [system_message(self.rt.locales, language, key, merged)]
 
     def render(self, prompts: Sequence[Prompt]) -> list[str]:
-        """Render the engine's prompts as the resident's channel shows them."""
+        """Render the engine's prompts as the resident's channel shows them, with its buttons."""
+        # The latest render is the question the reply ends with: its buttons go under it.
+        self.buttons = self.rt.keyboard(self.msg.channel, prompts)
         return self.rt.render(self.msg.channel, prompts)
 
 

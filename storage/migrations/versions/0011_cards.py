@@ -1,7 +1,7 @@
 """Survey cards (stored by a keyed hash of their code) and the wrong codes residents sent.
 
 Revision ID: 0011_cards
-Revises: 0009_flow_versions
+Revises: 0010_telegram
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_cards"
-down_revision: str | None = "0009_flow_versions"
+down_revision: str | None = "0010_telegram"
 branch_labels = None
 depends_on = None
 
