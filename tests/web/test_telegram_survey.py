@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bot.scheduling.states import Direction, MessageStatus
+from bot.services.cards import CardRequest, make_card
 from bot.services.runtime import Runtime
 from storage.models import Message
 from tests.telegram_standin import TOKEN, TelegramStandIn, telegram_standin
@@ -131,3 +132,30 @@ def _outbound(rt: Runtime, respondent_id: uuid.UUID) -> list[tuple[str, str | No
     )
     with engine.connect() as connection:
         return [(row.status, row.error_code) for row in connection.execute(query)]
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_card_scanned_into_telegram_opens_the_survey_tied_to_its_officer(
+    bot_app: Flask, telegram: TelegramStandIn, language: str
+) -> None:
+    rt = bot_app.extensions["parley.runtime"]
+    incident = f"26-{uuid.uuid4().hex[:8]}"
+    card = make_card(rt, CardRequest("B77", incident, "traffic stop", language))
+    client = bot_app.test_client()
+    chat = random_chat()
+    # The QR code's deep link t.me/<bot>?start=<code> arrives as "/start <code>".
+    assert post_update(client, update(chat, f"/start {card.code}")).status_code == 200
+    opening = TRANSCRIPTS[language][0][1]
+    assert opening in telegram.texts_to(chat)[-1]
+    with rt.uow() as uow:
+        respondent = uow.respondents.find("telegram", str(chat))
+        conversation = uow.conversations.latest_for(respondent.id)
+        contact = uow.contacts.get(conversation.contact_id)
+        assert (contact.officer_id, contact.incident_id) == ("B77", incident)
+        assert conversation.language == language
+    # A second scan of the single-use card starts nothing more.
+    other = random_chat()
+    post_update(client, update(other, f"/start {card.code}"))
+    with rt.uow() as uow:
+        stranger = uow.respondents.find("telegram", str(other))
+        assert stranger is None or uow.conversations.latest_for(stranger.id) is None
