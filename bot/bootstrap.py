@@ -167,6 +167,26 @@ def open_database(settings: Settings, migrate: bool | None = None) -> Engine:
     return engine
 
 
+def _storage(engine: Engine, definitions: Definitions, now: datetime) -> dict[str, Any]:
+    """Return the runtime's database side: units of work, the read side, the flow versions."""
+    session_factory = make_session_factory(engine)
+    return {
+        "uow": partial(_unit_of_work, session_factory),
+        "surveys": SqlAlchemySurveyQueries(session_factory),
+        # Each loaded flow's definition is kept, so conversations outlive changes to its file.
+        "flow_store": open_flow_store(SqlAlchemyFlowVersions(engine), definitions.loaded, now),
+    }
+
+
+def _channels(settings: Settings, senders: Mapping[str, Sender] | None) -> dict[str, Any]:
+    """Return how the runtime reaches residents: a sender, a renderer, buttons per channel."""
+    return {
+        "senders": dict(build_senders(settings) if senders is None else senders),
+        "renderers": build_renderers(),
+        "keyboards": build_keyboards(),
+    }
+
+
 def _from_settings(settings: Settings, locales: Mapping[str, Locale]) -> dict[str, Any]:
     """Return the runtime's fields that come straight from the settings."""
     return {
@@ -194,31 +214,21 @@ def bootstrap(
     senders: Mapping[str, Sender] | None = None,
     definitions: Definitions | None = None,
 ) -> Runtime:
-    """Wire the runtime: database (migrated when asked), flows, locales, senders, translator.
-
-    `definitions` are read from the settings' directories unless given: the tests parse each
-    directory once per run and hand the result to every runtime they build.
-    """
+    """Wire the runtime: database, flows (`definitions` unless given), senders, translator."""
     settings = settings or Settings.from_env()
     translator, dispatcher = build_background(settings)
     engine = open_database(settings, migrate)
     definitions = definitions or load_definitions(settings)
     locales = dict(definitions.locales)
-    session_factory = make_session_factory(engine)
     rt = Runtime(
-        uow=partial(_unit_of_work, session_factory),
-        surveys=SqlAlchemySurveyQueries(session_factory),
-        # Each loaded flow's definition is kept, so conversations outlive changes to its file.
-        flow_store=open_flow_store(SqlAlchemyFlowVersions(engine), definitions.loaded, clock()),
         locales=locales,
-        senders=dict(build_senders(settings) if senders is None else senders),
-        renderers=build_renderers(),
-        keyboards=build_keyboards(),
         clock=clock,
         translator=translator,
         dispatcher=dispatcher,
         detect=definitions.detector.detect,
         close=_closer(engine, dispatcher),
+        **_storage(engine, definitions, clock()),
+        **_channels(settings, senders),
         **_from_settings(settings, locales),
     )
     if dispatcher is not None:

@@ -20,13 +20,6 @@ MAX_REQUEST_BYTES = 256 * 1024
 def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flask:
     """Create the app with the given settings and runtime (bootstrapped when not given)."""
     from bot.bootstrap import bootstrap, configure_logging
-    from bot.web.api import bp as api_bp
-    from bot.web.api_cards import bp as api_cards_bp
-    from bot.web.auth import init_auth
-    from bot.web.officer import bp as officer_bp
-    from bot.web.officer_cards import bp as officer_cards_bp
-    from bot.web.webhooks.telegram import bp as telegram_bp
-    from bot.web.webhooks.twilio import bp as twilio_bp
 
     config = config or Settings.from_env()
     configure_logging(config)
@@ -37,19 +30,31 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
     if config.trusted_proxies:
         n = config.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
-    app.register_blueprint(twilio_bp)
-    app.register_blueprint(telegram_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(api_cards_bp)
-    # Staff pages: signed sessions, CSRF on every form (not on token- or signature-checked routes).
-    init_auth(app, config, exempt=(twilio_bp, telegram_bp, api_bp, api_cards_bp))
-    app.register_blueprint(officer_bp)
-    app.register_blueprint(officer_cards_bp)
+    _register_blueprints(app, config)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
     app.add_url_rule("/healthz", "healthz", _health)
     app.before_request(_start_background)
     return app
+
+
+def _register_blueprints(app: Flask, config: Settings) -> None:
+    """Register the machine-facing blueprints, sign-in with CSRF, then the staff pages."""
+    from bot.web.api import bp as api_bp
+    from bot.web.api_cards import bp as api_cards_bp
+    from bot.web.auth import init_auth
+    from bot.web.officer import bp as officer_bp
+    from bot.web.officer_cards import bp as officer_cards_bp
+    from bot.web.webhooks.telegram import bp as telegram_bp
+    from bot.web.webhooks.twilio import bp as twilio_bp
+
+    machines = (twilio_bp, telegram_bp, api_bp, api_cards_bp)
+    for blueprint in machines:
+        app.register_blueprint(blueprint)
+    # Staff pages: signed sessions, CSRF on every form (not on token- or signature-checked routes).
+    init_auth(app, config, exempt=machines)
+    for blueprint in (officer_bp, officer_cards_bp):
+        app.register_blueprint(blueprint)
 
 
 def _start_background() -> None:

@@ -99,11 +99,7 @@ def route(turn: Turn) -> list[str]:
     """Pick the handler for a message: keyword, answer, flow keyword or a pointer to help."""
     hit = _keyword(turn)
     if turn.respondent.opted_out_at is not None and (hit is None or hit.kind not in _AFTER_STOP):
-        if hit is not None and hit.kind == "nosurvey":
-            # Recorded even after STOP, so a later START does not bring surveys back.
-            join_do_not_survey(turn.uow, turn.respondent, turn.msg.received_at)
-        # Opted out: nothing is ever sent again until the resident texts START.
-        return []
+        return _while_opted_out(turn, hit)
     handler = KEYWORD_HANDLERS.get(hit.kind) if hit else None
     replies = handler(turn, hit) if handler is not None and hit is not None else None
     if replies is not None:
@@ -126,6 +122,15 @@ def route(turn: Turn) -> list[str]:
     if looks_urgent(turn):
         return _once_a_day(turn, "emergency", written_language(turn, turn.language()))
     return _start_or_point(turn)
+
+
+def _while_opted_out(turn: Turn, hit: KeywordHit | None) -> list[str]:
+    """Answer nothing to an opted-out resident; still record a do-not-survey request."""
+    if hit is not None and hit.kind == "nosurvey":
+        # Recorded even after STOP, so a later START does not bring surveys back.
+        join_do_not_survey(turn.uow, turn.respondent, turn.msg.received_at)
+    # Opted out: nothing is ever sent again until the resident texts START.
+    return []
 
 
 def _answer(turn: Turn, conversation: Conversation) -> list[str]:
