@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.config.settings import Settings
 from bot.ports import InboundMessage
 from bot.services.cards import (
     ALPHABET,
@@ -24,11 +23,11 @@ from bot.services.cards import (
 from bot.services.inbound.handle import handle_inbound
 from bot.services.runtime import Runtime
 from storage.models import Card, CardAttempt, Contact, Conversation
-from tests.fakes import FakeDatabase, fake_runtime
+from tests.fakes import FakeDatabase
 from tests.support import FakeClock
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Definitions
+    pass
 
 INTRO_EN = "please help us improve"
 INTRO_ES = "queremos mejorar"
@@ -39,19 +38,9 @@ WAIT = "try again in an hour"
 
 
 @pytest.fixture()
-def database() -> FakeDatabase:
-    """Return an empty in-memory database."""
-    return FakeDatabase()
-
-
-@pytest.fixture()
-def rt(
-    database: FakeDatabase, definitions: Callable[[Settings], Definitions], clock: FakeClock
-) -> Runtime:
-    """Wire a runtime on the fake database, with a card key and a Telegram bot."""
-    settings = Settings(agency_name="Springfield Police", help_contact="555-0100")
-    runtime = fake_runtime(database, definitions(settings), settings, clock)
-    return replace(runtime, card_key=b"k" * 32, telegram_bot="SpringfieldPDBot")
+def rt(rt: Runtime) -> Runtime:
+    """Add a card key and a Telegram bot to the fake-database runtime (unit conftest)."""
+    return replace(rt, card_key=b"k" * 32, telegram_bot="SpringfieldPDBot")
 
 
 Send = Callable[..., str]

@@ -8,35 +8,19 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.config.settings import Settings
 from bot.ports import InboundMessage
 from bot.services.inbound.handle import handle_inbound
 from bot.services.runtime import Runtime
 from storage.models import Answer, Conversation, Message, Respondent, ScheduledItem
-from tests.fakes import FakeDatabase, fake_runtime
+from tests.fakes import FakeDatabase
 from tests.support import FakeClock
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Definitions
+    pass
 
 LISTENED_EN = "Did the officer listen to what you had to say?"
 LISTENED_ES = "¿El agente le ha escuchado cuando usted le hablaba?"
 RESPECT_EN = "Did the officer treat you with dignity and respect?"
-
-
-@pytest.fixture()
-def database() -> FakeDatabase:
-    """Return an empty in-memory database."""
-    return FakeDatabase()
-
-
-@pytest.fixture()
-def rt(
-    database: FakeDatabase, definitions: Callable[[Settings], Definitions], clock: FakeClock
-) -> Runtime:
-    """Wire a runtime on the fake database with the shipped flows and locales."""
-    settings = Settings(agency_name="Springfield Police", help_contact="555-0100")
-    return fake_runtime(database, definitions(settings), settings, clock)
 
 
 @pytest.fixture()
