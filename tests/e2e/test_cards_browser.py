@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import main
+from tests.e2e.serving import serving
 from tests.e2e.test_officer_browser import browser, page, sign_in  # noqa: F401  # fixtures
 from tests.web.pages import make_user, sqlite
 
@@ -28,18 +29,9 @@ MEDIA_BOX = {"letter": (612, 792), "a4": (595, 842)}
 @pytest.fixture()
 def served(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[tuple[str, Flask]]:
     """Serve the app on a random localhost port, linked to a Telegram bot."""
-    import threading
-
-    from werkzeug.serving import make_server
-
     app = make_app(sqlite(tmp_path), public_base_url="", telegram_bot_username="SpringPDBot")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(app) as url:
+        yield url, app
 
 
 def artefact(tmp_path: Path, name: str) -> Path:

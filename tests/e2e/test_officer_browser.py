@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.backing_services import CHROMIUM, require_browser
+from tests.e2e.serving import serving
 from tests.standins import TwilioStandIn
 from tests.web.helpers import random_number
 from tests.web.pages import PASSWORD, make_user, sqlite
@@ -27,18 +27,10 @@ SHOTS = os.environ.get("PARLEY_SCREENSHOTS", "")
 @pytest.fixture()
 def served(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[tuple[str, Flask]]:
     """Serve the app on a random localhost port the way the quick start does (plain http)."""
-    from werkzeug.serving import make_server
-
-    app = make_app(
-        sqlite(tmp_path), public_base_url=""
-    )  # auto cookies: not Secure on http://127.0.0.1
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    # Cookies are set "auto": not Secure on http://127.0.0.1.
+    app = make_app(sqlite(tmp_path), public_base_url="")
+    with serving(app) as url:
+        yield url, app
 
 
 @pytest.fixture()
