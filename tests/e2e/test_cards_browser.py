@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.main import main
+from tests.e2e.a11y import assert_accessible
 from tests.e2e.serving import serving
 from tests.e2e.test_officer_browser import browser, page, sign_in  # noqa: F401  # fixtures
 from tests.web.pages import make_user, sqlite
@@ -56,6 +57,7 @@ def test_the_card_screen_is_scanned_to_the_telegram_link(
     base, app = served
     sign_in(page, base, make_user(app, officer_id="B77"))
     page.get_by_role("link", name="No number? Hand over a card").click()
+    assert_accessible(page)
     page.get_by_label("Resident's language").select_option("es")
     page.get_by_label("Incident number").fill("24-009")
     page.get_by_role("button", name="Show the card").click()
@@ -64,6 +66,7 @@ def test_the_card_screen_is_scanned_to_the_telegram_link(
     assert qr is not None and qr["width"] >= 300  # large enough to scan across a doorstep
     shot = page.screenshot(path=artefact(tmp_path, "card-screen.png"), full_page=True)
     assert decode(shot) == f"https://t.me/SpringPDBot?start={code}"
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -92,6 +95,7 @@ def test_the_printed_sheet_renders_every_script_and_prints_to_pdf(
     first = tab.locator(".card").first
     assert tab.locator(".card").count() == 10
     assert first.locator('[lang="ar"]').evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert_accessible(tab)
     shot = first.screenshot(path=artefact(tmp_path, f"card-{paper}.png"), scale="device")
     big = tab.locator(".card svg").first.screenshot()
     assert decode(big) == f"https://t.me/SpringPDBot?start={codes[0]}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.backing_services import CHROMIUM, require_browser
+from tests.e2e.a11y import assert_accessible
 from tests.e2e.serving import serving
 from tests.standins import TwilioStandIn
 from tests.web.helpers import random_number
@@ -73,10 +74,12 @@ def sign_in(page: Page, base: str, email: str) -> None:
     """Open the officer page, get sent to sign in, fail once, then sign in."""
     page.goto(f"{base}/officer")
     assert page.url == f"{base}/login?next=%2Fofficer"
+    assert_accessible(page)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("not my password at all")
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").inner_text() == "Invalid email or password."
+    assert_accessible(page)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/officer")
@@ -93,11 +96,13 @@ def test_an_officer_requests_a_survey_from_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     button = page.get_by_role("button", name="Request survey").bounding_box()
     assert button is not None and button["height"] >= 44  # a comfortable tap target
+    assert_accessible(page)
 
     page.get_by_label("Resident's phone number").fill("12")
     page.get_by_role("button", name="Request survey").click()
     assert "not a possible phone number" in page.locator("#phone-error").inner_text()
     assert page.get_by_label("Resident's phone number").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
 
     number = random_number()
     page.get_by_label("Resident's phone number").fill(number)
@@ -111,6 +116,7 @@ def test_an_officer_requests_a_survey_from_a_phone(
     assert page.get_by_role("heading", level=1).inner_text() == "Sent"
     assert f"…{number[-2:]}" in result.inner_text()
     assert number[2:] not in page.content()
+    assert_accessible(page)
     assert any("encuesta" in body for body in twilio.bodies_to(number))
 
 
