@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.scheduling.states import ItemStatus
+from bot.scheduling.states import ItemKind, ItemStatus
 from storage.models import (
     Answer,
     ApiToken,
+    Message,
     ScheduledItem,
     SenderSlot,
     User,
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from tests.fakes import FakeUnitOfWork
 
 PENDING, RUNNING, CANCELLED = ItemStatus.PENDING, ItemStatus.RUNNING, ItemStatus.CANCELLED
+REPLY = ItemKind.REPLY
 
 
 class FakeScheduleRepository:
@@ -41,6 +43,27 @@ class FakeScheduleRepository:
         item = ScheduledItem(conversation_id=conversation_id, kind=kind, ordinal=ordinal)
         item.due_at, item.created_at, item.updated_at = due_at, now, now
         return self._uow.add(item)
+
+    def add_reply(self, message_id: uuid.UUID, now: datetime) -> ScheduledItem:
+        """Stage a reply due now whose text is composed."""
+        item = ScheduledItem(conversation_id=None, kind=REPLY, ordinal=0, message_id=message_id)
+        item.due_at, item.created_at, item.updated_at = now, now, now
+        return self._uow.add(item)
+
+    def reply_waiting(self, respondent_id: uuid.UUID, before: datetime) -> bool:
+        """Say whether a reply to the resident made before `before` has still not left."""
+        return any(
+            item.kind == REPLY
+            and item.status in (PENDING, RUNNING)
+            and item.created_at < before
+            and self._respondent_of(item.message_id) == respondent_id
+            for item in self._uow.rows(ScheduledItem)
+        )
+
+    def _respondent_of(self, message_id: uuid.UUID | None) -> uuid.UUID | None:
+        """Return whom a message was to."""
+        message = self._uow.first(Message, lambda m: m.id == message_id)
+        return message.respondent_id if message is not None else None
 
     def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> ScheduledItem | None:
         """Return an item, if any."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +16,13 @@ from urllib.parse import parse_qs
 from tests.standins import _send_json, _serving
 
 BOT_ID = 7000001
-TOKEN = f"{BOT_ID}:stand-in-token"
+SECRET_PART = "stand-in-token"
+TOKEN = f"{BOT_ID}:{SECRET_PART}"
+
+
+def fresh_token() -> str:
+    """Return a token of a bot no other test uses: its own pace, on a shared database schema."""
+    return f"{BOT_ID + 1 + secrets.randbelow(10**8)}:{SECRET_PART}"
 
 
 @dataclass
@@ -51,7 +58,7 @@ class TelegramStandIn:
 
     def answer(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, object]:
         """Answer one Bot API call."""
-        if token != TOKEN:
+        if token.partition(":")[2] != SECRET_PART:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if method == "getMe":
             return 200, {"ok": True, "result": _me()}

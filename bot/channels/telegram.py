@@ -40,6 +40,8 @@ class GroupChat:
 
     chat_id: str
     language_hint: str | None
+    # The update's id, as a resident's message is stored: a redelivery is explained once.
+    provider_message_id: str
 
 
 def read_update(data: object) -> Update:
@@ -68,7 +70,7 @@ def inbound_message(
         return None  # Edited messages, channel posts and service updates are not answers.
     hint = message.from_user.language_code
     if message.chat.type != ChatType.PRIVATE:
-        return GroupChat(str(message.chat.id), hint)
+        return GroupChat(str(message.chat.id), hint, f"tg-update-{update.update_id}")
     text, keyword, code = _command(message.text or message.caption or "", start_word)
     return InboundMessage(
         channel=Channel.TELEGRAM,

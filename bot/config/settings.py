@@ -86,6 +86,8 @@ class Settings:
     # Outbound pace: SMS segments per second for every sending number, or per number.
     sms_segments_per_second: float = 1.0
     sms_sender_rates: Mapping[str, float] = field(default_factory=dict, hash=False)
+    # Telegram takes about 30 messages a second from one bot across all chats.
+    telegram_messages_per_second: float = 25.0
     # How often the database is swept for due reminders and retries (None: never, tests).
     sweep_seconds: float | None = 30.0
     # Staff pages. No SECRET_KEY: a random key per start, so logins end with each restart.
@@ -128,7 +130,12 @@ class Settings:
         """Return how fast each sending number may send."""
         from bot.scheduling.pacing import Pacing
 
-        return Pacing(self.sms_segments_per_second, MappingProxyType(dict(self.sms_sender_rates)))
+        rates = dict(self.sms_sender_rates)
+        if self.telegram_bot_token:
+            # Keyed as TelegramSender.identity names the bot: its id, the token before the ":".
+            bot = "telegram:" + self.telegram_bot_token.split(":", 1)[0]
+            rates.setdefault(bot, self.telegram_messages_per_second)
+        return Pacing(self.sms_segments_per_second, MappingProxyType(rates))
 
     @property
     def twilio_configured(self) -> bool:
@@ -184,6 +191,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "redis_url": ("REDIS_URL", redis_url),
     "sms_segments_per_second": ("SMS_SEGMENTS_PER_SECOND", positive),
     "sms_sender_rates": ("SMS_SENDER_RATES", sender_rates),
+    "telegram_messages_per_second": ("TELEGRAM_MESSAGES_PER_SECOND", positive),
     "sweep_seconds": ("SWEEP_SECONDS", positive),
     "secret_key": ("SECRET_KEY", secret_key),
     "session_cookie_secure": ("SESSION_COOKIE_SECURE", auto_flag),

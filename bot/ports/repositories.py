@@ -171,7 +171,7 @@ class MessageRepository(Protocol):
 
 
 class ScheduleRepository(Protocol):
-    """Scheduled items (start, remind, expire) and per-sender pacing slots."""
+    """Scheduled items (start, remind, expire, reply) and per-sender pacing slots."""
 
     def schedule(
         self,
@@ -182,6 +182,14 @@ class ScheduleRepository(Protocol):
         ordinal: int = 0,
     ) -> ScheduledItem:
         """Add a pending item for a conversation."""
+        ...
+
+    def add_reply(self, message_id: uuid.UUID, now: datetime) -> ScheduledItem:
+        """Add a reply due now whose text is composed: sent, paced and retried like any item."""
+        ...
+
+    def reply_waiting(self, respondent_id: uuid.UUID, before: datetime) -> bool:
+        """Say whether a reply to the resident made before `before` has still not left."""
         ...
 
     def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> ScheduledItem | None:

@@ -48,11 +48,13 @@ IN_DOUBT = frozenset({MessageStatus.SENDING, MessageStatus.UNKNOWN})
 
 
 class ItemKind(StrEnum):
-    """What a scheduled item does: send a survey's first text, remind, or close the survey."""
+    """What a scheduled item does: send a survey's first text, remind, close the survey, reply."""
 
     START = "start"
     REMINDER = "reminder"
     EXPIRY = "expiry"
+    # A chat app's answer to the resident's own message (an SMS answer goes back as TwiML).
+    REPLY = "reply"
 
 
 ALL_KINDS = (ItemKind.START, ItemKind.REMINDER, ItemKind.EXPIRY)

@@ -20,15 +20,14 @@ from bot.engine.model import Status
 from bot.ports import (
     ButtonSender,
     DeliveryError,
-    ScheduleRepository,
     Sender,
     TemplateSender,
     UnitOfWork,
 )
-from bot.scheduling.rules import next_allowed
 from bot.scheduling.states import IN_DOUBT, ItemKind, ItemStatus, MessageStatus, RunOutcome
 from bot.services.delivery_record import enqueue_again, record_delivery
 from bot.services.runtime import Runtime
+from bot.services.send_slots import allowed_at, behind_reply, paced_until, quiet_until
 from storage.models import Message, ScheduledItem
 
 log = logging.getLogger(__name__)
@@ -112,11 +111,6 @@ def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | RunOutcom
     return RunOutcome.SKIPPED if isinstance(again, Doubt) else again
 
 
-def sender_key(channel: str, sender: Sender) -> str:
-    """Name the sending number whose pace a send counts against."""
-    return sender.identity or channel
-
-
 def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | RunOutcome:
     """Take the sender's next slot and mark the message sending; or say why not now."""
     with rt.uow() as uow:
@@ -134,11 +128,15 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | RunOutcome:
             item.close(ItemStatus.DONE, now)  # Already sent: the job was delivered twice.
             uow.commit()
             return RunOutcome.SKIPPED
-        allowed = next_allowed(now, rt.policy.quiet_hours, rt.resident_zones(address))
+        allowed = allowed_at(rt, item, address, now)
         if not _still_wanted(uow, item, message, sender, now, allowed) or allowed is None:
             uow.commit()
             return RunOutcome.CANCELLED
-        later = _quiet(item, allowed, now) or _pace(rt, uow.schedule, item, message, sender, now)
+        later = (
+            quiet_until(item, allowed, now)
+            or behind_reply(uow.schedule, item, message, now)
+            or paced_until(rt, uow.schedule, item, message, sender, now)
+        )
         if later is not None:
             uow.commit()
             enqueue_again(rt, item_id, later)
@@ -155,7 +153,7 @@ def _sending(
     now: datetime,
 ) -> Ready:
     """Count the attempt, mark the message sending and commit: say what leaves, and how."""
-    conversation = uow.conversations.get(item.conversation_id)
+    conversation = uow.conversations.get(item.conversation_id) if item.conversation_id else None
     template = None
     if conversation is not None and _needs_template(uow, message, sender, now):
         template = conversation.language  # Only a first text gets here: see _still_wanted.
@@ -211,12 +209,19 @@ def _still_wanted(
     share no hour outside quiet hours (`allowed` is None), nor a reminder outside WhatsApp's
     window: the approved template opens a survey, it cannot restate a question.
     """
-    conversation = uow.conversations.get(item.conversation_id)
-    active = conversation is not None and conversation.status == Status.ACTIVE
+    conversation = uow.conversations.get(item.conversation_id) if item.conversation_id else None
+    # A reply answers the resident's own message, whatever became of a survey since; but not
+    # once they opted out after it was composed (their STOP's own answer is composed with it).
+    active = (
+        _reply_wanted(uow, message)
+        if item.kind == ItemKind.REPLY
+        else conversation is not None and conversation.status == Status.ACTIVE
+    )
     shut = item.kind != ItemKind.START and _needs_template(uow, message, sender, now)
     if active and allowed is not None and not shut:
         return True
     status = conversation.status if conversation is not None else "gone"
+    status = "opted out since" if item.kind == ItemKind.REPLY else status
     note = f"the conversation is {status}" if not active else "no hour outside quiet hours"
     note = "outside the channel's reply window" if active and allowed and shut else note
     message.status, message.updated_at = MessageStatus.CANCELLED, now
@@ -226,36 +231,8 @@ def _still_wanted(
     return False
 
 
-def _pace(
-    rt: Runtime,
-    schedule: ScheduleRepository,
-    item: ScheduledItem,
-    message: Message,
-    sender: Sender,
-    now: datetime,
-) -> datetime | None:
-    """Reserve the sender's next slot; return it when the send must wait for it.
-
-    An item woken at its reserved slot sends; one that runs well past it (a worker was down,
-    a backlog built up) takes a new slot, so a backlog leaves at the pace, not all at once.
-    The sender prices the message itself (SMS: its segments), so pacing knows no channel.
-    """
-    if item.paced and now - item.due_at <= rt.pacing.burst:
-        return None
-    key = sender_key(message.channel, sender)
-    cost = rt.pacing.cost(key, sender.cost(message.body or ""))
-    slot = schedule.reserve_slot(key, now, cost)
-    item.paced = True
-    if slot <= now + rt.pacing.burst:
-        return None
-    item.reschedule(slot, now)
-    return slot
-
-
-def _quiet(item: ScheduledItem, allowed: datetime, now: datetime) -> datetime | None:
-    """Hold a text that would leave in the resident's quiet hours until they end."""
-    if allowed <= now:
-        return None
-    item.reschedule(allowed, now)
-    item.paced = False  # Its slot has passed by morning: take a new one then.
-    return allowed
+def _reply_wanted(uow: UnitOfWork, message: Message) -> bool:
+    """Say whether a reply may still go: not if the resident opted out after it was composed."""
+    respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
+    stopped = respondent.opted_out_at if respondent is not None else None
+    return stopped is None or stopped <= message.created_at

@@ -97,7 +97,7 @@ def _failed(
         return _opted_out(uow, item, message, now)
     # A text that may have left stays "unknown": it is looked up before any resend.
     doubt = MessageStatus.UNKNOWN if error.uncertain else None
-    retry_at = _retry_at(rt, uow, message, item.attempts, error, now)
+    retry_at = _retry_at(rt, uow, item, message, error, now)
     if error.permanent or item.attempts >= MAX_DELIVERY_ATTEMPTS or retry_at is None:
         message.status = doubt or MessageStatus.FAILED
         return _give_up(uow, item, error, now)
@@ -112,7 +112,7 @@ def _give_up(
 ) -> RunOutcome:
     """Stop trying; a survey whose first text never left is closed as undeliverable."""
     item.close(ItemStatus.FAILED, now, f"gave up after {item.attempts} attempts: {error}")
-    conversation = uow.conversations.get(item.conversation_id)
+    conversation = uow.conversations.get(item.conversation_id) if item.conversation_id else None
     if item.kind == ItemKind.START and conversation is not None:
         conversation.undeliverable(now)
     return RunOutcome.FAILED
@@ -131,13 +131,19 @@ def _opted_out(uow: UnitOfWork, item: ScheduledItem, message: Message, now: date
 def _retry_at(
     rt: Runtime,
     uow: UnitOfWork,
+    item: ScheduledItem,
     message: Message,
-    attempt: int,
     error: DeliveryError,
     now: datetime,
 ) -> datetime | None:
-    """Return when to try again: after the backoff (or the channel's wait), never in quiet hours."""
+    """Return when to try again: after the backoff (or the channel's wait), never in quiet hours.
+
+    A reply is the exception: it answers the resident's own message, so it goes at any hour,
+    and as soon as the channel allows (Telegram's retry_after), not after a survey's backoff.
+    """
+    if item.kind == ItemKind.REPLY:
+        return now + (error.retry_after or retry_wait(item.attempts, None))
+    wait = retry_wait(item.attempts, error.retry_after)
     respondent = uow.respondents.get(message.respondent_id) if message.respondent_id else None
     zones = rt.resident_zones(respondent.address if respondent else "")
-    wait = retry_wait(attempt, error.retry_after)
     return next_allowed(now + wait, rt.policy.quiet_hours, zones)

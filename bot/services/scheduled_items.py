@@ -109,7 +109,7 @@ def _prepare(rt: Runtime, item_id: uuid.UUID) -> tuple[RunOutcome, datetime | No
 
 def _job(rt: Runtime, uow: UnitOfWork, item: ScheduledItem, now: datetime) -> Job | None:
     """Load the conversation and lock its respondent, so no inbound turn runs meanwhile."""
-    conversation = uow.conversations.get(item.conversation_id)
+    conversation = uow.conversations.get(item.conversation_id) if item.conversation_id else None
     known = uow.respondents.get(conversation.respondent_id) if conversation else None
     if conversation is None or known is None:
         return None

@@ -19,7 +19,7 @@ from storage.models.base import Base, UtcDateTime, utc_now
 
 
 class ScheduledItem(Base):
-    """One thing to do for a conversation at a time: start it, remind, or expire it."""
+    """One thing to do at a time: start a conversation, remind, expire it, or send a reply."""
 
     __tablename__ = "scheduled_items"
     __table_args__ = (
@@ -31,10 +31,11 @@ class ScheduledItem(Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    conversation_id: Mapped[uuid.UUID] = mapped_column(
+    # None for a reply in a chat app to a message outside any survey (HELP, after STOP).
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE")
     )
-    kind: Mapped[str] = mapped_column(String(16))  # start, reminder, expiry
+    kind: Mapped[str] = mapped_column(String(16))  # start, reminder, expiry, reply
     ordinal: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # pending, running, done, cancelled, failed

@@ -11,7 +11,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.scheduling.states import ItemKind, ItemStatus
-from storage.models import ScheduledItem, SenderSlot
+from storage.models import Message, ScheduledItem, SenderSlot
 
 # A sender's queue never legitimately reaches this far ahead (10,000 two-segment texts at one
 # segment a second take under six hours).
@@ -47,6 +47,39 @@ class SqlAlchemyScheduleRepository:
         self._session.add(item)
         self._session.flush()
         return item
+
+    def add_reply(self, message_id: uuid.UUID, now: datetime) -> ScheduledItem:
+        """Add a reply due now whose text is composed: sent, paced and retried like any item."""
+        item = ScheduledItem(
+            conversation_id=None,
+            kind=ItemKind.REPLY,
+            ordinal=0,
+            due_at=now,
+            status=ItemStatus.PENDING,
+            attempts=0,
+            message_id=message_id,
+            paced=False,
+            created_at=now,
+            updated_at=now,
+        )
+        self._session.add(item)
+        self._session.flush()
+        return item
+
+    def reply_waiting(self, respondent_id: uuid.UUID, before: datetime) -> bool:
+        """Say whether a reply to the resident made before `before` has still not left."""
+        query = (
+            select(ScheduledItem.id)
+            .join(Message, Message.id == ScheduledItem.message_id)
+            .where(
+                ScheduledItem.kind == ItemKind.REPLY,
+                ScheduledItem.status.in_((ItemStatus.PENDING, ItemStatus.RUNNING)),
+                ScheduledItem.created_at < before,
+                Message.respondent_id == respondent_id,
+            )
+            .limit(1)
+        )
+        return self._session.scalars(query).first() is not None
 
     def get(self, item_id: uuid.UUID, *, for_update: bool = False) -> ScheduledItem | None:
         """Return an item, locking its row until commit when asked."""

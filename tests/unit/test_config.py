@@ -51,3 +51,18 @@ def test_a_named_rules_file_is_read(tmp_path: Path) -> None:
     policy = Settings.from_env({"SURVEY_RULES_FILE": str(rules)}).send_policy
     assert policy is not None
     assert policy.excluded_call_types == frozenset({"noise_complaint"})
+
+
+def test_a_telegram_bot_is_paced_at_its_own_rate_beside_the_sms_numbers() -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": "123456:secret-part",
+            "TELEGRAM_MESSAGES_PER_SECOND": "20",
+            "SMS_SEGMENTS_PER_SECOND": "2",
+        }
+    )
+    pacing = settings.pacing
+    # The rate is keyed as the sender names the bot (its id), never by the token's secret.
+    assert pacing.cost("telegram:123456", 1).total_seconds() == pytest.approx(0.05)
+    assert pacing.cost("+15550100", 1).total_seconds() == pytest.approx(0.5)
+    assert all("secret" not in key for key in pacing.rates)

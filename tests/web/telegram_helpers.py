@@ -33,9 +33,16 @@ def update(chat_id: int, text: str | None = None, **fields: Any) -> dict[str, An
 
 
 def post_update(client: FlaskClient, body: object, secret: str | None = SECRET) -> TestResponse:
-    """Post a body to the webhook with the secret header (none when `secret` is None)."""
+    """Post a body to the webhook (secret header unless None); wait for the replies to be sent.
+
+    The webhook answers at once and its dispatcher sends the replies on a background thread, as
+    in production; a test reads what the resident got once that work is done.
+    """
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-    return client.post(PATH, json=body, headers=headers)
+    response = client.post(PATH, json=body, headers=headers)
+    dispatcher = client.application.extensions["parley.runtime"].dispatcher
+    assert dispatcher is None or dispatcher.drain(timeout=30), "replies still being sent"
+    return response
 
 
 def press(chat_id: int, message: dict[str, Any], data: str, **fields: Any) -> dict[str, Any]:

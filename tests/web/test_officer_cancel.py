@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bot.scheduling.model import SendPolicy
-from bot.services.delivery import sender_key
 from bot.services.scheduled_items import run_due_items
+from bot.services.send_slots import sender_key
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 from tests.web.helpers import post_sms, random_number

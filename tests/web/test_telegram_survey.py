@@ -15,7 +15,7 @@ from bot.scheduling.states import Direction, MessageStatus
 from bot.services.cards import CardRequest, make_card
 from bot.services.runtime import Runtime
 from storage.models import Message
-from tests.telegram_standin import TOKEN, TelegramStandIn, telegram_standin
+from tests.telegram_standin import TelegramStandIn, fresh_token, telegram_standin
 from tests.web.telegram_helpers import SECRET, post_update, random_chat, update
 
 # (resident says, a piece of what Parley answers), per language.
@@ -63,7 +63,7 @@ def bot_app(
         url = str(request.getfixturevalue("postgres_url"))
     return make_app(
         url,
-        telegram_bot_token=TOKEN,
+        telegram_bot_token=fresh_token(),
         telegram_webhook_secret=SECRET,
         telegram_api_base_url=telegram.base_url,
     )
@@ -86,22 +86,6 @@ def test_a_resident_completes_the_survey_in_their_apps_language(
         conversation = uow.conversations.latest_for(respondent.id)
         assert (conversation.language, conversation.status) == (language, "completed")
     assert set(_outbound(rt, respondent.id)) == {(MessageStatus.SENT, None)}
-
-
-def test_telegram_asking_to_slow_down_keeps_the_reply_for_the_redelivery(
-    bot_app: Flask, telegram: TelegramStandIn
-) -> None:
-    client = bot_app.test_client()
-    chat = random_chat()
-    first = update(chat, "/start")
-    telegram.failures.append((429, "Too Many Requests: retry after 3", 3))
-    assert post_update(client, first).status_code == 503
-    assert telegram.texts_to(chat) == []
-    # Telegram delivers the update again: the reply, still queued, goes now, once.
-    assert post_update(client, first).status_code == 200
-    assert post_update(client, first).status_code == 200
-    (text,) = telegram.texts_to(chat)
-    assert "Did the officer listen" in text
 
 
 def test_a_resident_who_blocked_the_bot_is_opted_out(

@@ -6,6 +6,7 @@ import json
 import logging
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 
 from bot.engine.keywords import KeywordHit, match_keyword
 from bot.engine.model import Status
@@ -204,9 +205,13 @@ def _any_keyword(rt: Runtime, language: str) -> str:
 def _log_reply(
     turn: Turn, inbound_id: uuid.UUID, body: str, now: datetime, inline: bool = True
 ) -> None:
-    """Store the reply to an inbound message so a redelivery gets the same answer."""
+    """Store the reply to an inbound message so a redelivery gets the same answer.
+
+    Not `inline`, the reply is a scheduled item due now, handed to the dispatcher once the turn
+    is committed: sent, paced, retried and looked up exactly like a survey's first text.
+    """
     conversation = turn.conversation
-    turn.uow.messages.add_outbound(
+    reply_id = turn.uow.messages.add_outbound(
         turn.msg.channel,
         body,
         turn.respondent.id,
@@ -218,3 +223,8 @@ def _log_reply(
         status=MessageStatus.REPLIED_INLINE if inline else MessageStatus.QUEUED,
         buttons=json.dumps(turn.buttons) if turn.buttons and not inline else None,
     )
+    if not inline:
+        item = turn.uow.schedule.add_reply(reply_id, now)
+        dispatcher = turn.rt.dispatcher
+        if dispatcher is not None:
+            turn.uow.after_commit(partial(dispatcher.enqueue_item, item.id, now))

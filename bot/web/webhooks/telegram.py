@@ -42,7 +42,7 @@ def verify_secret(config: Settings) -> None:
 
 @bp.post("/webhooks/telegram")
 def inbound_update() -> Response:
-    """Receive one update; the replies go out through the Bot API, never in this answer."""
+    """Receive one update and answer 200 at once; its reply is sent by the dispatcher."""
     verify_secret(settings())
     rt = runtime()
     try:
@@ -56,10 +56,9 @@ def inbound_update() -> Response:
         else inbound_message(update, rt.clock(), start_word(rt))
     )
     if isinstance(message, GroupChat):
-        explain_group(rt, Channel.TELEGRAM, message.chat_id, message.language_hint)
-    elif message is not None and answer_in_chat(rt, message).retry:
-        # Telegram delivers the update again later; its reply, still queued, goes then.
-        return Response(status=503)
+        explain_group(rt, Channel.TELEGRAM, message)
+    elif message is not None:
+        answer_in_chat(rt, message)
     return Response(status=200)
 
 

@@ -12,9 +12,10 @@ from datetime import timedelta
 import pytest
 
 from bot.services.cancel import cancel_incident, cancel_survey
-from bot.services.delivery import deliver_item, sender_key
+from bot.services.delivery import deliver_item
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import _prepare
+from bot.services.send_slots import sender_key
 from bot.services.surveys import SurveyError
 from tests.integration.scheduling.conftest import incident, new_york
 from tests.integration.scheduling.helpers import report, run, schedule, sent_to, text, trigger
