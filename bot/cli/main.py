@@ -1,4 +1,4 @@
-"""Command line: python -m bot cards|db|token|flows|contacts|survey|user|chat|worker …"""
+"""Command line: python -m bot cards|db|token|flows|contacts|survey|export|user|chat|worker …"""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from bot.cli.cards import cards
 from bot.cli.chat import chat
 from bot.cli.contacts import contacts
 from bot.cli.db import db
+from bot.cli.export import export
 from bot.cli.flows import flows
 from bot.cli.surveys import survey
 from bot.cli.telegram import telegram
@@ -21,5 +22,5 @@ def main() -> None:
     """Parley: multilingual post-contact surveys by SMS and chat."""
 
 
-for command in (cards, chat, contacts, db, flows, survey, telegram, token, user, worker):
+for command in (cards, chat, contacts, db, export, flows, survey, telegram, token, user, worker):
     main.add_command(command)

@@ -20,9 +20,10 @@ def token() -> None:
     "--scope",
     "scopes",
     multiple=True,
-    type=click.Choice(["surveys:write", "results:read"]),
+    type=click.Choice(["surveys:write", "results:read", "responses:read"]),
     help="What it may do (repeatable): surveys:write (the default) starts surveys and reads"
-    " their status; results:read reads residents' answers.",
+    " their status; results:read reads residents' answers; responses:read exports every"
+    " survey's responses (GET /api/v1/responses).",
 )
 def token_create(name: str, scopes: tuple[str, ...]) -> None:
     """Create an API token; it is printed once and stored only as a hash."""

@@ -30,6 +30,7 @@ from bot.ports.repositories import (
 from bot.ports.storage import (
     AccountRepository,
     CardRepository,
+    ResponseQueries,
     SurveyQueries,
     TokenRepository,
     TranslationRepository,
@@ -56,6 +57,7 @@ __all__ = [
     "MessageRepository",
     "Renderer",
     "RespondentRepository",
+    "ResponseQueries",
     "ScheduleRepository",
     "Sender",
     "StoredFlowVersion",

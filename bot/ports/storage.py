@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         Card,
         User,
     )
-    from storage.queries import SurveyView
+    from storage.queries import ResponseKey, ResponseRow, SurveyView
 
 
 class TokenRepository(Protocol):
@@ -123,6 +123,20 @@ class SurveyQueries(Protocol):
 
     def survey(self, survey_id: uuid.UUID, *, answers: bool = True) -> SurveyView | None:
         """Return a survey with its scheduled sends and (unless `answers` is false) answers."""
+        ...
+
+
+class ResponseQueries(Protocol):
+    """The read side of exports: pages of conversations with their contacts and answers."""
+
+    def page(
+        self, after: ResponseKey | None, since: datetime | None, limit: int
+    ) -> list[ResponseRow]:
+        """Return up to `limit` conversations created at or after `since`, following `after`."""
+        ...
+
+    def question_ids(self, since: datetime | None) -> list[tuple[str, str, str]]:
+        """Return (flow id, flow version, question id) for every question answered since `since`."""
         ...
 
 

@@ -18,6 +18,7 @@ from bot.ports import (
     FlowStore,
     Keyboard,
     Renderer,
+    ResponseQueries,
     Sender,
     SurveyQueries,
     Translator,
@@ -73,6 +74,8 @@ class Runtime:
     card_key: bytes = b""
     telegram_bot: str = ""
     whatsapp_number: str = ""
+    # The read side of exports (None: a runtime without a database, as unit tests build).
+    responses: ResponseQueries | None = None
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

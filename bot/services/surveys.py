@@ -44,6 +44,8 @@ class SurveyRequest:
     incident_id: str | None = None
     call_type: str | None = None
     occurred_at: datetime | None = None
+    # The officer's unit (team, precinct): the officer page passes the signed-in account's.
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def _contact(request: SurveyRequest, respondent_id: uuid.UUID, now: datetime) ->
     return Contact(
         respondent_id=respondent_id,
         officer_id=request.officer_id,
+        unit=request.unit,
         incident_id=request.incident_id,
         call_type=request.call_type,
         occurred_at=request.occurred_at or now,

@@ -14,8 +14,10 @@ from bot.ports import UnitOfWorkFactory
 PREFIX = "pk_"
 SURVEYS_WRITE = "surveys:write"
 RESULTS_READ = "results:read"
-# What a token may do: start surveys (and read their status), or read residents' answers.
-SCOPES = (SURVEYS_WRITE, RESULTS_READ)
+RESPONSES_READ = "responses:read"
+# What a token may do: start surveys (and read their status), read residents' answers one
+# survey at a time, or export every conversation's responses at once (GET /api/v1/responses).
+SCOPES = (SURVEYS_WRITE, RESULTS_READ, RESPONSES_READ)
 # A dispatch system needs to start surveys, not to read what residents said.
 DEFAULT_SCOPES = (SURVEYS_WRITE,)
 MAX_NAME = 100

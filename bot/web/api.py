@@ -42,8 +42,12 @@ class SurveyPayload(BaseModel):
     incident_id: str | None = Short
     call_type: str | None = Short
     occurred_at: AwareDatetime | None = None
+    # The officer's unit (team, precinct): exports and results are read per unit.
+    unit: str | None = Short
 
-    @field_validator("address", "flow", "language", "officer_id", "incident_id", "call_type")
+    @field_validator(
+        "address", "flow", "language", "officer_id", "incident_id", "call_type", "unit"
+    )
     @classmethod
     def _printable(cls, value: str | None) -> str | None:
         """Refuse control characters: no identifier or number legitimately carries one."""

@@ -42,13 +42,14 @@ def _register_blueprints(app: Flask, config: Settings) -> None:
     """Register the machine-facing blueprints, sign-in with CSRF, then the staff pages."""
     from bot.web.api import bp as api_bp
     from bot.web.api_cards import bp as api_cards_bp
+    from bot.web.api_responses import bp as api_responses_bp
     from bot.web.auth import init_auth
     from bot.web.officer import bp as officer_bp
     from bot.web.officer_cards import bp as officer_cards_bp
     from bot.web.webhooks.telegram import bp as telegram_bp
     from bot.web.webhooks.twilio import bp as twilio_bp
 
-    machines = (twilio_bp, telegram_bp, api_bp, api_cards_bp)
+    machines = (twilio_bp, telegram_bp, api_bp, api_cards_bp, api_responses_bp)
     for blueprint in machines:
         app.register_blueprint(blueprint)
     # Staff pages: signed sessions, CSRF on every form (not on token- or signature-checked routes).

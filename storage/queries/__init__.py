@@ -1,5 +1,11 @@
 """The read side: what staff and systems see of surveys, read apart from the repositories."""
 
+from storage.queries.responses import (
+    ResponseAnswer,
+    ResponseKey,
+    ResponseRow,
+    SqlAlchemyResponseQueries,
+)
 from storage.queries.surveys import (
     AnswerView,
     ItemView,
@@ -7,4 +13,13 @@ from storage.queries.surveys import (
     SurveyView,
 )
 
-__all__ = ["AnswerView", "ItemView", "SqlAlchemySurveyQueries", "SurveyView"]
+__all__ = [
+    "AnswerView",
+    "ItemView",
+    "ResponseAnswer",
+    "ResponseKey",
+    "ResponseRow",
+    "SqlAlchemyResponseQueries",
+    "SqlAlchemySurveyQueries",
+    "SurveyView",
+]

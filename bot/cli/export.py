@@ -1,0 +1,86 @@
+"""`python -m bot export`: every conversation's responses as CSV or JSON lines, written as read."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import click
+
+from bot.cli.runtime import opened_runtime
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.services.runtime import Runtime
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "kind",
+    required=True,
+    type=click.Choice(["csv", "jsonl"]),
+    help="csv: one row per survey, a column group per question; jsonl: one JSON object a line.",
+)
+@click.option(
+    "--since",
+    default=None,
+    help="Only surveys created at or after this ISO date or time (2026-01-31, or"
+    " 2026-01-31T08:00:00Z; a time without a zone is UTC).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to this file (default: standard output).",
+)
+def export(kind: str, since: str | None, out: Path | None) -> None:
+    """Export every survey's responses: contact fields, disposition, languages and answers.
+
+    Never a phone number, chat id or other address. Rows are read and written a batch at a
+    time, so an export of any size runs in little memory.
+    """
+    from bot.services.exports import ExportError, parse_since
+
+    try:
+        moment = parse_since(since)
+    except ExportError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from exc
+    with opened_runtime() as rt, _opened(out) as stream:
+        count = _write(rt, kind, moment, stream)
+    click.echo(f"exported {count} survey{'' if count == 1 else 's'}", err=True)
+
+
+@contextmanager
+def _opened(out: Path | None) -> Iterator[TextIO]:
+    """Open --out for writing (newline="" as the csv module asks), or yield standard output."""
+    if out is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
+def _write(rt: Runtime, kind: str, since: datetime | None, stream: TextIO) -> int:
+    """Write every response since `since` to `stream` as `kind`; return how many."""
+    from bot.services.export_format import csv_header, csv_lines, csv_row, response_json
+    from bot.services.exports import every_response, question_columns
+
+    count = 0
+    if kind == "jsonl":
+        for row in every_response(rt, since):
+            stream.write(json.dumps(response_json(row), ensure_ascii=False) + "\n")
+            count += 1
+        return count
+    questions = question_columns(rt, since)
+    cells = (csv_row(row, questions) for row in every_response(rt, since))
+    for line in csv_lines(csv_header(questions), cells):
+        stream.write(line)
+        count += 1
+    return count - 1  # the header is not a survey
