@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.dispatch_import.reader import ExportError
 
-FIELDS = ("address", "incident_id", "call_type", "officer_id", "language", "occurred_at")
+FIELDS = ("address", "incident_id", "call_type", "officer_id", "unit", "language", "occurred_at")
 
 # Header spellings per field, compared by header_key; where an export has several, the one
 # listed first wins (the report names the column used, and --map overrides it).
@@ -32,10 +32,13 @@ HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
         "call type", "final call type", "nature", "nature code", "nature of call",
         "incident type", "event type", "type",
     ),
+    # "Unit ID" and "Primary Unit" are a CAD's call signs, which name the officer; a column
+    # headed "Unit" alone is the officer's team or precinct, kept apart as `unit`.
     "officer_id": (
         "officer id", "officer", "badge", "badge number", "badge no", "unit id",
-        "primary unit", "unit",
+        "primary unit",
     ),
+    "unit": ("unit", "officer unit", "unit name", "precinct", "team", "squad"),
     "language": ("preferred language", "language", "lang", "caller language"),
     "occurred_at": (
         "occurred at", "occurred", "cleared at", "time cleared", "cleared", "date time",

@@ -162,6 +162,7 @@ class _Rows:
             flow=self.flow,
             language=self._language(values.get("language", ""), errors),
             officer_id=values.get("officer_id") or None,
+            unit=values.get("unit") or None,
             incident_id=values.get("incident_id") or None,
             call_type=values.get("call_type") or None,
             occurred_at=moment,
