@@ -74,7 +74,11 @@ class Conversation(ConversationLifecycle, Base):
     """One run of a flow with one respondent; its status changes only through its lifecycle."""
 
     __tablename__ = "conversations"
-    __table_args__ = (Index("ix_conversations_respondent_id_status", "respondent_id", "status"),)
+    __table_args__ = (
+        Index("ix_conversations_respondent_id_status", "respondent_id", "status"),
+        # Exports page through conversations in this order (storage/queries/responses.py).
+        Index("ix_conversations_created_at_id", "created_at", "id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     respondent_id: Mapped[uuid.UUID] = mapped_column(
