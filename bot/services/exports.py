@@ -55,19 +55,21 @@ def parse_since(text: str | None) -> datetime | None:
             if len(text) == 10
             else datetime.fromisoformat(text)
         )
-    except ValueError as exc:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise ExportError(
             f"since must be an ISO 8601 date or date and time (2026-01-31 or"
             f" 2026-01-31T08:00:00Z), not {text[:40]!r}"
         ) from exc
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def parse_limit(text: str | None) -> int:
     """Read a page size: a whole number from 1 to MAX_LIMIT (DEFAULT_LIMIT when left out)."""
     if text is None or not text.strip():
         return DEFAULT_LIMIT
-    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    text = text.strip()
+    # isdecimal, not isdigit: int() refuses "²"; the length check spares int() a huge number.
+    if not (text.isdecimal() and len(text) <= 4 and 1 <= int(text) <= MAX_LIMIT):
         raise ExportError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(text)
 
@@ -89,7 +91,7 @@ def decode_cursor(cursor: str) -> ResponseKey:
         if created_at.tzinfo is None:
             raise ValueError("a cursor's time has a zone")
         return ResponseKey(created_at.astimezone(UTC), uuid.UUID(key))
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
+    except (binascii.Error, ValueError, TypeError, OverflowError, RecursionError) as exc:
         raise ExportError("cursor is not one this API returned: start again without it") from exc
 
 

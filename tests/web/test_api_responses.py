@@ -6,6 +6,7 @@ import base64
 import csv
 import io
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -97,6 +98,11 @@ def _forged(value: Any) -> str:
         ({"cursor": _forged({"a": 1})}, "cursor is not one"),
         ({"since": "yesterday"}, "since must be an ISO 8601 date"),
         ({"since": "2026-13-01"}, "since must be an ISO 8601 date"),
+        ({"since": "9999-12-31T23:59:59-12:00"}, "since must be an ISO 8601 date"),
+        ({"cursor": _forged(["0001-01-01T00:00:00+14:00", str(uuid.uuid4())])}, "cursor is not"),
+        ({"cursor": base64.urlsafe_b64encode(b"[" * 100_000).decode()}, "cursor is not"),
+        ({"limit": "²"}, "limit must be a whole number"),
+        ({"limit": "9" * 5000}, "limit must be a whole number"),
         ({"limit": "0"}, "limit must be a whole number from 1 to 1000"),
         ({"limit": "1001"}, "limit must be a whole number from 1 to 1000"),
         ({"limit": "ten"}, "limit must be a whole number from 1 to 1000"),
