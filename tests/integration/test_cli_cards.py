@@ -89,15 +89,19 @@ def printed_units(env: dict[str, str], rt: Runtime, tmp_path: Path, *args: str) 
     sheet = tmp_path / f"{secrets.token_hex(4)}.html"
     code, out = run(env, "cards", "print", "--count", "2", "--reusable", "--out", str(sheet), *args)
     assert code == 0, out
-    units = []
+    units: list[str | None] = []
     for card in re.findall(r'data-code="([0-9A-Z]{8})"', sheet.read_text(encoding="utf-8")):
         number = f"+1555{secrets.randbelow(10**7):07d}"
-        assert "please help us" in handle_inbound(
-            rt, InboundMessage("sms", number, f"SURVEY {card}", None, rt.clock())
-        )[0]
+        message = InboundMessage("sms", number, f"SURVEY {card}", None, rt.clock())
+        assert "please help us" in handle_inbound(rt, message)[0]
         with rt.uow() as uow:
-            conversation = uow.conversations.latest_for(uow.respondents.find("sms", number).id)
-            units.append(uow.contacts.get(conversation.contact_id).unit)
+            respondent = uow.respondents.find("sms", number)
+            assert respondent is not None
+            conversation = uow.conversations.latest_for(respondent.id)
+            assert conversation is not None and conversation.contact_id is not None
+            contact = uow.contacts.get(conversation.contact_id)
+            assert contact is not None
+            units.append(contact.unit)
     return units
 
 
