@@ -217,3 +217,12 @@ class FakeAccountRepository:
     def get(self, user_id: uuid.UUID) -> User | None:
         """Return the account with this id, if any."""
         return self._uow.first(User, lambda u: u.id == user_id)
+
+    def unit_of_officer(self, officer_id: str) -> str | None:
+        """Return the unit the officer's live accounts name, if they name exactly one."""
+        units = {
+            user.unit
+            for user in self._uow.rows(User)
+            if user.officer_id == officer_id and user.disabled_at is None and user.unit
+        }
+        return units.pop() if len(units) == 1 else None

@@ -83,6 +83,10 @@ class AccountRepository(Protocol):
         """Return the account with this id, if any."""
         ...
 
+    def unit_of_officer(self, officer_id: str) -> str | None:
+        """Return the unit the officer's live accounts name, if they name exactly one."""
+        ...
+
 
 class TranslationRepository(Protocol):
     """Answers' translation state, and the durable cache of machine translations."""

@@ -44,6 +44,8 @@ class SurveyRequest:
     incident_id: str | None = None
     call_type: str | None = None
     occurred_at: datetime | None = None
+    # The officer's unit (team, precinct): the officer page passes the signed-in account's.
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,8 @@ def check_request(rt: Runtime, request: SurveyRequest) -> str:
     """Validate a request against what is configured; return the normalised address."""
     errors: dict[str, str] = {}
     if request.channel not in rt.senders:
-        errors["channel"] = f"channel {request.channel!r} is not configured"
+        # str(): a Channel's repr would name the enum, not the channel the caller sent.
+        errors["channel"] = f"channel {str(request.channel)!r} is not configured"
     flow = rt.flows.get(request.flow)
     if flow is None:
         errors["flow"] = f"no flow {request.flow!r}"
@@ -163,6 +166,7 @@ def _contact(request: SurveyRequest, respondent_id: uuid.UUID, now: datetime) ->
     return Contact(
         respondent_id=respondent_id,
         officer_id=request.officer_id,
+        unit=request.unit,
         incident_id=request.incident_id,
         call_type=request.call_type,
         occurred_at=request.occurred_at or now,
@@ -229,7 +233,7 @@ def require_template(rt: Runtime, channel: str, language: str) -> None:
     if isinstance(sender, TemplateSender) and not sender.has_template(language):
         raise SurveyError(
             {
-                "channel": f"channel {channel!r} can start a survey only with an approved "
+                "channel": f"channel {str(channel)!r} can start a survey only with an approved "
                 f"template, and none is configured for language {language!r}"
             }
         )

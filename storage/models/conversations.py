@@ -62,6 +62,8 @@ class Contact(Base):
         ForeignKey("respondents.id", ondelete="CASCADE"), index=True
     )
     officer_id: Mapped[str | None] = mapped_column(String(64))
+    # The officer's unit (team, precinct), where known: results are read per unit.
+    unit: Mapped[str | None] = mapped_column(String(64))
     incident_id: Mapped[str | None] = mapped_column(String(64))
     call_type: Mapped[str | None] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -34,3 +34,17 @@ class SqlAlchemyAccountRepository:
     def get(self, user_id: uuid.UUID) -> User | None:
         """Return the account with this id, if any."""
         return self._session.get(User, user_id)
+
+    def unit_of_officer(self, officer_id: str) -> str | None:
+        """Return the unit the officer's live accounts name, if they name exactly one.
+
+        Officer ids are not unique among accounts: two accounts in two units leave it unknown.
+        """
+        query = (
+            select(User.unit)
+            .where(User.officer_id == officer_id, User.disabled_at.is_(None))
+            .where(User.unit.is_not(None))
+            .distinct()
+        )
+        units = list(self._session.scalars(query))
+        return units[0] if len(units) == 1 else None

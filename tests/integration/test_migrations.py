@@ -64,7 +64,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0012_reply_items"
+    assert current_revision(empty_engine) == head_revision() == "0013_card_unit"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 
