@@ -21,6 +21,8 @@ from tests.web.telegram_helpers import (
 )
 
 STALE = "This question has already been answered."
+STALE_ES = "Esta pregunta ya tiene respuesta."
+INTROS = [("en", "Choose your language:"), ("es", "Elija su idioma:")]
 SPANISH_QUESTION = "¿El agente le ha escuchado cuando usted le hablaba?"
 SPANISH_BUTTONS = [[("Sí", "listened:1"), ("No", "listened:2")]]
 
