@@ -23,8 +23,9 @@ MENU_ROW = 3
 
 def has_buttons(prompt: Prompt) -> bool:
     """Say whether a prompt is a question or a system menu Telegram shows with buttons."""
-    asks = prompt.question_id is not None or bool(prompt.menu)
-    return prompt.kind in BUTTON_KINDS and bool(prompt.options) and asks
+    if prompt.menu:
+        return bool(prompt.options)
+    return prompt.kind in BUTTON_KINDS and bool(prompt.options) and prompt.question_id is not None
 
 
 def telegram_texts(prompts: Sequence[Prompt]) -> tuple[str, ...]:

@@ -186,8 +186,9 @@ class Prompt:
     choice's options carry its list. Messages have no `question_id`.
 
     A system menu (`menu` names it: "language") is a choice offered outside any flow, with no
-    `question_id`: its `text` is how a channel with buttons introduces them, and its `hint` the
-    instruction a text gives instead, before the numbered list.
+    `question_id`: its `text` is what a channel with buttons shows above them, and its `hint`,
+    if any, the instruction a text gives instead (before a choice's numbered list). An offer
+    ("reply START") is a message menu: its text names the one word its one option stands for.
     """
 
     text: str

@@ -9,8 +9,9 @@ from bot.engine.model import NodeKind, Prompt
 
 def text_of(prompt: Prompt) -> str:
     """Render one prompt: its text, then its hint, then a choice's options as "1 Label" lines."""
-    # A menu's instruction says all a text needs: its text introduces buttons, which texts lack.
-    text, hint = ("" if prompt.menu else prompt.text), prompt.hint
+    text, hint = prompt.text, prompt.hint
+    if prompt.menu and hint:
+        text = ""  # a text shows a menu's hint instead: its text introduces buttons
     if prompt.kind is NodeKind.CHOICE and prompt.options:
         # Residents answer a text by number: the option's key, else its place in the list.
         listed = (

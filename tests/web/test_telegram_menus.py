@@ -1,4 +1,4 @@
-"""The language menu on Telegram: a button per language, presses current, stale and forged."""
+"""System menus on Telegram: a button per language, offers of a word, presses checked."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot.engine.locale import system_message
 from tests.telegram_standin import TOKEN, TelegramStandIn, telegram_standin
+from tests.web.helpers import post_sms, random_number, reply
 from tests.web.telegram_helpers import (
     SECRET,
     buttons_of,
@@ -184,3 +186,55 @@ def test_typed_choices_still_switch(
     following = telegram.sent_to(chat)[-1]
     assert following["text"].rstrip().endswith(SPANISH_QUESTION)
     assert buttons_of(following) == SPANISH_BUTTONS
+
+
+def opted_out(app: Flask, chat: int) -> bool:
+    """Say whether the chat's resident is opted out."""
+    rt = app.extensions["parley.runtime"]
+    with rt.uow() as uow:
+        return uow.respondents.find("telegram", str(chat)).opted_out_at is not None
+
+
+def test_the_stop_confirmation_offers_start_as_a_button(
+    app: Flask, bot: FlaskClient, telegram: TelegramStandIn
+) -> None:
+    chat = random_chat()
+    post_update(bot, update(chat, "/start"))
+    post_update(bot, update(chat, "/stop"))
+    confirmation = telegram.sent_to(chat)[-1]
+    assert confirmation["text"].endswith("To sign up again, reply START.")
+    assert buttons_of(confirmation) == [[("START", "~stop_confirm:start")]]
+    assert opted_out(app, chat)
+    post_update(bot, press(chat, confirmation, "~stop_confirm:start"))
+    assert not opted_out(app, chat)
+    assert "you're subscribed again" in telegram.texts_to(chat)[-1]
+    # Pressed again, the confirmation is stale: nothing more is sent.
+    sent = len(telegram.messages)
+    post_update(bot, press(chat, confirmation, "~stop_confirm:start"))
+    assert telegram.called("answerCallbackQuery")[-1]["text"] == STALE
+    assert len(telegram.messages) == sent
+
+
+@pytest.mark.parametrize(("language", "word"), [("en", "SURVEY"), ("es", "ENCUESTA")])
+def test_the_pointer_offers_the_survey_keyword_as_a_button(
+    app: Flask, bot: FlaskClient, telegram: TelegramStandIn, language: str, word: str
+) -> None:
+    chat = random_chat()
+    post_update(bot, update(chat, "hello there", language_code=language))
+    (pointer,) = telegram.sent_to(chat)
+    assert word in pointer["text"]
+    assert buttons_of(pointer) == [[(word, "~unknown:post_contact")]]
+    post_update(bot, press(chat, pointer, "~unknown:post_contact", language_code=language))
+    question = telegram.sent_to(chat)[-1]
+    assert buttons_of(question)[0][0][1] == "listened:1"
+    assert language_of(app, chat)[1] == language
+
+
+def test_sms_offers_read_as_they_always_have(app: Flask) -> None:
+    rt = app.extensions["parley.runtime"]
+    client, number = app.test_client(), random_number()
+    values = {**rt.context.values_for("en"), "keyword": "SURVEY"}
+    said = system_message(rt.locales, "en", "unknown", values)
+    assert reply(post_sms(client, number, "hello there")) == said
+    stopped = system_message(rt.locales, "en", "stop_confirm", rt.context.values_for("en"))
+    assert reply(post_sms(client, number, "STOP")) == stopped
