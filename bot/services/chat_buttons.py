@@ -3,8 +3,9 @@
 A press counts only on the question the resident's open conversation waits on, under the
 message that asked it, in the presser's own chat; anything else (an earlier question, a finished
 survey, another chat's message, made-up data) gets a short notice and changes nothing. A press
-on a system menu's button (the language menu) counts only under the newest message we sent the
-resident, and stands for its label typed: a language's name switches to it as typing it does.
+on a system menu's button (a language in the language menu, START under the stop confirmation)
+counts only under the newest message we sent the resident, and stands for its label typed: a
+language's name switches to it as typing the name does.
 """
 
 from __future__ import annotations

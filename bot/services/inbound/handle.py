@@ -183,7 +183,7 @@ def _start_or_point(turn: Turn) -> list[str]:
 def _point(turn: Turn, language: str) -> list[str]:
     """Tell a stranger what this number is, offering a survey's keyword to reply with."""
     offer = _survey_offer(turn.rt, language)
-    keyword = str(offer.label) if offer is not None else "HELP"
+    keyword = offer.label if offer is not None else "HELP"
     return _once_a_day(turn, "unknown", language, offer, keyword=keyword)
 
 
