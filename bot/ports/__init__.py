@@ -10,6 +10,7 @@ from bot.ports.flows import (
     UnknownFlowVersionError,
 )
 from bot.ports.messages import (
+    MENU_MARK,
     ButtonPress,
     Buttons,
     ButtonSender,
@@ -39,6 +40,7 @@ from bot.ports.storage import (
 from bot.ports.work import Clock, Dispatcher, TranslationError, Translator
 
 __all__ = [
+    "MENU_MARK",
     "AccountRepository",
     "ButtonPress",
     "ButtonSender",

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.telegram_standin import TOKEN, TelegramStandIn, telegram_standin
-from tests.web.telegram_helpers import PATH, SECRET, post_update, random_chat, update
+from tests.web.telegram_helpers import PATH, SECRET, buttons_of, post_update, random_chat, update
 
 
 @pytest.fixture()
@@ -153,6 +153,6 @@ def test_the_language_command_shows_the_menu(bot: FlaskClient, telegram: Telegra
     chat = random_chat()
     post_update(bot, update(chat, "/start"))
     post_update(bot, update(chat, "/language"))
-    menu = telegram.texts_to(chat)[1]
-    assert "Reply with the number of your language" in menu
-    assert "Español" in menu
+    menu = telegram.sent_to(chat)[1]
+    assert menu["text"] == "Choose your language:"
+    assert ("Español", "~language:es") in [b for row in buttons_of(menu) for b in row]
