@@ -135,6 +135,7 @@ def _page(asked: Asked, shown: Preview, error: str | None) -> str:
         said=[(PRESSED if s.pressed else TYPED) + s.text for s in asked.said],
         full=len(asked.said) >= MAX_REPLIES,
         languages=[(code, rt.locales[code].name) for code in asked.flow.languages],
+        names={code: locale.name for code, locale in rt.locales.items()},
         channels=CHANNEL_NAMES,
         max_chars=MAX_REPLY_CHARS,
     )
