@@ -250,7 +250,9 @@ class _Replay:
     def _press(self, data: str) -> tuple[str, str | None, InboundMessage | None]:
         """Press a button under the latest question; return its label, a notice, the answer."""
         shown = self.outbox.keyboard()
-        labels = {sent: label for row in (shown.buttons or ()) for label, sent in row} if shown else {}
+        labels = (
+            {sent: label for row in (shown.buttons or ()) for label, sent in row} if shown else {}
+        )
         if shown is None or data not in labels:
             raise PreviewError("a button press names no button shown to the resident")
         press = ButtonPress(

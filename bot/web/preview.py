@@ -144,4 +144,3 @@ def _page(asked: Asked, shown: Preview, error: str | None) -> str:
 def _refused(reason: str, status: int) -> tuple[str, int]:
     """Say why the preview cannot be shown."""
     return render_template("preview/refused.html", reason=reason), status
-

@@ -42,22 +42,24 @@ def served(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[tuple[str
         yield url, app
 
 
-def open_preview(page: Page, base: str, email: str) -> None:
+def open_preview(tab: Page, base: str, email: str) -> None:
     """Open the preview, get sent to sign in, and come back to it signed in."""
-    page.goto(f"{base}{PAGE}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}{PAGE}")
+    tab.goto(f"{base}{PAGE}")
+    tab.get_by_label("Email").fill(email)
+    tab.get_by_label("Password").fill(PASSWORD)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url(f"{base}{PAGE}")
 
 
-def last_parley(page: Page) -> str:
+def last_parley(tab: Page) -> str:
     """Return the text of Parley's latest message."""
-    return page.locator("li.bubble.parley p[dir]").last.inner_text()
+    return tab.locator("li.bubble.parley p[dir]").last.inner_text()
 
 
 def test_an_admin_previews_the_whole_survey_in_spanish_by_sms(
-    served: tuple[str, Flask], page: Page, tmp_path: Path
+    served: tuple[str, Flask],
+    page: Page,  # noqa: F811  # the fixture imported above
+    tmp_path: Path,
 ) -> None:
     base, app = served
     open_preview(page, base, make_user(app, role="admin"))
@@ -83,7 +85,8 @@ def test_an_admin_previews_the_whole_survey_in_spanish_by_sms(
 
 
 def test_telegram_buttons_are_pressed_with_the_keyboard(
-    served: tuple[str, Flask], page: Page
+    served: tuple[str, Flask],
+    page: Page,  # noqa: F811  # the fixture imported above
 ) -> None:
     base, app = served
     open_preview(page, base, make_user(app, role="supervisor"))

@@ -200,7 +200,9 @@ def test_an_nps_question_gets_eleven_buttons_in_two_rows_and_a_press_answers_it(
         ["0", "1", "2", "3", "4", "5"],
         ["6", "7", "8", "9", "10"],
     ]
-    pressed = run_preview(rt, sandbox, draft, Script("telegram", language, (Said("recommend:9", True),)))
+    pressed = run_preview(
+        rt, sandbox, draft, Script("telegram", language, (Said("recommend:9", True),))
+    )
     asked, press = pressed.exchanges[0].received[0], pressed.exchanges[1]
     assert asked.edited == f"{asked.body}\n\n✓ 9"  # the question as Telegram shows it after
     assert press.label == "9" and press.toast is None

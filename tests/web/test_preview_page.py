@@ -30,9 +30,7 @@ def admin(app: Flask) -> FlaskClient:
     return signed_in(app, "admin")
 
 
-def send(
-    client: FlaskClient, said: list[str], query: str = "", **fields: str
-) -> TestResponse:
+def send(client: FlaskClient, said: list[str], query: str = "", **fields: str) -> TestResponse:
     """Post the preview's form: the replies so far (hidden fields) and a new one."""
     data = {"csrf_token": csrf_token(client, PAGE + query), "said": said, **fields}
     return client.post(PAGE + query, data=data)
@@ -50,8 +48,12 @@ def bubbles(response: TestResponse) -> list[str]:
     return re.findall(r'<li class="bubble parley">.*?dir="auto">(.*?)</p>', text(response), re.S)
 
 
-@pytest.mark.parametrize(("role", "status"), [("officer", 403), ("supervisor", 200), ("admin", 200)])
-def test_admins_and_supervisors_preview_officers_may_not(app: Flask, role: str, status: int) -> None:
+@pytest.mark.parametrize(
+    ("role", "status"), [("officer", 403), ("supervisor", 200), ("admin", 200)]
+)
+def test_admins_and_supervisors_preview_officers_may_not(
+    app: Flask, role: str, status: int
+) -> None:
     client = signed_in(app, role)
     assert client.get(PAGE).status_code == status
     if status == 200:
@@ -96,14 +98,18 @@ def test_the_preview_sends_nothing_and_matches_the_sms_webhook(
         headers={"Authorization": f"Bearer {api_token}"},
     )
     assert started.status_code == 201
-    webhook = twilio.bodies_to(number) + [reply(post_sms(app.test_client(), number, s)) for s in said]
+    webhook = twilio.bodies_to(number) + [
+        reply(post_sms(app.test_client(), number, s)) for s in said
+    ]
     assert shown == webhook
 
 
 def test_telegram_buttons_are_submits_that_send_their_value(admin: FlaskClient) -> None:
     query = "?channel=telegram"
     page = admin.get(PAGE + query)
-    buttons = re.findall(r'<button type="submit" name="press" value="([^"]+)"[^>]*>([^<]+)<', text(page))
+    buttons = re.findall(
+        r'<button type="submit" name="press" value="([^"]+)"[^>]*>([^<]+)<', text(page)
+    )
     assert buttons == [("listened:1", "Yes"), ("listened:2", "No")]
     assert "Reply YES or NO" not in text(page)
     pressed = send(admin, [], query, press="listened:1")
