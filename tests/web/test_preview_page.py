@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -184,3 +185,17 @@ def test_a_blank_or_long_reply_is_shown_next_to_the_box(
     assert response.status_code == 400
     assert f'<p class="error" id="text-error">{error}</p>' in text(response)
     assert transcript(response) == ["t:yes"]
+
+
+def test_the_preview_runs_beside_either_database_and_stores_nothing(
+    make_app: Callable[[str], Flask], database_url: str
+) -> None:
+    site = make_app(database_url)
+    client = signed_in(site, "admin")
+    response = send(client, ["t:yes"], "?language=es", text="4")
+    assert response.status_code == 200
+    assert "¿Qué tan bien le explicó el agente" in bubbles(response)[-1]
+    rt = site.extensions["parley.runtime"]
+    with rt.uow() as uow:
+        # The made-up resident of every preview was never written to the agency's database.
+        assert uow.respondents.find("sms", "+15555550100") is None
