@@ -110,6 +110,9 @@ class Preview:
 def run_preview(rt: Runtime, sandbox: Sandbox, flow: Flow, script: Script) -> Preview:
     """Replay `script` on `flow` in a sandbox; return what the resident would have received."""
     check_script(flow, script)
+    if script.language not in rt.locales:
+        # A draft may offer a language before its system messages (HELP, STOP…) exist.
+        raise PreviewError(f"locales/ has no system messages in {script.language!r}")
     clock = _Clock(rt.clock())
     # The preview starts at once: no waiting after the contact, and no quiet hours.
     policy = replace(rt.policy, delay=timedelta(0), quiet_hours=None)

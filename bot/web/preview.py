@@ -126,7 +126,7 @@ def _new_reply() -> tuple[tuple[Said, ...], str | None]:
 
 def _page(asked: Asked, shown: Preview, error: str | None) -> str:
     """Render the chat panel."""
-    rt = runtime()
+    names = {code: locale.name for code, locale in runtime().locales.items()}
     return render_template(
         "preview/chat.html",
         asked=asked,
@@ -134,8 +134,8 @@ def _page(asked: Asked, shown: Preview, error: str | None) -> str:
         error=error,
         said=[(PRESSED if s.pressed else TYPED) + s.text for s in asked.said],
         full=len(asked.said) >= MAX_REPLIES,
-        languages=[(code, rt.locales[code].name) for code in asked.flow.languages],
-        names={code: locale.name for code, locale in rt.locales.items()},
+        names=names,
+        languages=[(code, names.get(code, code)) for code in asked.flow.languages],
         channels=CHANNEL_NAMES,
         max_chars=MAX_REPLY_CHARS,
     )

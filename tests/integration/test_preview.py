@@ -254,3 +254,9 @@ def test_a_script_that_cannot_run_is_refused_with_the_reason(
 ) -> None:
     with pytest.raises(PreviewError, match=reason):
         run_preview(rt, sandbox, rt.flows["post_contact"], script)
+
+
+def test_a_draft_language_without_system_messages_is_refused(rt: Runtime) -> None:
+    draft = flow_from_dict({**NPS_DRAFT, "languages": ["en", "es", "de"]}, version="draft")
+    with pytest.raises(PreviewError, match="no system messages in 'de'"):
+        run_preview(rt, sandbox, draft, Script("sms", "de"))
