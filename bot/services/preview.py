@@ -30,6 +30,9 @@ from bot.services.surveys import SurveyRequest, start_survey
 
 # Opens a copy of a runtime on a throwaway database offering the given flows (bootstrap.sandbox).
 Sandbox = Callable[[Runtime, Mapping[str, Flow]], AbstractContextManager[Runtime]]
+# How a channel's adapter reads typed text: the text to handle, a keyword kind, a card's code
+# (Telegram's /stop is the STOP keyword, /start <code> a card's code).
+Reader = Callable[[str], tuple[str, str | None, str | None]]
 
 CHANNELS = (Channel.SMS, Channel.TELEGRAM)
 # A preview replays every reply each time: a cap keeps a page's work (and form) bounded.
@@ -107,8 +110,13 @@ class Preview:
     keyboard: Sent | None = None
 
 
-def run_preview(rt: Runtime, sandbox: Sandbox, flow: Flow, script: Script) -> Preview:
-    """Replay `script` on `flow` in a sandbox; return what the resident would have received."""
+def run_preview(
+    rt: Runtime, sandbox: Sandbox, flow: Flow, script: Script, read: Reader | None = None
+) -> Preview:
+    """Replay `script` on `flow` in a sandbox; return what the resident would have received.
+
+    `read` is how the channel's adapter reads a typed text (none: the text is the message).
+    """
     check_script(flow, script)
     if script.language not in rt.locales:
         # A draft may offer a language before its system messages (HELP, STOP…) exist.
@@ -119,7 +127,7 @@ def run_preview(rt: Runtime, sandbox: Sandbox, flow: Flow, script: Script) -> Pr
     outbox = ButtonOutbox() if script.channel == Channel.TELEGRAM else Outbox()
     with sandbox(rt, {**rt.flows, flow.id: flow}) as scratch:
         scratch = replace(scratch, clock=clock, policy=policy, senders={script.channel: outbox})
-        replay = _Replay(scratch, outbox, clock, script.channel)
+        replay = _Replay(scratch, outbox, clock, script.channel, read or _as_typed)
         exchanges = [replay.start(flow, script.language)]
         exchanges.extend(replay.turn(said) for said in script.said)
         status, language = replay.where()
@@ -188,6 +196,11 @@ class ButtonOutbox(Outbox):
         return self.keep(body, buttons)
 
 
+def _as_typed(text: str) -> tuple[str, str | None, str | None]:
+    """Read a typed text as itself: no keyword flag, no card code."""
+    return text, None, None
+
+
 @dataclass
 class _Clock:
     """The sandbox's time: a reply's moment, moved on by REPLY_GAP for each reply."""
@@ -207,6 +220,7 @@ class _Replay:
     outbox: Outbox
     clock: _Clock
     channel: str
+    read: Reader
     replies: int = 0
 
     @property
@@ -246,9 +260,11 @@ class _Replay:
         received = tuple(self.outbox.sent[before:])
         return Exchange(said, received, self.where()[1], label, toast)
 
-    def _message(self, text: str) -> InboundMessage:
+    def _message(self, typed: str) -> InboundMessage:
         """Build the resident's message as the channel's adapter delivers it."""
-        return InboundMessage(self.channel, self.address, text, self._next_id(), self.clock.now)
+        text, keyword, code = self.read(typed)
+        message = InboundMessage(self.channel, self.address, text, self._next_id(), self.clock.now)
+        return replace(message, provider_keyword=keyword, card_code=code)
 
     def _press(self, data: str) -> tuple[str, str | None, InboundMessage | None]:
         """Press a button under the latest question; return its label, a notice, the answer."""
@@ -258,15 +274,8 @@ class _Replay:
         )
         if shown is None or data not in labels:
             raise PreviewError("a button press names no button shown to the resident")
-        press = ButtonPress(
-            self.channel,
-            self.address,
-            self.address,
-            shown.id,
-            data,
-            self._next_id(),
-            self.clock.now,
-        )
+        chat, now = self.address, self.clock.now
+        press = ButtonPress(self.channel, chat, chat, shown.id, data, self._next_id(), now)
         verdict = check_press(self.rt, press)
         if verdict.shown is not None:
             shown.edited = verdict.shown  # Telegram replaces the question with the answer

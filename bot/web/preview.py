@@ -8,20 +8,24 @@ posts, no script: a typed reply and a pressed Telegram button are each a submit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from bot.bootstrap import sandbox
+from bot.channels.telegram import read_command
 from bot.engine.model import Flow
 from bot.i18n.controls import clean_text
 from bot.services.addresses import Channel
+from bot.services.chat_replies import start_word
 from bot.services.preview import (
     CHANNELS,
     MAX_REPLIES,
     MAX_REPLY_CHARS,
     Preview,
     PreviewError,
+    Reader,
     Said,
     Script,
     run_preview,
@@ -72,10 +76,18 @@ def chat(flow_id: str) -> ResponseReturnValue:
         new, error = _new_reply()
         asked = Asked(flow, asked.channel, asked.language, (*asked.said, *new))
     try:
-        shown = run_preview(rt, sandbox, flow, Script(asked.channel, asked.language, asked.said))
+        script = Script(asked.channel, asked.language, asked.said)
+        shown = run_preview(rt, sandbox, flow, script, _reader(rt, asked.channel))
     except PreviewError as exc:
         return _refused(str(exc), 400)
     return _page(asked, shown, error), 400 if error else 200
+
+
+def _reader(rt: Runtime, channel: str) -> Reader | None:
+    """Return how the channel's adapter reads typed text: Telegram's commands (/stop, /start)."""
+    if channel != Channel.TELEGRAM:
+        return None  # Twilio hands the text over as typed (cleaned, as the page does)
+    return partial(read_command, start_word=start_word(rt))
 
 
 def _channel() -> str:

@@ -199,3 +199,17 @@ def test_the_preview_runs_beside_either_database_and_stores_nothing(
     with rt.uow() as uow:
         # The made-up resident of every preview was never written to the agency's database.
         assert uow.respondents.find("sms", "+15555550100") is None
+
+
+def test_telegram_commands_are_read_as_the_telegram_webhook_reads_them(
+    admin: FlaskClient,
+) -> None:
+    helped = send(admin, [], "?channel=telegram", text="/help")
+    assert bubbles(helped)[-1].startswith("Springfield Police community survey.")
+    stopped = send(admin, transcript(helped), "?channel=telegram", text="/stop")
+    assert "you're unsubscribed" in bubbles(stopped)[-1]
+    assert 'data-status="opted_out"' in text(stopped)
+    # Telegram's /start carries a card's code apart from the text; on SMS it is just text.
+    carded = send(admin, [], "?channel=telegram", text="/start K7M4Q2HX")
+    assert "we couldn't find that card code" in bubbles(carded)[-1]
+    assert "card code" not in bubbles(send(admin, [], text="/start K7M4Q2HX"))[-1]
