@@ -107,3 +107,20 @@ def test_telegram_buttons_are_pressed_with_the_keyboard(
         "5",
     ]
     assert_accessible(page)
+
+
+def test_a_blank_reply_and_a_bad_language_are_explained(
+    served: tuple[str, Flask],
+    page: Page,  # noqa: F811  # the fixture imported above
+) -> None:
+    base, app = served
+    open_preview(page, base, make_user(app, role="admin"))
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_load_state()
+    assert page.locator("#text-error").inner_text() == "Type a reply to send."
+    assert page.get_by_label("Reply as the resident").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
+    response = page.goto(f"{base}{PAGE}?language=xx")
+    assert response is not None and response.status == 400
+    assert "language must be one the flow offers" in page.get_by_role("alert").inner_text()
+    assert_accessible(page)
