@@ -71,7 +71,7 @@ def inbound_message(
     hint = message.from_user.language_code
     if message.chat.type != ChatType.PRIVATE:
         return GroupChat(str(message.chat.id), hint, f"tg-update-{update.update_id}")
-    text, keyword, code = _command(message.text or message.caption or "", start_word)
+    text, keyword, code = read_command(message.text or message.caption or "", start_word)
     return InboundMessage(
         channel=Channel.TELEGRAM,
         address=str(message.chat.id),
@@ -86,7 +86,7 @@ def inbound_message(
     )
 
 
-def _command(text: str, start_word: str) -> tuple[str, str | None, str | None]:
+def read_command(text: str, start_word: str) -> tuple[str, str | None, str | None]:
     """Read a command: return the text to handle, a keyword kind and a /start payload."""
     first, _, rest = text.strip().partition(" ")
     # "/stop@ParleyBot" in a client that names the bot.
