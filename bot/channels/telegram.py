@@ -15,7 +15,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.config.settings import Settings
-from bot.ports import Buttons, DeliveryError, InboundMessage
+from bot.ports import OPEN_CHAT, Buttons, DeliveryError, InboundMessage
 from bot.scheduling.states import DeliveryFailure
 from bot.services.addresses import Channel
 
@@ -93,7 +93,8 @@ def read_command(text: str, start_word: str) -> tuple[str, str | None, str | Non
     command = first.split("@", 1)[0].lower()
     if command == "/start":
         payload = rest.strip()
-        return (start_word, None, None) if not payload else ("", None, payload)
+        # A bare /start opens the chat: the survey keyword, or START after an opt-out.
+        return (start_word, OPEN_CHAT, None) if not payload else ("", None, payload)
     if command in COMMANDS:
         return command.lstrip("/"), COMMANDS[command], None
     return text, None, None

@@ -11,6 +11,7 @@ from bot.ports.flows import (
 )
 from bot.ports.messages import (
     MENU_MARK,
+    OPEN_CHAT,
     ButtonPress,
     Buttons,
     ButtonSender,
@@ -41,6 +42,7 @@ from bot.ports.work import Clock, Dispatcher, TranslationError, Translator
 
 __all__ = [
     "MENU_MARK",
+    "OPEN_CHAT",
     "AccountRepository",
     "ButtonPress",
     "ButtonSender",

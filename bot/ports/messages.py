@@ -12,6 +12,10 @@ from bot.scheduling.states import DeliveryFailure
 if TYPE_CHECKING:
     from bot.engine.model import Prompt
 
+# A provider keyword for a chat app's "open the chat" (Telegram's bare /start): the survey
+# keyword for most, START (texts again, please) for a resident who opted out.
+OPEN_CHAT = "OPEN"
+
 
 @dataclass(frozen=True)
 class InboundMessage:

@@ -11,7 +11,7 @@ from functools import partial
 from bot.engine.keywords import KeywordHit, match_keyword
 from bot.engine.model import PromptOption, Status
 from bot.i18n.bidi import for_locale
-from bot.ports import InboundMessage, UnitOfWork
+from bot.ports import OPEN_CHAT, InboundMessage, UnitOfWork
 from bot.scheduling.states import ItemKind, MessageStatus
 from bot.services.addresses import mask
 from bot.services.conversations import advance, open_conversation
@@ -144,7 +144,10 @@ def _answer(turn: Turn, conversation: Conversation) -> list[str]:
 
 def _keyword(turn: Turn) -> KeywordHit | None:
     """Read a global keyword from the provider's flag or the text itself."""
-    provider = PROVIDER_KEYWORDS.get((turn.msg.provider_keyword or "").upper())
+    flag = (turn.msg.provider_keyword or "").upper()
+    if flag == OPEN_CHAT and turn.respondent.opted_out_at is not None:
+        flag = "START"  # Opening the chat again after STOP is asking to be texted again.
+    provider = PROVIDER_KEYWORDS.get(flag)
     found = match_keyword(turn.msg.text, turn.rt.locales.values())
     if provider is not None:
         return KeywordHit(kind=provider, language=found.language if found else "en")
