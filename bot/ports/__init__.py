@@ -29,6 +29,8 @@ from bot.ports.repositories import (
 )
 from bot.ports.storage import (
     AccountRepository,
+    AdminQueries,
+    AuditRepository,
     CardRepository,
     SurveyQueries,
     TokenRepository,
@@ -40,6 +42,8 @@ from bot.ports.work import Clock, Dispatcher, TranslationError, Translator
 
 __all__ = [
     "AccountRepository",
+    "AdminQueries",
+    "AuditRepository",
     "ButtonPress",
     "ButtonSender",
     "Buttons",
