@@ -186,6 +186,10 @@ class FakeAdminQueries:
         """Return every action the committed entries hold."""
         return sorted({e.action for e in self._entries()})
 
+    def version_number(self, flow_id: str, digest: str) -> int | None:
+        """Return None: the fake database records no flow versions."""
+        return None
+
     def running(self) -> list[RunningCount]:
         """Count the committed scheduled and active surveys per flow version."""
         counts: dict[tuple[str, str], list[int]] = {}

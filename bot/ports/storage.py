@@ -154,6 +154,10 @@ class AdminQueries(Protocol):
         """Return every action the log holds."""
         ...
 
+    def version_number(self, flow_id: str, digest: str) -> int | None:
+        """Return the number a flow's version is known by, if recorded."""
+        ...
+
     def running(self) -> list[RunningCount]:
         """Count the scheduled and active surveys per flow version."""
         ...

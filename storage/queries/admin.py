@@ -83,6 +83,14 @@ class SqlAlchemyAdminQueries:
         with self._session_factory() as session:
             return list(session.scalars(query))
 
+    def version_number(self, flow_id: str, digest: str) -> int | None:
+        """Return the number a flow's version is known by ("version 3"), if recorded."""
+        query = select(FlowVersion.number).where(
+            FlowVersion.flow_id == flow_id, FlowVersion.digest == digest
+        )
+        with self._session_factory() as session:
+            return session.scalars(query).first()
+
     def running(self) -> list[RunningCount]:
         """Count the surveys not yet ended per flow version (scheduled and active)."""
         version = and_(
