@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tests.translation_samples import FLOW, VI, changed, shipped_locales, write
+from tests.translation_samples import FLOW, changed, shipped_locales, write
 from tests.web.admin_pages import page_text, signed_in
 from tests.web.helpers import random_number
 from tests.web.pages import sqlite
@@ -27,7 +27,7 @@ def test_the_list_shows_versions_languages_and_running_surveys(
         default_flow="tiny",
     )
     before = page_text(signed_in(app, "supervisor").get("/admin/flows"))
-    assert "<th scope=\"row\">tiny</th>" in before and "Version 1" in before
+    assert '<th scope="row">tiny</th>' in before and "Version 1" in before
     assert "English</span> (en, base):" in before
     assert "machine draft, not offered until reviewed" in before
     row = before.split('id="flow-tiny"')[1]
