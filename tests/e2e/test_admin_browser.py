@@ -75,27 +75,31 @@ def test_an_admin_creates_an_account_and_finds_it_in_the_audit_log(
     base, app = served
     admin = make_user(app, "admin")
     sign_in(laptop, base, admin)
-    page = laptop
-    assert page.get_by_role("link", name="Accounts").get_attribute("aria-current") == "page"
-    assert page.get_by_role("rowheader", name=admin).count() == 1
-    assert_accessible(page)
-    shoot(page, "accounts")
+    assert laptop.get_by_role("link", name="Accounts").get_attribute("aria-current") == "page"
+    assert laptop.get_by_role("rowheader", name=admin).count() == 1
+    assert_accessible(laptop)
+    shoot(laptop, "accounts")
 
-    # Keyboard only: the skip link first, then Tab to "New account" and Enter.
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
-    page.get_by_role("link", name="New account").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/admin/accounts/new")
-    assert_accessible(page)
+    # Keyboard only: the skip link first, then "New account" and Enter.
+    laptop.keyboard.press("Tab")
+    assert laptop.evaluate("document.activeElement.textContent") == "Skip to content"
+    laptop.get_by_role("link", name="New account").focus()
+    laptop.keyboard.press("Enter")
+    laptop.wait_for_url(f"{base}/admin/accounts/new")
+    assert_accessible(laptop)
 
+    email = create_account(laptop)
+    find_in_audit_log(laptop, base, admin, email)
+
+
+def create_account(page: Page) -> str:
+    """Fill the new-account form with a mistake, see it beside its field, then fix it."""
     email = new_email("officer")
     page.get_by_label("Email").fill("not-an-email")
     page.get_by_label("Role").select_option("supervisor")
     page.get_by_label("Unit").fill("North")
     page.get_by_role("button", name="Create account").click()
-    error = page.locator("#email-error")
-    assert "Must be an email address" in error.inner_text()
+    assert "Must be an email address" in page.locator("#email-error").inner_text()
     assert page.get_by_label("Email").get_attribute("aria-invalid") == "true"
     assert "email-error" in (page.get_by_label("Email").get_attribute("aria-describedby") or "")
     assert page.get_by_label("Unit").input_value() == "North"  # what was typed stays
@@ -105,11 +109,14 @@ def test_an_admin_creates_an_account_and_finds_it_in_the_audit_log(
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Create account").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Account created"
-    password = page.locator("#new-password").inner_text()
-    assert len(password) >= 20
+    assert len(page.locator("#new-password").inner_text()) >= 20
     assert_accessible(page)
     shoot(page, "account_created")
+    return email
 
+
+def find_in_audit_log(page: Page, base: str, admin: str, email: str) -> None:
+    """Filter the audit log by action (htmx swaps the results in) and find the new account."""
     page.get_by_role("link", name="Audit log").click()
     page.wait_for_url(f"{base}/admin/audit")
     assert_accessible(page)
@@ -120,7 +127,7 @@ def test_an_admin_creates_an_account_and_finds_it_in_the_audit_log(
     page.wait_for_url("**/admin/audit?action=account_created**")
     rows = page.locator("#audit-results tbody tr")
     rows.first.wait_for()
-    assert rows.count() == 2  # the admin made by the test, then the new account
+    assert rows.count() == 2  # the test's admin, then the new account
     first = rows.first.inner_text()
     assert admin in first and email in first and "Account created" in first
     assert "role supervisor" in first and "unit North" in first

@@ -5,27 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from tests.translation_samples import FLOW, changed, shipped_locales, write
 from tests.web.admin_pages import page_text, signed_in
 from tests.web.helpers import random_number
-from tests.web.pages import sqlite
 
 
-def test_the_list_shows_versions_languages_and_running_surveys(
-    make_app: Callable[..., Flask], tmp_path: Path
-) -> None:
+@pytest.fixture()
+def app(make_app: Callable[..., Flask], own_database_url: str, tmp_path: Path) -> Flask:
+    """Return the app on a database of its own, with the tiny flow and a machine draft of it."""
     flows = tmp_path / "flows"
     write(flows, "tiny.yaml", FLOW)
     draft = changed("machine: false", "machine: true", changed('    text: "Tại sao?"\n', ""))
     write(flows, "tiny.vi.yaml", draft)
-    app = make_app(
-        sqlite(tmp_path),
+    return make_app(
+        own_database_url,
         flows_dir=flows,
         locales_dir=shipped_locales(tmp_path / "locales"),
         default_flow="tiny",
     )
+
+
+def test_the_list_shows_versions_languages_and_running_surveys(app: Flask) -> None:
     before = page_text(signed_in(app, "supervisor").get("/admin/flows"))
     assert '<th scope="row">tiny</th>' in before and "Version 1" in before
     assert "English</span> (en, base):" in before
