@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.flows.check import INCOMPLETE, CheckedSettings, LanguageReport, check_flows
+from bot.flows.check import (
+    INCOMPLETE,
+    CheckedSettings,
+    CheckReport,
+    LanguageReport,
+    check_flows,
+)
 from bot.services.runtime import Runtime
 from storage.queries import RunningCount
 
@@ -43,7 +51,7 @@ class FlowOverview:
 
 def flow_overview(rt: Runtime, settings: CheckedSettings) -> tuple[list[FlowOverview], list[str]]:
     """Return every live flow with its languages and running surveys, and the check's errors."""
-    report = check_flows(settings)
+    report = _checked(settings)
     languages = {flow.id: flow.languages for flow in report.flows}
     running = rt.admin.running()
     rows = []
@@ -59,6 +67,37 @@ def flow_overview(rt: Runtime, settings: CheckedSettings) -> tuple[list[FlowOver
             )
         )
     return rows, list(report.errors)
+
+
+# The last check and what it was made from: checking every file takes about half a second,
+# and the files change rarely, so each process checks again only when one has changed.
+_last: dict[tuple[object, ...], CheckReport] = {}
+_lock = threading.Lock()
+
+
+def _checked(settings: CheckedSettings) -> CheckReport:
+    """Return the check of the flow and locale files, made again only when they changed."""
+    key = (
+        _fingerprint(settings.flows_dir),
+        _fingerprint(settings.locales_dir),
+        repr((settings.placeholder_values, settings.agency_contacts, settings.contacts)),
+    )
+    with _lock:
+        report = _last.get(key)
+    if report is None:
+        report = check_flows(settings)
+        with _lock:
+            _last.clear()
+            _last[key] = report
+    return report
+
+
+def _fingerprint(directory: Path) -> tuple[object, ...]:
+    """Name a directory's files with their sizes and change times: any edit changes it."""
+    if not directory.is_dir():
+        return (str(directory),)
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    return (str(directory), *((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files))
 
 
 def _state(rt: Runtime, report: LanguageReport) -> LanguageState:

@@ -50,3 +50,14 @@ def test_the_list_shows_versions_languages_and_running_surveys(app: Flask) -> No
         assert started.status_code == 201, started.get_json()
     after = page_text(signed_in(app, "admin").get("/admin/flows"))
     assert "Version 1:\n            2 in progress, 0 waiting to start" in after
+
+
+def test_an_edited_translation_file_shows_at_the_next_look(app: Flask) -> None:
+    supervisor = signed_in(app, "supervisor")
+    assert "machine draft" in page_text(supervisor.get("/admin/flows"))
+    flows = app.extensions["parley.settings"].flows_dir
+    reviewed = changed('    text: "Tại sao?"\n', "")  # a person's file, one text missing
+    write(flows, "tiny.vi.yaml", reviewed)
+    page = page_text(supervisor.get("/admin/flows"))
+    assert "machine draft" not in page
+    assert "Tiếng Việt</span> (vi):" in page and "1 text missing" in page
