@@ -161,6 +161,10 @@ def test_the_admin_site_fits_a_tablet_and_a_supervisor_reads_only(
         forbidden = page.goto(f"{base}/admin/audit")
         assert forbidden is not None and forbidden.status == 403
         assert_accessible(page)
+        missing = page.goto(f"{base}/admin/accounts/00000000-0000-4000-8000-000000000000")
+        assert missing is not None and missing.status == 404
+        assert page.get_by_role("alert").inner_text() == "There is no such account."
+        assert_accessible(page)
     finally:
         page.context.close()
     assert errors == []

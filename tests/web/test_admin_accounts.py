@@ -143,7 +143,8 @@ def test_supervisors_see_accounts_without_any_form(site: Flask) -> None:
 def test_an_unknown_account_is_404(site: Flask) -> None:
     admin = signed_in(site, "admin")
     missing = "/admin/accounts/00000000-0000-4000-8000-000000000000"
-    assert admin.get(missing).status_code == 404
+    response = admin.get(missing)
+    assert response.status_code == 404 and "There is no such account." in page_text(response)
     assert post_form(admin, f"{missing}/disable", {}).status_code == 404
 
 

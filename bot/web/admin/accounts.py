@@ -114,7 +114,7 @@ def act(account_id: uuid.UUID, action: str) -> ResponseReturnValue:
     """Disable, enable or unlock an account, then show it again."""
     found = _found(account_id)
     if not ActionForm().validate_on_submit():
-        abort(400, "the form was not sent as the page gave it")
+        abort(400, "The form was not sent as the page gave it: nothing was changed.")
     rt = runtime()
     service, done = _ACTIONS[action]
     try:
@@ -130,7 +130,7 @@ def _found(account_id: uuid.UUID) -> AccountSummary:
     """Return the account a URL names, or answer 404."""
     found = find_account(runtime().uow, account_id)
     if found is None:
-        abort(404, "no such account")
+        abort(404, "There is no such account.")
     return found
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from bot.web.auth import role_required
 from bot.web.context import runtime
@@ -33,3 +34,12 @@ def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return moment.astimezone(runtime().policy.default_zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+@bp.errorhandler(400)
+@bp.errorhandler(404)
+def problem(exc: HTTPException) -> tuple[str, int]:
+    """Answer a missing account or a malformed request with a page, not JSON."""
+    title = "Not found" if exc.code == 404 else "Not done"
+    page = render_template("admin/problem.html", title=title, reason=exc.description)
+    return page, exc.code or 400
