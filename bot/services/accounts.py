@@ -91,7 +91,7 @@ def create_user(
         record(work, actor, Action.ACCOUNT_CREATED, address, _described(user), now)
         work.commit()
         log.info("account %s created with role %s", user.id, role)
-        return account_of(user)
+        return _account(user)
 
 
 def _checked(email: str, password: str, role: str, officer_id: str | None, unit: str | None) -> str:
@@ -175,7 +175,7 @@ def log_in(
         record(work, user.email, Action.SIGN_IN, user.email, "", now)
         work.commit()
         log.info("account %s signed in", user.id)
-        return account_of(user)
+        return _account(user)
 
 
 def _refusal(user: User | None, password: str, now: datetime, policy: LoginPolicy) -> str | None:
@@ -228,7 +228,7 @@ def load_account(uow: UnitOfWorkFactory, login_id: str) -> Account | None:
             return None
         if not hmac.compare_digest(token.encode(), user.session_token.encode()):
             return None  # signed out since this cookie was issued
-        return account_of(user)
+        return _account(user)
 
 
 def end_logins(uow: UnitOfWorkFactory, user_id: uuid.UUID, now: datetime) -> None:
@@ -241,6 +241,6 @@ def end_logins(uow: UnitOfWorkFactory, user_id: uuid.UUID, now: datetime) -> Non
             work.commit()
 
 
-def account_of(user: User) -> Account:
+def _account(user: User) -> Account:
     """Copy what the pages may see of an account."""
     return Account(user.id, user.email, user.role, user.officer_id, user.unit, user.session_token)
