@@ -113,8 +113,8 @@ def change(account_id: uuid.UUID) -> ResponseReturnValue:
 def act(account_id: uuid.UUID, action: str) -> ResponseReturnValue:
     """Disable, enable or unlock an account, then show it again."""
     found = _found(account_id)
-    if not ActionForm().validate_on_submit():
-        abort(400, "The form was not sent as the page gave it: nothing was changed.")
+    if not ActionForm().validate_on_submit():  # CSRFProtect answers first; kept as a guard
+        return redirect(url_for("admin.account", account_id=account_id), 303)
     rt = runtime()
     service, done = _ACTIONS[action]
     try:

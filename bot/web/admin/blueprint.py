@@ -36,10 +36,11 @@ def local_time(moment: datetime | None) -> str:
     return moment.astimezone(runtime().policy.default_zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
-@bp.errorhandler(400)
 @bp.errorhandler(404)
-def problem(exc: HTTPException) -> tuple[str, int]:
-    """Answer a missing account or a malformed request with a page, not JSON."""
-    title = "Not found" if exc.code == 404 else "Not done"
-    page = render_template("admin/problem.html", title=title, reason=exc.description)
-    return page, exc.code or 400
+def not_found(exc: HTTPException) -> tuple[str, int]:
+    """Answer a missing account with a page, not JSON.
+
+    Only 404: a 400 may be a CSRF failure, which has its own page (bot/web/auth.py).
+    """
+    page = render_template("admin/problem.html", title="Not found", reason=exc.description)
+    return page, 404
