@@ -31,7 +31,7 @@ from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
-from storage.queries import SqlAlchemySurveyQueries
+from storage.queries import SqlAlchemyAdminQueries, SqlAlchemySurveyQueries
 from storage.scratch import scratch_engine
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -175,6 +175,7 @@ def _storage(engine: Engine, definitions: Definitions, now: datetime) -> dict[st
     return {
         "uow": partial(_unit_of_work, session_factory),
         "surveys": SqlAlchemySurveyQueries(session_factory),
+        "admin": SqlAlchemyAdminQueries(session_factory),
         # Each loaded flow's definition is kept, so conversations outlive changes to its file.
         "flow_store": open_flow_store(SqlAlchemyFlowVersions(engine), definitions.loaded, now),
     }

@@ -31,6 +31,8 @@ from bot.ports.repositories import (
 )
 from bot.ports.storage import (
     AccountRepository,
+    AdminQueries,
+    AuditRepository,
     CardRepository,
     SurveyQueries,
     TokenRepository,
@@ -44,6 +46,8 @@ __all__ = [
     "MENU_MARK",
     "OPEN_CHAT",
     "AccountRepository",
+    "AdminQueries",
+    "AuditRepository",
     "ButtonPress",
     "ButtonSender",
     "Buttons",

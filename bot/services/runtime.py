@@ -12,6 +12,7 @@ from bot.engine.conversation import Context
 from bot.engine.model import Flow, Locale, Prompt
 from bot.i18n.choice import choose_language
 from bot.ports import (
+    AdminQueries,
     Buttons,
     Clock,
     Dispatcher,
@@ -43,6 +44,8 @@ class Runtime:
     flow_store: FlowStore
     # The read side: surveys as reports show them, read apart from the unit of work.
     surveys: SurveyQueries
+    # The admin site's read side: the audit log and the surveys running per flow version.
+    admin: AdminQueries
     locales: Mapping[str, Locale]
     values: Mapping[str, str]
     senders: Mapping[str, Sender]

@@ -1,5 +1,12 @@
 """The read side: what staff and systems see of surveys, read apart from the repositories."""
 
+from storage.queries.admin import (
+    AuditFilter,
+    AuditPage,
+    AuditView,
+    RunningCount,
+    SqlAlchemyAdminQueries,
+)
 from storage.queries.surveys import (
     AnswerView,
     ItemView,
@@ -7,4 +14,14 @@ from storage.queries.surveys import (
     SurveyView,
 )
 
-__all__ = ["AnswerView", "ItemView", "SqlAlchemySurveyQueries", "SurveyView"]
+__all__ = [
+    "AnswerView",
+    "AuditFilter",
+    "AuditPage",
+    "AuditView",
+    "ItemView",
+    "RunningCount",
+    "SqlAlchemyAdminQueries",
+    "SqlAlchemySurveyQueries",
+    "SurveyView",
+]
