@@ -92,16 +92,16 @@ class AccountRepository(Protocol):
         """Return the enabled admin accounts, locked until commit."""
         ...
 
+    def unit_of_officer(self, officer_id: str) -> str | None:
+        """Return the unit the officer's live accounts name, if they name exactly one."""
+        ...
+
 
 class AuditRepository(Protocol):
     """The audit log: entries are added, never changed or removed."""
 
     def add(self, entry: AuditEntry) -> None:
         """Stage an entry, stored by the same commit as the change it records."""
-        ...
-
-    def unit_of_officer(self, officer_id: str) -> str | None:
-        """Return the unit the officer's live accounts name, if they name exactly one."""
         ...
 
 
