@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from bot.engine.render import texts_of
 from bot.errors import ConfigError
 from bot.flows.files import FlowDefinition, load_flow_definitions
 from bot.flows.locales import load_locales
-from bot.flows.store import open_flow_store
+from bot.flows.store import RecordedFlowStore, open_flow_store
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
 from bot.ports import Clock, Keyboard, Renderer, Sender, Translator, UnitOfWork
@@ -30,7 +31,12 @@ from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
-from storage.queries import SqlAlchemyResponseQueries, SqlAlchemySurveyQueries
+from storage.queries import (
+    SqlAlchemyAdminQueries,
+    SqlAlchemyResponseQueries,
+    SqlAlchemySurveyQueries,
+)
+from storage.scratch import scratch_engine
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
@@ -173,6 +179,7 @@ def _storage(engine: Engine, definitions: Definitions, now: datetime) -> dict[st
     return {
         "uow": partial(_unit_of_work, session_factory),
         "surveys": SqlAlchemySurveyQueries(session_factory),
+        "admin": SqlAlchemyAdminQueries(session_factory),
         "responses": SqlAlchemyResponseQueries(session_factory),
         # Each loaded flow's definition is kept, so conversations outlive changes to its file.
         "flow_store": open_flow_store(SqlAlchemyFlowVersions(engine), definitions.loaded, now),
@@ -235,3 +242,29 @@ def bootstrap(
     if dispatcher is not None:
         dispatcher.bind(rt)
     return rt
+
+
+@contextmanager
+def sandbox(rt: Runtime, flows: Mapping[str, Flow]) -> Iterator[Runtime]:
+    """Yield `rt` on a throwaway in-memory database offering `flows`, with nothing to send by.
+
+    What runs in it (a survey's preview) reaches no resident, no provider, no translator and
+    not the agency's database: it has no sender, dispatcher or translator until its user adds
+    one, and its database is gone when the block ends.
+    """
+    engine = scratch_engine()
+    session_factory = make_session_factory(engine)
+    scratch = replace(
+        rt,
+        uow=partial(_unit_of_work, session_factory),
+        surveys=SqlAlchemySurveyQueries(session_factory),
+        flow_store=RecordedFlowStore(flows, SqlAlchemyFlowVersions(engine)),
+        senders={},
+        dispatcher=None,
+        translator=None,
+        close=engine.dispose,
+    )
+    try:
+        yield scratch
+    finally:
+        engine.dispose()

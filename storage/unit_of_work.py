@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories import (
     SqlAlchemyAccountRepository,
+    SqlAlchemyAuditRepository,
     SqlAlchemyCardRepository,
     SqlAlchemyContactRepository,
     SqlAlchemyConversationRepository,
@@ -35,6 +36,7 @@ class _Repositories:
     accounts: SqlAlchemyAccountRepository
     translations: SqlAlchemyTranslationRepository
     cards: SqlAlchemyCardRepository
+    audit: SqlAlchemyAuditRepository
 
     @classmethod
     def on(cls, session: Session) -> _Repositories:
@@ -49,6 +51,7 @@ class _Repositories:
             accounts=SqlAlchemyAccountRepository(session),
             translations=SqlAlchemyTranslationRepository(session),
             cards=SqlAlchemyCardRepository(session),
+            audit=SqlAlchemyAuditRepository(session),
         )
 
 
@@ -105,6 +108,11 @@ class SqlAlchemyUnitOfWork:
     def cards(self) -> SqlAlchemyCardRepository:
         """Return the survey cards and residents' wrong codes of the open block."""
         return self._open().cards
+
+    @property
+    def audit(self) -> SqlAlchemyAuditRepository:
+        """Return the audit log of the open block (entries are only added)."""
+        return self._open().audit
 
     def __enter__(self) -> Self:
         """Open a fresh Session and its repositories."""

@@ -10,6 +10,7 @@ from bot.scheduling.states import ItemKind, ItemStatus
 from storage.models import (
     Answer,
     ApiToken,
+    AuditEntry,
     Message,
     ScheduledItem,
     SenderSlot,
@@ -214,6 +215,34 @@ class FakeAccountRepository:
         """Return the account with this (lower-case) email, if any."""
         return self._uow.first(User, lambda u: u.email == email.lower())
 
-    def get(self, user_id: uuid.UUID) -> User | None:
+    def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
         """Return the account with this id, if any."""
         return self._uow.first(User, lambda u: u.id == user_id)
+
+    def unit_of_officer(self, officer_id: str) -> str | None:
+        """Return the unit the officer's live accounts name, if they name exactly one."""
+        units = {
+            user.unit
+            for user in self._uow.rows(User)
+            if user.officer_id == officer_id and user.disabled_at is None and user.unit
+        }
+        return units.pop() if len(units) == 1 else None
+
+    def all(self) -> list[User]:
+        """Return every account, by email."""
+        return sorted(self._uow.rows(User), key=lambda u: u.email)
+
+    def enabled_admins(self) -> list[User]:
+        """Return the enabled admin accounts."""
+        return [u for u in self.all() if u.role == "admin" and u.disabled_at is None]
+
+
+class FakeAuditRepository:
+    """The audit log in memory: entries are only added."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, entry: AuditEntry) -> None:
+        """Stage an entry until the block commits."""
+        self._uow.add(entry)

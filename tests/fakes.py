@@ -16,14 +16,24 @@ from sqlalchemy import inspect
 
 from bot.bootstrap import build_renderers
 from bot.engine.locale import language_values
+from bot.engine.model import Status
 from bot.flows.store import open_flow_store
 from bot.services.runtime import Runtime
-from storage.models import Answer, Conversation, ScheduledItem
-from storage.queries import AnswerView, ItemView, SurveyView
+from storage.models import Answer, AuditEntry, Conversation, ScheduledItem
+from storage.queries import (
+    AnswerView,
+    AuditFilter,
+    AuditPage,
+    AuditView,
+    ItemView,
+    RunningCount,
+    SurveyView,
+)
 from tests.fake_cards import FakeCardRepository
 from tests.fake_flows import FakeFlowVersionRecords
 from tests.fake_operations import (
     FakeAccountRepository,
+    FakeAuditRepository,
     FakeScheduleRepository,
     FakeTokenRepository,
     FakeTranslationRepository,
@@ -86,6 +96,7 @@ class FakeUnitOfWork:
         self.accounts = FakeAccountRepository(self)
         self.translations = FakeTranslationRepository(self)
         self.cards = FakeCardRepository(self)
+        self.audit = FakeAuditRepository(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         """Begin the block."""
@@ -156,6 +167,56 @@ class FakeSurveyQueries:
         )
 
 
+class FakeAdminQueries:
+    """The admin site's read side over a FakeDatabase's committed rows."""
+
+    def __init__(self, database: FakeDatabase) -> None:
+        self._database = database
+
+    def audit_page(self, where: AuditFilter, page: int, per_page: int) -> AuditPage:
+        """Return one page of the committed entries `where` selects, newest first."""
+        entries = [e for e in self._entries() if _selected(e, where)]
+        start = (page - 1) * per_page
+        shown = entries[start : start + per_page]
+        return AuditPage(
+            tuple(_view(AuditView, e) for e in shown), page, len(entries) > start + per_page
+        )
+
+    def audit_actions(self) -> list[str]:
+        """Return every action the committed entries hold."""
+        return sorted({e.action for e in self._entries()})
+
+    def version_number(self, flow_id: str, digest: str) -> int | None:
+        """Return None: the fake database records no flow versions."""
+        return None
+
+    def running(self) -> list[RunningCount]:
+        """Count the committed scheduled and active surveys per flow version."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for c in self._database.all(Conversation):
+            if c.status in (Status.ACTIVE, Status.SCHEDULED):
+                pair = counts.setdefault((c.flow_id, c.flow_version), [0, 0])
+                pair[0 if c.status == Status.ACTIVE else 1] += 1
+        return [RunningCount(f, d, None, a, s) for (f, d), (a, s) in sorted(counts.items())]
+
+    def _entries(self) -> list[AuditEntry]:
+        """Return the committed entries, newest first (later commits first among equals)."""
+        entries = self._database.all(AuditEntry)
+        for number, entry in enumerate(entries, start=1):
+            entry.id = entry.id or number
+        return sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
+
+
+def _selected(entry: AuditEntry, where: AuditFilter) -> bool:
+    """Say whether an entry passes a filter, as the SQL read side decides."""
+    return (
+        (not where.action or entry.action == where.action)
+        and (not where.actor or where.actor.strip().lower() in entry.actor.lower())
+        and (where.since is None or entry.at >= where.since)
+        and (where.until is None or entry.at < where.until)
+    )
+
+
 def _item_order(item: ScheduledItem) -> tuple[Any, ...]:
     """Order scheduled items as the SQL read side does."""
     return (item.due_at, item.kind, item.ordinal)
@@ -173,6 +234,9 @@ def fake_runtime(
     return Runtime(
         uow=database.unit_of_work,
         surveys=FakeSurveyQueries(database),
+        admin=FakeAdminQueries(database),
+        # No service on the fake database exports: exports are tested on real databases.
+        responses=None,  # type: ignore[arg-type]
         flow_store=open_flow_store(FakeFlowVersionRecords(), definitions.loaded, clock()),
         locales=definitions.locales,
         values=settings.placeholder_values,

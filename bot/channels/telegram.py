@@ -15,7 +15,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.config.settings import Settings
-from bot.ports import Buttons, DeliveryError, InboundMessage
+from bot.ports import OPEN_CHAT, Buttons, DeliveryError, InboundMessage
 from bot.scheduling.states import DeliveryFailure
 from bot.services.addresses import Channel
 
@@ -71,7 +71,7 @@ def inbound_message(
     hint = message.from_user.language_code
     if message.chat.type != ChatType.PRIVATE:
         return GroupChat(str(message.chat.id), hint, f"tg-update-{update.update_id}")
-    text, keyword, code = _command(message.text or message.caption or "", start_word)
+    text, keyword, code = read_command(message.text or message.caption or "", start_word)
     return InboundMessage(
         channel=Channel.TELEGRAM,
         address=str(message.chat.id),
@@ -86,14 +86,15 @@ def inbound_message(
     )
 
 
-def _command(text: str, start_word: str) -> tuple[str, str | None, str | None]:
+def read_command(text: str, start_word: str) -> tuple[str, str | None, str | None]:
     """Read a command: return the text to handle, a keyword kind and a /start payload."""
     first, _, rest = text.strip().partition(" ")
     # "/stop@ParleyBot" in a client that names the bot.
     command = first.split("@", 1)[0].lower()
     if command == "/start":
         payload = rest.strip()
-        return (start_word, None, None) if not payload else ("", None, payload)
+        # A bare /start opens the chat: the survey keyword, or START after an opt-out.
+        return (start_word, OPEN_CHAT, None) if not payload else ("", None, payload)
     if command in COMMANDS:
         return command.lstrip("/"), COMMANDS[command], None
     return text, None, None

@@ -10,17 +10,21 @@ from telegram import Update
 
 from bot.engine.model import NodeKind, Prompt, PromptOption
 from bot.engine.render import text_of
-from bot.ports import ButtonPress, Buttons
+from bot.ports import MENU_MARK, ButtonPress, Buttons
 from bot.services.addresses import Channel
 
 # Questions answered by pressing a button; their written hints ("Reply YES or NO") are left out.
 BUTTON_KINDS = frozenset({NodeKind.YES_NO, NodeKind.SCALE, NodeKind.NPS, NodeKind.CHOICE})
 # A scale this long or longer (NPS 0–10) is split into two rows, so each button stays legible.
 LONG_SCALE = 7
+# A menu's buttons (languages' names) go at most this many to a row.
+MENU_ROW = 3
 
 
 def has_buttons(prompt: Prompt) -> bool:
-    """Say whether a prompt is a question Telegram shows with answer buttons."""
+    """Say whether a prompt is a question or a system menu Telegram shows with buttons."""
+    if prompt.menu:
+        return bool(prompt.options)
     return prompt.kind in BUTTON_KINDS and bool(prompt.options) and prompt.question_id is not None
 
 
@@ -38,12 +42,14 @@ def answer_token(value: str | int | bool) -> str:
 
 
 def keyboard(prompts: Sequence[Prompt]) -> Buttons | None:
-    """Return the buttons of the last question with options: data is "<question>:<answer>"."""
+    """Return the buttons of the last question or menu: data as ButtonPress reads it."""
     asked = [prompt for prompt in prompts if has_buttons(prompt)]
     if not asked:
         return None
     prompt = asked[-1]
     buttons = [_button(prompt, option) for option in prompt.options]
+    if prompt.menu:
+        return _rows(buttons, MENU_ROW)
     if prompt.kind is NodeKind.CHOICE:
         return tuple((button,) for button in buttons)  # labels are words: one a row
     if len(buttons) >= LONG_SCALE:
@@ -52,8 +58,22 @@ def keyboard(prompts: Sequence[Prompt]) -> Buttons | None:
     return (tuple(buttons),)
 
 
+def _rows(buttons: list[tuple[str, str]], most: int) -> Buttons:
+    """Lay buttons out in rows of at most `most`, as even as they go (13: 3, 3, 3, 2, 2)."""
+    count = -(-len(buttons) // most)  # rows needed
+    size, longer = divmod(len(buttons), count)
+    rows, start = [], 0
+    for row in range(count):
+        end = start + size + (1 if row < longer else 0)
+        rows.append(tuple(buttons[start:end]))
+        start = end
+    return tuple(rows)
+
+
 def _button(prompt: Prompt, option: PromptOption) -> tuple[str, str]:
     """Return one option's label and the data its press sends back."""
+    if prompt.menu:
+        return option.label, f"{MENU_MARK}{prompt.menu}:{option.value}"
     return option.label, f"{prompt.question_id}:{answer_token(option.value)}"
 
 

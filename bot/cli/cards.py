@@ -29,6 +29,9 @@ def cards() -> None:
 )
 @click.option("--paper", default="letter", type=click.Choice(["letter", "a4"]))
 @click.option("--reusable", is_flag=True, help="Cards that open a survey each time until revoked.")
+@click.option(
+    "--unit", default=None, help="The officer's unit (default: their account's, if they have one)."
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
 def cards_print(
     officer: str,
@@ -36,6 +39,7 @@ def cards_print(
     languages: str,
     paper: str,
     reusable: bool,
+    unit: str | None,
     out: Path | None,
 ) -> None:
     """Write a print-ready HTML sheet of new cards (open it in a browser and print)."""
@@ -46,7 +50,7 @@ def cards_print(
         chosen = _languages(rt, languages)
         # A sheet in several languages is for anyone: the resident's keyword or app decides.
         hint = chosen[0] if len(chosen) == 1 else None
-        request = CardRequest(officer_id=officer, language=hint, reusable=reusable)
+        request = CardRequest(officer_id=officer, language=hint, reusable=reusable, unit=unit)
         try:
             made = [make_card(rt, request) for _ in range(count)]
         except CardError as exc:

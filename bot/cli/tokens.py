@@ -27,11 +27,14 @@ def token() -> None:
 )
 def token_create(name: str, scopes: tuple[str, ...]) -> None:
     """Create an API token; it is printed once and stored only as a hash."""
+    from bot.services.audit import command_line
     from bot.services.tokens import DEFAULT_SCOPES, TokenError, create_token
 
     with opened_runtime() as rt:
         try:
-            raw = create_token(rt.uow, name, rt.clock(), scopes or DEFAULT_SCOPES)
+            raw = create_token(
+                rt.uow, name, rt.clock(), scopes or DEFAULT_SCOPES, actor=command_line()
+            )
         except TokenError as exc:
             raise click.BadParameter(str(exc), param_hint="--name") from exc
     click.echo(raw)
@@ -58,10 +61,11 @@ def token_list() -> None:
 @click.argument("name_or_id")
 def token_revoke(name_or_id: str) -> None:
     """Revoke API tokens by name or id; requests with them get 401 at once."""
+    from bot.services.audit import command_line
     from bot.services.tokens import revoke_tokens
 
     with opened_runtime() as rt:
-        count = revoke_tokens(rt.uow, name_or_id, rt.clock())
+        count = revoke_tokens(rt.uow, name_or_id, rt.clock(), actor=command_line())
     if count == 0:
         raise click.ClickException(f"no live token named {name_or_id!r}")
     click.echo(f"revoked {count} token{'s' if count != 1 else ''}")

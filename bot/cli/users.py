@@ -1,4 +1,4 @@
-"""Command line: python -m bot user create|disable|unlock — staff accounts for /officer."""
+"""Command line: python -m bot user create|disable|enable|unlock|change — staff accounts."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def user_create(
 ) -> None:
     """Create an account for EMAIL; the password is asked for twice (or read from stdin)."""
     from bot.services.accounts import AccountError, create_user, normalise_email
+    from bot.services.audit import command_line
 
     try:
         normalise_email(email)  # before asking for a password that would be thrown away
@@ -41,7 +42,9 @@ def user_create(
         raise click.BadParameter(exc.fields["email"], param_hint="EMAIL") from exc
     password = _password(password_stdin)
     account = _with_runtime(
-        lambda rt: create_user(rt.uow, email, password, role, rt.clock(), officer_id, unit),
+        lambda rt: create_user(
+            rt.uow, email, password, role, rt.clock(), officer_id, unit, command_line()
+        ),
         AccountError,
     )
     click.echo(f"created {account.role} {account.email} (officer id {account.officer_id})")
@@ -51,24 +54,62 @@ def user_create(
 @click.argument("email")
 def user_disable(email: str) -> None:
     """Stop EMAIL from signing in; a signed-in session ends at its next request."""
-    from bot.services.accounts import AccountError, disable_user
+    from bot.services.account_admin import disable_user
 
-    found = _with_runtime(lambda rt: disable_user(rt.uow, email, rt.clock()), AccountError)
-    if not found:
-        raise click.ClickException(f"no account {email.strip().lower()}")
-    click.echo(f"disabled {email.strip().lower()}")
+    def disable(rt: Runtime, actor: str) -> bool:
+        """Disable the account, the last admin too: an admin can be made here again."""
+        return disable_user(rt.uow, email, rt.clock(), actor, keep_admin=False)
+
+    _change(email, "disabled", disable)
+
+
+@user.command("enable")
+@click.argument("email")
+def user_enable(email: str) -> None:
+    """Let a disabled EMAIL sign in again."""
+    from bot.services.account_admin import enable_user
+
+    _change(email, "enabled", lambda rt, actor: enable_user(rt.uow, email, rt.clock(), actor))
 
 
 @user.command("unlock")
 @click.argument("email")
 def user_unlock(email: str) -> None:
     """Lift EMAIL's lockout after too many wrong passwords."""
-    from bot.services.accounts import AccountError, unlock_user
+    from bot.services.account_admin import unlock_user
 
-    found = _with_runtime(lambda rt: unlock_user(rt.uow, email), AccountError)
+    _change(email, "unlocked", lambda rt, actor: unlock_user(rt.uow, email, rt.clock(), actor))
+
+
+@user.command("change")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default=None, help="The new role.")
+@click.option("--unit", default=None, help="The new unit ('' for none).")
+def user_change(email: str, role: str | None, unit: str | None) -> None:
+    """Change EMAIL's role or unit (the last admin keeps their role)."""
+    from bot.services.account_admin import change_account, find_account
+
+    def change(rt: Runtime, actor: str) -> bool:
+        """Apply the options given, keeping what was not."""
+        found = find_account(rt.uow, email)
+        if found is None:
+            return False
+        new_role, new_unit = role or found.role, found.unit if unit is None else unit
+        now = rt.clock()
+        return change_account(rt.uow, email, new_role, new_unit, now, actor, keep_admin=False)
+
+    _change(email, "changed", change)
+
+
+def _change(email: str, done: str, action: Callable[[Runtime, str], bool]) -> None:
+    """Run an account change as the command line; say what was done or that there is none."""
+    from bot.services.accounts import AccountError
+    from bot.services.audit import command_line
+
+    found = _with_runtime(lambda rt: action(rt, command_line()), AccountError)
     if not found:
         raise click.ClickException(f"no account {email.strip().lower()}")
-    click.echo(f"unlocked {email.strip().lower()}")
+    click.echo(f"{done} {email.strip().lower()}")
 
 
 def _password(from_stdin: bool) -> str:

@@ -32,6 +32,8 @@ MESSAGE_KEYS = (
     "expired",
     "recently_surveyed",
     "language_menu",
+    # Telegram: the line above the language menu's buttons.
+    "language_buttons",
     "language_switched",
     "emergency",
     "media_only",

@@ -166,10 +166,15 @@ class AnswerRecord:
 
 @dataclass(frozen=True)
 class PromptOption:
-    """One answer a resident may pick: its stable value and its label in their language."""
+    """One answer a resident may pick: its stable value and its label in their language.
+
+    `key` is what a resident types for it in a text, when that is not its place in the list
+    (the language menu numbers every language the same way in every menu).
+    """
 
     value: str | int | bool
     label: str
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,11 @@ class Prompt:
     `text` is the flow's text, or the apology of a re-prompt. `hint` says how to answer in
     words ("Reply YES or NO."), kept apart so a channel with buttons can leave it out; a
     choice's options carry its list. Messages have no `question_id`.
+
+    A system menu (`menu` names it: "language") is a choice offered outside any flow, with no
+    `question_id`: its `text` is what a channel with buttons shows above them, and its `hint`,
+    if any, the instruction a text gives instead (before a choice's numbered list). An offer
+    ("reply START") is a message menu: its text names the one word its one option stands for.
     """
 
     text: str
@@ -186,6 +196,7 @@ class Prompt:
     question_id: str | None = None
     options: tuple[PromptOption, ...] = ()
     hint: str = ""
+    menu: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from bot.ports.flows import (
     UnknownFlowVersionError,
 )
 from bot.ports.messages import (
+    MENU_MARK,
+    OPEN_CHAT,
     ButtonPress,
     Buttons,
     ButtonSender,
@@ -29,6 +31,8 @@ from bot.ports.repositories import (
 )
 from bot.ports.storage import (
     AccountRepository,
+    AdminQueries,
+    AuditRepository,
     CardRepository,
     ResponseQueries,
     SurveyQueries,
@@ -40,7 +44,11 @@ from bot.ports.storage import (
 from bot.ports.work import Clock, Dispatcher, TranslationError, Translator
 
 __all__ = [
+    "MENU_MARK",
+    "OPEN_CHAT",
     "AccountRepository",
+    "AdminQueries",
+    "AuditRepository",
     "ButtonPress",
     "ButtonSender",
     "Buttons",

@@ -12,6 +12,10 @@ from bot.scheduling.states import DeliveryFailure
 if TYPE_CHECKING:
     from bot.engine.model import Prompt
 
+# A provider keyword for a chat app's "open the chat" (Telegram's bare /start): the survey
+# keyword for most, START (texts again, please) for a resident who opted out.
+OPEN_CHAT = "OPEN"
+
 
 @dataclass(frozen=True)
 class InboundMessage:
@@ -38,11 +42,16 @@ class InboundMessage:
         return self.media_count > 0 and not self.text.strip()
 
 
+# Marks a system menu's button data apart from a question's (question ids begin with a letter).
+MENU_MARK = "~"
+
+
 @dataclass(frozen=True)
 class ButtonPress:
     """A resident pressed an answer button under one of our messages, normalised by its channel.
 
-    `data` is what the button was sent with: "<question id>:<answer as typed text>".
+    `data` is what the button was sent with: "<question id>:<answer as typed text>", or for a
+    system menu's button "~<menu>:<option's value>" (no question id begins with MENU_MARK).
     """
 
     channel: str
@@ -63,6 +72,12 @@ class ButtonPress:
     def answer(self) -> str:
         """Return the answer the press stands for, as the resident would type it."""
         return self.data.partition(":")[2]
+
+    @property
+    def menu(self) -> str | None:
+        """Return the system menu the pressed button is in; None for a question's button."""
+        head = self.question_id
+        return head.removeprefix(MENU_MARK) if head.startswith(MENU_MARK) else None
 
 
 class DeliveryError(Exception):

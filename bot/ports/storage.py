@@ -24,10 +24,18 @@ if TYPE_CHECKING:
     from storage.models import (
         Answer,
         ApiToken,
+        AuditEntry,
         Card,
         User,
     )
-    from storage.queries import ResponseKey, ResponseRow, SurveyView
+    from storage.queries import (
+        AuditFilter,
+        AuditPage,
+        ResponseKey,
+        ResponseRow,
+        RunningCount,
+        SurveyView,
+    )
 
 
 class TokenRepository(Protocol):
@@ -79,8 +87,28 @@ class AccountRepository(Protocol):
         """Return the account with this email, locked for update if asked."""
         ...
 
-    def get(self, user_id: uuid.UUID) -> User | None:
-        """Return the account with this id, if any."""
+    def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
+        """Return the account with this id, locked for update if asked."""
+        ...
+
+    def all(self) -> list[User]:
+        """Return every account, by email."""
+        ...
+
+    def enabled_admins(self) -> list[User]:
+        """Return the enabled admin accounts, locked until commit."""
+        ...
+
+    def unit_of_officer(self, officer_id: str) -> str | None:
+        """Return the unit the officer's live accounts name, if they name exactly one."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """The audit log: entries are added, never changed or removed."""
+
+    def add(self, entry: AuditEntry) -> None:
+        """Stage an entry, stored by the same commit as the change it records."""
         ...
 
 
@@ -123,6 +151,26 @@ class SurveyQueries(Protocol):
 
     def survey(self, survey_id: uuid.UUID, *, answers: bool = True) -> SurveyView | None:
         """Return a survey with its scheduled sends and (unless `answers` is false) answers."""
+        ...
+
+
+class AdminQueries(Protocol):
+    """The read side of the admin site: the audit log and the surveys running per version."""
+
+    def audit_page(self, where: AuditFilter, page: int, per_page: int) -> AuditPage:
+        """Return page `page` (from 1) of the entries `where` selects, newest first."""
+        ...
+
+    def audit_actions(self) -> list[str]:
+        """Return every action the log holds."""
+        ...
+
+    def version_number(self, flow_id: str, digest: str) -> int | None:
+        """Return the number a flow's version is known by, if recorded."""
+        ...
+
+    def running(self) -> list[RunningCount]:
+        """Count the scheduled and active surveys per flow version."""
         ...
 
 
@@ -187,6 +235,11 @@ class UnitOfWork(Protocol):
     @property
     def cards(self) -> CardRepository:
         """Return the survey cards and residents' wrong codes of this block."""
+        ...
+
+    @property
+    def audit(self) -> AuditRepository:
+        """Return the audit log of this block."""
         ...
 
     def __enter__(self) -> UnitOfWork: ...

@@ -1,4 +1,4 @@
-"""Staff accounts: create them, sign in with a lockout, disable and unlock them."""
+"""Staff accounts: create them, sign in with a lockout, sign out (managing them: account_admin)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from bot.errors import FieldsError
 from bot.i18n.controls import has_controls
 from bot.ports import UnitOfWorkFactory
+from bot.services.audit import SYSTEM, Action, record
 from storage.models import ROLES, User, new_session_token
 
 log = logging.getLogger(__name__)
@@ -71,12 +72,10 @@ def create_user(
     now: datetime,
     officer_id: str | None = None,
     unit: str | None = None,
+    actor: str = SYSTEM,
 ) -> Account:
     """Create an account; the officer id defaults to the email. Raise AccountError if invalid."""
-    address = normalise_email(email)
-    errors = _check_fields(password, role, officer_id or address, unit)
-    if errors:
-        raise AccountError(errors)
+    address = _checked(email, password, role, officer_id, unit)
     with uow() as work:
         if work.accounts.by_email(address) is not None:
             raise AccountError({"email": "an account with this email already exists"})
@@ -85,13 +84,32 @@ def create_user(
             role=role,
             password_hash=hash_password(password),
             officer_id=(officer_id or address).strip(),
-            unit=unit.strip() if unit else None,
+            unit=unit.strip() if unit and unit.strip() else None,
             created_at=now,
         )
         work.accounts.add(user)
+        record(work, actor, Action.ACCOUNT_CREATED, address, _described(user), now)
         work.commit()
         log.info("account %s created with role %s", user.id, role)
         return _account(user)
+
+
+def _checked(email: str, password: str, role: str, officer_id: str | None, unit: str | None) -> str:
+    """Return the normalised email of a new account; raise AccountError naming every bad field."""
+    errors = _check_fields(password, role, officer_id or email.strip().lower(), unit)
+    try:
+        address = normalise_email(email)
+    except AccountError as exc:
+        errors = {**exc.fields, **errors}
+    if errors:
+        raise AccountError(errors)
+    return address
+
+
+def _described(user: User) -> str:
+    """Describe a new account for the audit log: role, officer id, unit."""
+    unit = f", unit {user.unit}" if user.unit else ""
+    return f"role {user.role}, officer id {user.officer_id}{unit}"
 
 
 def _check_fields(password: str, role: str, officer_id: str, unit: str | None) -> dict[str, str]:
@@ -137,7 +155,7 @@ def log_in(
     """Return the account if the password is right and it may sign in now, else None.
 
     Unknown, disabled, locked and wrong all look the same to the caller, and take about as
-    long: the password is hashed in every case.
+    long: the password is hashed in every case. The audit log says which it was.
     """
     try:
         address = normalise_email(email)
@@ -145,33 +163,39 @@ def log_in(
         address = ""
     with uow() as work:
         user = work.accounts.by_email(address, for_update=True) if address else None
-        if user is None:
-            check_password_hash(_dummy_hash(), password)
-            log.info("login refused: no such account")
-            return None
-        matches = check_password_hash(user.password_hash, password)
-        if not _may_sign_in(user, now):
-            return None
-        if not matches:
-            _count_failure(user, now, policy)
+        refused = _refusal(user, password, now, policy)
+        if user is None or refused:
+            # Only what looks like an email is kept: a password typed in the wrong box is not.
+            typed = address or "(not an email address)"
+            record(work, typed, Action.SIGN_IN_FAILED, typed, refused or "", now)
             work.commit()
             return None
         user.failed_logins, user.failed_since, user.locked_until = 0, None, None
         user.last_login_at = now
+        record(work, user.email, Action.SIGN_IN, user.email, "", now)
         work.commit()
         log.info("account %s signed in", user.id)
         return _account(user)
 
 
-def _may_sign_in(user: User, now: datetime) -> bool:
-    """Say whether an account may sign in at all now (not disabled, not locked); log why not."""
+def _refusal(user: User | None, password: str, now: datetime, policy: LoginPolicy) -> str | None:
+    """Check a password against an account; return why sign-in is refused, or None."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        log.info("login refused: no such account")
+        return "no such account"
+    matches = check_password_hash(user.password_hash, password)
     if user.disabled_at is not None:
         log.info("login refused: account %s is disabled", user.id)
-        return False
+        return "account disabled"
     if user.locked_until is not None and now < user.locked_until:
         log.warning("login refused: account %s is locked until %s", user.id, user.locked_until)
-        return False
-    return True
+        return "account locked"
+    if not matches:
+        _count_failure(user, now, policy)
+        locked = user.locked_until is not None and user.locked_until > now
+        return "wrong password" + ("; account locked" if locked else "")
+    return None
 
 
 def _count_failure(user: User, now: datetime, policy: LoginPolicy) -> None:
@@ -207,38 +231,14 @@ def load_account(uow: UnitOfWorkFactory, login_id: str) -> Account | None:
         return _account(user)
 
 
-def end_logins(uow: UnitOfWorkFactory, user_id: uuid.UUID) -> None:
+def end_logins(uow: UnitOfWorkFactory, user_id: uuid.UUID, now: datetime) -> None:
     """Sign the account out everywhere: every cookie issued so far stops working."""
     with uow() as work:
         user = work.accounts.get(user_id)
         if user is not None:
             user.session_token = new_session_token()
+            record(work, user.email, Action.SIGN_OUT, user.email, "", now)
             work.commit()
-
-
-def disable_user(uow: UnitOfWorkFactory, email: str, now: datetime) -> bool:
-    """Stop an account from signing in, ending its open logins; False if there is none."""
-    with uow() as work:
-        user = work.accounts.by_email(normalise_email(email), for_update=True)
-        if user is None:
-            return False
-        user.disabled_at = user.disabled_at or now
-        user.session_token = new_session_token()
-        work.commit()
-        log.info("account %s disabled", user.id)
-        return True
-
-
-def unlock_user(uow: UnitOfWorkFactory, email: str) -> bool:
-    """Lift a lockout and forget the wrong passwords counted; False if there is no account."""
-    with uow() as work:
-        user = work.accounts.by_email(normalise_email(email), for_update=True)
-        if user is None:
-            return False
-        user.failed_logins, user.failed_since, user.locked_until = 0, None, None
-        work.commit()
-        log.info("account %s unlocked", user.id)
-        return True
 
 
 def _account(user: User) -> Account:

@@ -19,6 +19,8 @@ import segno
 
 from bot.errors import FieldsError
 from bot.i18n.choice import offered_tag
+from bot.i18n.controls import has_controls
+from bot.ports import UnitOfWork
 from bot.services.runtime import Runtime
 from storage.models import Card
 
@@ -45,6 +47,8 @@ class CardRequest:
     language: str | None = None
     reusable: bool = False
     flow: str | None = None
+    # The officer's unit (team, precinct); when not given, their account's, if they have one.
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,10 +104,17 @@ def make_card(rt: Runtime, request: CardRequest) -> CardMade:
         expires_at=expires,
     )
     with rt.uow() as uow:
+        card.unit = _unit(uow, request)
         uow.cards.add(card)
         uow.commit()
     log.info("card %s made for officer %s", card.id, card.officer_id)
     return card_links(rt, code, expires)
+
+
+def _unit(uow: UnitOfWork, request: CardRequest) -> str | None:
+    """Return the unit a card is counted under: the one asked for, else the officer's account's."""
+    asked = (request.unit or "").strip()
+    return asked or uow.accounts.unit_of_officer(request.officer_id.strip())
 
 
 def _check(rt: Runtime, request: CardRequest) -> str:
@@ -117,6 +128,8 @@ def _check(rt: Runtime, request: CardRequest) -> str:
         errors["language"] = f"flow {flow.id!r} offers {', '.join(flow.languages)}"
     if not request.officer_id.strip():
         errors["officer_id"] = "required"
+    if request.unit and (len(request.unit.strip()) > 64 or has_controls(request.unit)):
+        errors["unit"] = "must be at most 64 printable characters"
     if request.call_type and rt.policy.excluded(request.call_type) is not None:
         # As for a dispatch trigger: no survey ever follows this kind of call.
         errors["call_type"] = "this call type is excluded from surveys"

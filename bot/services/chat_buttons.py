@@ -2,7 +2,10 @@
 
 A press counts only on the question the resident's open conversation waits on, under the
 message that asked it, in the presser's own chat; anything else (an earlier question, a finished
-survey, another chat's message, made-up data) gets a short notice and changes nothing.
+survey, another chat's message, made-up data) gets a short notice and changes nothing. A press
+on a system menu's button (a language in the language menu, START under the stop confirmation)
+counts only under the newest message we sent the resident, and stands for its label typed: a
+language's name switches to it as typing the name does.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ def check_press(rt: Runtime, press: ButtonPress) -> PressVerdict:
     message = InboundMessage(
         channel=press.channel,
         address=press.address,
-        text=press.answer,
+        text=press.answer if press.menu is None else label,
         provider_message_id=press.provider_message_id,
         received_at=press.received_at,
         language_hint=press.language_hint,
@@ -63,7 +66,14 @@ def _label(pressed: Message | None, respondent: Respondent, data: str) -> str | 
 
 
 def _current(uow: UnitOfWork, respondent: Respondent, pressed: Message, press: ButtonPress) -> bool:
-    """Say whether the pressed message asked the question the open conversation waits on."""
+    """Say whether the pressed message asked the question the open conversation waits on.
+
+    A menu is current while nothing has been sent since: any later message answers or
+    replaces it (the language switched, the menu sent again, a reminder).
+    """
+    if press.menu is not None:
+        latest = uow.messages.last_outbound(respondent.id)
+        return latest is not None and latest.id == pressed.id
     conversation = uow.conversations.open_for(respondent.id)
     return (
         conversation is not None

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from bot.engine.model import Flow
-from bot.ports import ResponseQueries, UnknownFlowVersionError
+from bot.ports import UnknownFlowVersionError
 from bot.services.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def response_page(
 ) -> ResponsePage:
     """Return one page of responses after `cursor`, created at or after `since`."""
     after = decode_cursor(cursor) if cursor else None
-    rows = _queries(rt).page(after, since, limit)
+    rows = rt.responses.page(after, since, limit)
     more = len(rows) == limit
     return ResponsePage(rows, encode_cursor(rows[-1].key) if more and rows else None)
 
@@ -109,7 +109,7 @@ def every_response(
     rt: Runtime, since: datetime | None, batch: int = BATCH
 ) -> Iterator[ResponseRow]:
     """Yield every response created at or after `since`, reading `batch` rows at a time."""
-    queries = _queries(rt)
+    queries = rt.responses
     after: ResponseKey | None = None
     while True:
         rows = queries.page(after, since, batch)
@@ -125,7 +125,7 @@ def question_columns(rt: Runtime, since: datetime | None) -> list[str]:
     Questions come flow by flow (by flow id, then in the order of the flow's definition);
     a question whose version of the flow is no longer known comes after its flow's others.
     """
-    answered = _queries(rt).question_ids(since)
+    answered = rt.responses.question_ids(since)
     order: dict[str, tuple[str, int, str]] = {}
     for flow_id, version, question in answered:
         rank = (flow_id, _position(rt, flow_id, version, question), question)
@@ -141,10 +141,3 @@ def _position(rt: Runtime, flow_id: str, version: str, question: str) -> int:
         return _UNKNOWN
     asked = [node.id for node in flow.nodes.values() if node.waits]
     return asked.index(question) if question in asked else _UNKNOWN
-
-
-def _queries(rt: Runtime) -> ResponseQueries:
-    """Return the export read side; a runtime built without a database has none."""
-    if rt.responses is None:
-        raise RuntimeError("this runtime has no export read side: bootstrap() wires one")
-    return rt.responses

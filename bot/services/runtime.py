@@ -12,6 +12,7 @@ from bot.engine.conversation import Context
 from bot.engine.model import Flow, Locale, Prompt
 from bot.i18n.choice import choose_language
 from bot.ports import (
+    AdminQueries,
     Buttons,
     Clock,
     Dispatcher,
@@ -44,6 +45,10 @@ class Runtime:
     flow_store: FlowStore
     # The read side: surveys as reports show them, read apart from the unit of work.
     surveys: SurveyQueries
+    # The admin site's read side: the audit log and the surveys running per flow version.
+    admin: AdminQueries
+    # The read side of exports: pages of conversations with their contacts and answers.
+    responses: ResponseQueries
     locales: Mapping[str, Locale]
     values: Mapping[str, str]
     senders: Mapping[str, Sender]
@@ -74,8 +79,6 @@ class Runtime:
     card_key: bytes = b""
     telegram_bot: str = ""
     whatsapp_number: str = ""
-    # The read side of exports (None: a runtime without a database, as unit tests build).
-    responses: ResponseQueries | None = None
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

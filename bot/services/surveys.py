@@ -136,7 +136,8 @@ def check_request(rt: Runtime, request: SurveyRequest) -> str:
     """Validate a request against what is configured; return the normalised address."""
     errors: dict[str, str] = {}
     if request.channel not in rt.senders:
-        errors["channel"] = f"channel {request.channel!r} is not configured"
+        # str(): a Channel's repr would name the enum, not the channel the caller sent.
+        errors["channel"] = f"channel {str(request.channel)!r} is not configured"
     flow = rt.flows.get(request.flow)
     if flow is None:
         errors["flow"] = f"no flow {request.flow!r}"
@@ -232,7 +233,7 @@ def require_template(rt: Runtime, channel: str, language: str) -> None:
     if isinstance(sender, TemplateSender) and not sender.has_template(language):
         raise SurveyError(
             {
-                "channel": f"channel {channel!r} can start a survey only with an approved "
+                "channel": f"channel {str(channel)!r} can start a survey only with an approved "
                 f"template, and none is configured for language {language!r}"
             }
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.ports import UnitOfWorkFactory
+from bot.services.audit import SYSTEM, Action, record
 
 PREFIX = "pk_"
 SURVEYS_WRITE = "surveys:write"
@@ -52,6 +53,7 @@ def create_token(
     name: str,
     now: datetime,
     scopes: Iterable[str] = DEFAULT_SCOPES,
+    actor: str = SYSTEM,
 ) -> str:
     """Create a token named `name` with `scopes`; return its plain text, which is never stored."""
     name = name.strip()
@@ -64,6 +66,7 @@ def create_token(
         if any(t.name == name and t.revoked_at is None for t in work.tokens.all()):
             raise TokenError(f"a live token is already named {name!r}: revoke it or pick another")
         work.tokens.add(name, hash_token(raw), now, " ".join(granted))
+        record(work, actor, Action.TOKEN_CREATED, name, "scopes " + " ".join(granted), now)
         work.commit()
     return raw
 
@@ -115,7 +118,9 @@ def list_tokens(uow: UnitOfWorkFactory) -> list[TokenInfo]:
         ]
 
 
-def revoke_tokens(uow: UnitOfWorkFactory, name_or_id: str, now: datetime) -> int:
+def revoke_tokens(
+    uow: UnitOfWorkFactory, name_or_id: str, now: datetime, actor: str = SYSTEM
+) -> int:
     """Revoke the live tokens with this name or id at once; return how many."""
     with uow() as work:
         found = [
@@ -125,5 +130,6 @@ def revoke_tokens(uow: UnitOfWorkFactory, name_or_id: str, now: datetime) -> int
         ]
         for token in found:
             token.revoked_at = now
+            record(work, actor, Action.TOKEN_REVOKED, token.name, f"id {token.id}", now)
         work.commit()
         return len(found)

@@ -28,8 +28,10 @@ class CardPayload(BaseModel):
     call_type: str | None = Short
     language: str | None = Field(default=None, max_length=35, pattern=r"^[A-Za-z0-9_-]+$")
     reusable: bool = False
+    # The officer's unit; left out, the unit of the officer's account, if they have one.
+    unit: str | None = Short
 
-    @field_validator("officer_id", "incident_id", "call_type")
+    @field_validator("officer_id", "incident_id", "call_type", "unit")
     @classmethod
     def _printable(cls, value: str | None) -> str | None:
         """Refuse control characters: no identifier legitimately carries one."""

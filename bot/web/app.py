@@ -40,12 +40,14 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
 
 def _register_blueprints(app: Flask, config: Settings) -> None:
     """Register the machine-facing blueprints, sign-in with CSRF, then the staff pages."""
+    from bot.web.admin import bp as admin_bp
     from bot.web.api import bp as api_bp
     from bot.web.api_cards import bp as api_cards_bp
     from bot.web.api_responses import bp as api_responses_bp
     from bot.web.auth import init_auth
     from bot.web.officer import bp as officer_bp
     from bot.web.officer_cards import bp as officer_cards_bp
+    from bot.web.preview import bp as preview_bp
     from bot.web.webhooks.telegram import bp as telegram_bp
     from bot.web.webhooks.twilio import bp as twilio_bp
 
@@ -54,7 +56,7 @@ def _register_blueprints(app: Flask, config: Settings) -> None:
         app.register_blueprint(blueprint)
     # Staff pages: signed sessions, CSRF on every form (not on token- or signature-checked routes).
     init_auth(app, config, exempt=machines)
-    for blueprint in (officer_bp, officer_cards_bp):
+    for blueprint in (officer_bp, officer_cards_bp, preview_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

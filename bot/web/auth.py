@@ -157,7 +157,7 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Sign out everywhere (every cookie issued so far stops working) and forget the session."""
     if current_user.is_authenticated:
-        end_logins(runtime().uow, signed_in().account.id)
+        end_logins(runtime().uow, signed_in().account.id, runtime().clock())
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

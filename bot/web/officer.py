@@ -8,7 +8,7 @@ import uuid
 from flask import Blueprint, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, SelectField, StringField, TelField
+from wtforms import Field, Form, RadioField, SelectField, StringField, TelField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from bot.engine.model import Flow
@@ -42,7 +42,15 @@ COMMON_CALL_TYPES = (
     "Citizen assist",
 )
 # Which form field shows a service error about each request field.
-FORM_FIELD = {"address": "phone", "language": "language", "incident_id": "incident"}
+FORM_FIELD = {
+    "address": "phone",
+    "language": "language",
+    "incident_id": "incident",
+    "channel": "channel",
+}
+# The channels an officer may send a survey by, as the form names them. Telegram is not one:
+# a bot may write only to a chat the resident opened, which a card does ("Hand over a card").
+CHANNEL_NAMES = {Channel.SMS: "Text message (SMS)", Channel.WHATSAPP: "WhatsApp"}
 
 
 def printable(form: Form, field: Field) -> None:
@@ -58,9 +66,17 @@ class SurveyForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hi
         "Resident's phone number",
         validators=[InputRequired("Enter the resident's phone number."), Length(max=32), printable],
     )
+    # Choices are those configured (see _form); anything else posted is refused by the field.
+    channel = RadioField("Send by", choices=[], default=Channel.SMS.value, validate_choice=False)
     language = SelectField("Language", choices=[], validate_choice=True)
     incident = StringField("Incident number", validators=[Optional(), Length(max=64), printable])
     call_type = StringField("Call type", validators=[Optional(), Length(max=64), printable])
+
+    def validate_channel(self, field: Field) -> None:
+        """Refuse a channel that is not offered: a forged value or one no longer configured."""
+        if field.data not in dict(field.choices):
+            offered = " or ".join(name for _, name in field.choices)
+            raise ValidationError(f"Choose how to send the survey: {offered}.")
 
 
 class CancelForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hints
@@ -85,6 +101,13 @@ def _form(rt: Runtime) -> SurveyForm:
     form.language.choices = [("", "Let the resident's number decide")] + [
         (code, rt.locales[code].name) for code in codes
     ]
+    # SMS is always offered (its absence is the administrator's to fix, said on the page);
+    # WhatsApp only when its sender is configured (WHATSAPP_FROM).
+    form.channel.choices = [
+        (channel.value, name)
+        for channel, name in CHANNEL_NAMES.items()
+        if channel == Channel.SMS or channel in rt.senders
+    ]
     return form
 
 
@@ -100,7 +123,7 @@ def form() -> ResponseReturnValue:
     try:
         started = start_survey(rt, request)
     except SurveyError as exc:
-        return _refused(survey_form, exc)
+        return _refused(survey_form, exc, set_up=request.channel in rt.senders)
     outcome = describe(started, rt.policy.default_zone)
     # Post/redirect/get: reloading the result page must not ask for the survey again.
     session[RESULT_KEY] = {
@@ -108,6 +131,7 @@ def form() -> ResponseReturnValue:
         "title": outcome.title,
         "detail": outcome.detail,
         "masked": mask(re.sub(r"\D", "", request.address)),
+        "channel": CHANNEL_NAMES[Channel(request.channel)],
         # Only the survey this officer just asked for can be cancelled from the result page.
         "survey": str(started.id) if cancellable(started) else None,
     }
@@ -125,6 +149,7 @@ def result() -> ResponseReturnValue:
     return render_template(
         "officer/result.html",
         masked=shown["masked"],
+        channel=shown.get("channel", CHANNEL_NAMES[Channel.SMS]),
         outcome=outcome,
         cancel=CancelForm() if shown.get("survey") else None,
     )
@@ -148,23 +173,30 @@ def cancel() -> ResponseReturnValue:
 
 def _request(rt: Runtime, survey_form: SurveyForm) -> SurveyRequest:
     """Build the service's request from the form and the signed-in officer."""
+    account = signed_in().account
     return SurveyRequest(
-        channel=Channel.SMS,  # the officer types a phone number
+        channel=Channel(survey_form.channel.data),  # validated: one of CHANNEL_NAMES
         address=survey_form.phone.data or "",
         flow=settings().default_flow,
         language=survey_form.language.data or None,
-        officer_id=signed_in().account.officer_id,
+        officer_id=account.officer_id,
+        unit=account.unit,
         incident_id=(survey_form.incident.data or "").strip() or None,
         call_type=(survey_form.call_type.data or "").strip() or None,
         occurred_at=rt.clock(),
     )
 
 
-def _refused(survey_form: SurveyForm, exc: SurveyError) -> ResponseReturnValue:
-    """Show the service's objections next to the fields they are about."""
+def _refused(survey_form: SurveyForm, exc: SurveyError, set_up: bool) -> ResponseReturnValue:
+    """Show the service's objections next to the fields they are about.
+
+    A channel that is `set_up` but refused (WhatsApp without a template for the language) is
+    the officer's to change; a channel with no sender at all is the administrator's.
+    """
     general: list[str] = []
     for name, message in exc.fields.items():
-        field = getattr(survey_form, FORM_FIELD.get(name, ""), None)
+        shown_by = FORM_FIELD.get(name, "") if name != "channel" or set_up else ""
+        field = getattr(survey_form, shown_by, None)
         if field is None:
             general.append(f"{name}: {message}")
         else:

@@ -50,8 +50,10 @@ def make() -> ResponseReturnValue:
     form = _form(rt)
     if not form.validate_on_submit():
         return _page(form, [], 400 if form.is_submitted() else 200)
+    account = signed_in().account
     request = CardRequest(
-        officer_id=signed_in().account.officer_id or "",
+        officer_id=account.officer_id or "",
+        unit=account.unit,
         incident_id=form.incident.data or None,
         call_type=form.call_type.data or None,
         language=form.language.data or None,

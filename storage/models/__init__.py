@@ -5,6 +5,7 @@ Import rows from here: the modules below only group the tables by what they desc
 
 from bot.engine.model import LIVE
 from storage.models.accounts import ROLES, ApiToken, User, new_session_token
+from storage.models.audit import AuditEntry
 from storage.models.base import Base, UtcDateTime, next_seq, utc_now
 from storage.models.cards import Card, CardAttempt
 from storage.models.conversations import (
@@ -29,6 +30,7 @@ __all__ = [
     "Answer",
     "AnswerJson",
     "ApiToken",
+    "AuditEntry",
     "Base",
     "Card",
     "CardAttempt",

@@ -24,6 +24,8 @@ class Card(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     flow_id: Mapped[str] = mapped_column(String(64))
     officer_id: Mapped[str | None] = mapped_column(String(64))
+    # The officer's unit (team, precinct): the contacts the card opens are counted under it.
+    unit: Mapped[str | None] = mapped_column(String(64))
     incident_id: Mapped[str | None] = mapped_column(String(64))
     call_type: Mapped[str | None] = mapped_column(String(64))
     # The language the officer heard the resident speak: the survey starts in it.

@@ -1,5 +1,12 @@
 """The read side: what staff and systems see of surveys, read apart from the repositories."""
 
+from storage.queries.admin import (
+    AuditFilter,
+    AuditPage,
+    AuditView,
+    RunningCount,
+    SqlAlchemyAdminQueries,
+)
 from storage.queries.responses import (
     ResponseAnswer,
     ResponseKey,
@@ -15,10 +22,15 @@ from storage.queries.surveys import (
 
 __all__ = [
     "AnswerView",
+    "AuditFilter",
+    "AuditPage",
+    "AuditView",
     "ItemView",
     "ResponseAnswer",
     "ResponseKey",
     "ResponseRow",
+    "RunningCount",
+    "SqlAlchemyAdminQueries",
     "SqlAlchemyResponseQueries",
     "SqlAlchemySurveyQueries",
     "SurveyView",

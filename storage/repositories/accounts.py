@@ -31,6 +31,32 @@ class SqlAlchemyAccountRepository:
             query = query.with_for_update()
         return self._session.scalars(query).one_or_none()
 
-    def get(self, user_id: uuid.UUID) -> User | None:
-        """Return the account with this id, if any."""
-        return self._session.get(User, user_id)
+    def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
+        """Return the account with this id, locked for update if asked."""
+        return self._session.get(User, user_id, with_for_update=for_update or None)
+
+    def all(self) -> list[User]:
+        """Return every account, by email."""
+        return list(self._session.scalars(select(User).order_by(User.email)))
+
+    def enabled_admins(self) -> list[User]:
+        """Return the accounts that may administer Parley now, locked until commit.
+
+        Locked so two admins demoting each other at once cannot leave nobody in charge.
+        """
+        query = select(User).where(User.role == "admin", User.disabled_at.is_(None))
+        return list(self._session.scalars(query.order_by(User.email).with_for_update()))
+
+    def unit_of_officer(self, officer_id: str) -> str | None:
+        """Return the unit the officer's live accounts name, if they name exactly one.
+
+        Officer ids are not unique among accounts: two accounts in two units leave it unknown.
+        """
+        query = (
+            select(User.unit)
+            .where(User.officer_id == officer_id, User.disabled_at.is_(None))
+            .where(User.unit.is_not(None))
+            .distinct()
+        )
+        units = list(self._session.scalars(query))
+        return units[0] if len(units) == 1 else None

@@ -26,35 +26,19 @@ class SqlAlchemyScheduleRepository:
 
     def schedule(
         self,
-        conversation_id: uuid.UUID,
+        conversation_id: uuid.UUID | None,
         kind: ItemKind,
         due_at: datetime,
         now: datetime,
         ordinal: int = 0,
+        message_id: uuid.UUID | None = None,
     ) -> ScheduledItem:
-        """Add a pending item for a conversation."""
+        """Add a pending item for a conversation (or a reply, with its composed message)."""
         item = ScheduledItem(
             conversation_id=conversation_id,
             kind=kind,
             ordinal=ordinal,
             due_at=due_at,
-            status=ItemStatus.PENDING,
-            attempts=0,
-            paced=False,
-            created_at=now,
-            updated_at=now,
-        )
-        self._session.add(item)
-        self._session.flush()
-        return item
-
-    def add_reply(self, message_id: uuid.UUID, now: datetime) -> ScheduledItem:
-        """Add a reply due now whose text is composed: sent, paced and retried like any item."""
-        item = ScheduledItem(
-            conversation_id=None,
-            kind=ItemKind.REPLY,
-            ordinal=0,
-            due_at=now,
             status=ItemStatus.PENDING,
             attempts=0,
             message_id=message_id,
@@ -65,6 +49,10 @@ class SqlAlchemyScheduleRepository:
         self._session.add(item)
         self._session.flush()
         return item
+
+    def add_reply(self, message_id: uuid.UUID, now: datetime) -> ScheduledItem:
+        """Add a reply due now whose text is composed: sent, paced and retried like any item."""
+        return self.schedule(None, ItemKind.REPLY, now, now, message_id=message_id)
 
     def reply_waiting(self, respondent_id: uuid.UUID, before: datetime) -> bool:
         """Say whether a reply to the resident made before `before` has still not left."""

@@ -120,6 +120,42 @@ def test_an_officer_requests_a_survey_from_a_phone(
     assert any("encuesta" in body for body in twilio.bodies_to(number))
 
 
+def test_an_officer_sends_a_survey_by_whatsapp(
+    make_app: Callable[..., Flask], tmp_path: Path, page: Page, twilio: TwilioStandIn
+) -> None:
+    templates = {"es": "HX" + "e" * 32}
+    app = make_app(
+        sqlite(tmp_path),
+        public_base_url="",
+        whatsapp_from="+15005550007",
+        whatsapp_templates=templates,
+    )
+    with serving(app) as base:
+        sign_in(page, base, make_user(app, officer_id="B-1042"))
+        channel = page.get_by_role("group", name="Send by")
+        assert channel.get_by_label("Text message (SMS)").is_checked()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        number = random_number()
+        page.get_by_label("Resident's phone number").fill(number)
+        channel.get_by_label("WhatsApp").check()
+        page.get_by_label("Language").select_option("en")
+        page.get_by_role("button", name="Request survey").click()
+        # English has no approved template: said by the choice, with everything kept.
+        assert "approved template" in page.locator("#channel-error").inner_text()
+        assert page.get_by_label("WhatsApp").is_checked()
+        assert page.get_by_label("Resident's phone number").input_value() == number
+        assert_accessible(page)
+
+        page.get_by_label("Language").select_option("es")
+        page.get_by_role("button", name="Request survey").click()
+        result = page.get_by_role("status")
+        assert result.get_attribute("data-outcome") == "sent"
+        assert "Channel: WhatsApp" in result.inner_text()
+        assert_accessible(page)
+    [sent] = twilio.sent_to("whatsapp:" + number)
+    assert sent["ContentSid"] == templates["es"]
+
+
 def test_a_signed_out_officer_goes_back_to_sign_in(served: tuple[str, Flask], page: Page) -> None:
     base, app = served
     sign_in(page, base, make_user(app))

@@ -82,3 +82,38 @@ def test_a_printed_sheet_holds_cards_that_open_surveys_until_revoked(
 def test_unknown_languages_are_refused(env: dict[str, str]) -> None:
     code, out = run(env, "cards", "print", "--officer", "B77", "--language", "xx")
     assert code == 2 and "--language" in out
+
+
+def printed_units(env: dict[str, str], rt: Runtime, tmp_path: Path, *args: str) -> list[str | None]:
+    """Print two reusable cards with ARGS; open a survey with each; return the contacts' units."""
+    sheet = tmp_path / f"{secrets.token_hex(4)}.html"
+    code, out = run(env, "cards", "print", "--count", "2", "--reusable", "--out", str(sheet), *args)
+    assert code == 0, out
+    units: list[str | None] = []
+    for card in re.findall(r'data-code="([0-9A-Z]{8})"', sheet.read_text(encoding="utf-8")):
+        number = f"+1555{secrets.randbelow(10**7):07d}"
+        message = InboundMessage("sms", number, f"SURVEY {card}", None, rt.clock())
+        assert "please help us" in handle_inbound(rt, message)[0]
+        with rt.uow() as uow:
+            respondent = uow.respondents.find("sms", number)
+            assert respondent is not None
+            conversation = uow.conversations.latest_for(respondent.id)
+            assert conversation is not None and conversation.contact_id is not None
+            contact = uow.contacts.get(conversation.contact_id)
+            assert contact is not None
+            units.append(contact.unit)
+    return units
+
+
+def test_printed_cards_carry_the_unit_given_else_the_officers_account_unit(
+    env: dict[str, str], rt: Runtime, tmp_path: Path
+) -> None:
+    from bot.services.accounts import create_user
+
+    officer = f"B{secrets.token_hex(3)}"
+    assert printed_units(env, rt, tmp_path, "--officer", officer) == [None, None]
+    given = printed_units(env, rt, tmp_path, "--officer", officer, "--unit", "Traffic East")
+    assert given == ["Traffic East", "Traffic East"]
+    create_user(rt.uow, f"{officer}@agency.example", "correct horse battery staple", "officer",
+                rt.clock(), officer_id=officer, unit="Precinct 5")  # fmt: skip
+    assert printed_units(env, rt, tmp_path, "--officer", officer) == ["Precinct 5", "Precinct 5"]

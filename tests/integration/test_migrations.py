@@ -34,6 +34,7 @@ TABLES = {
     "translations",
     "users",
     "cards",
+    "audit_log",
     "card_attempts",
 }
 
@@ -64,7 +65,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0013_contact_unit"
+    assert current_revision(empty_engine) == head_revision() == "0015_export_order"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

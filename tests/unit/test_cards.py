@@ -22,7 +22,7 @@ from bot.services.cards import (
 )
 from bot.services.inbound.handle import handle_inbound
 from bot.services.runtime import Runtime
-from storage.models import Card, CardAttempt, Contact, Conversation
+from storage.models import Card, CardAttempt, Contact, Conversation, User
 from tests.fakes import FakeDatabase
 from tests.support import FakeClock
 
@@ -198,3 +198,56 @@ def test_an_answer_beginning_with_the_keyword_is_not_taken_for_a_code(
     # Not a code: the survey goes on, and nothing is counted against the resident.
     assert INVALID not in text("survey 2024")
     assert text("survey please") and database.all(CardAttempt) == []
+
+
+def test_a_reusable_cards_unit_goes_on_every_contact_it_opens(
+    rt: Runtime, database: FakeDatabase, clock: FakeClock
+) -> None:
+    code = _card(rt, incident_id=None, reusable=True, unit=" Traffic East ")
+    assert database.all(Card)[0].unit == "Traffic East"
+    for number in ("+15550100003", "+15550100004"):
+        message = InboundMessage("sms", number, f"SURVEY {code}", None, clock())
+        assert INTRO_EN in handle_inbound(rt, message)[0]
+    assert [c.unit for c in database.all(Contact)] == ["Traffic East", "Traffic East"]
+
+
+def _account(rt: Runtime, officer_id: str, unit: str, disabled: bool = False) -> None:
+    """Store a staff account for an officer in a unit."""
+    with rt.uow() as uow:
+        user = User(email=f"{secrets.token_hex(4)}@agency.example", role="officer")
+        user.officer_id, user.unit, user.password_hash = officer_id, unit, "-"
+        user.disabled_at = rt.clock() if disabled else None
+        uow.accounts.add(user)
+        uow.commit()
+
+
+def test_without_a_unit_the_card_takes_the_officers_account_unit(
+    rt: Runtime, database: FakeDatabase, text: Send
+) -> None:
+    _account(rt, "B77", "Precinct 5")
+    _account(rt, "B77", "Old unit", disabled=True)  # a disabled account says nothing
+    _account(rt, "B99", "Traffic East")
+    code = _card(rt)
+    assert database.all(Card)[0].unit == "Precinct 5"
+    assert INTRO_EN in text(f"SURVEY {code}")
+    assert _contact(database).unit == "Precinct 5"
+    # The unit asked for wins over the account's.
+    _card(rt, unit="Detectives")
+    assert database.all(Card)[1].unit == "Detectives"
+
+
+def test_an_officer_in_two_units_or_none_makes_cards_without_one(
+    rt: Runtime, database: FakeDatabase
+) -> None:
+    _account(rt, "B77", "Precinct 5")
+    _account(rt, "B77", "Traffic East")
+    _card(rt)
+    _card(rt, officer_id="C12")  # no account at all
+    assert [card.unit for card in database.all(Card)] == [None, None]
+
+
+@pytest.mark.parametrize("unit", ["x" * 65, "Traffic\x00East"])
+def test_an_unprintable_or_long_unit_is_refused(rt: Runtime, unit: str) -> None:
+    with pytest.raises(CardError) as refused:
+        _card(rt, unit=unit)
+    assert "unit" in refused.value.fields

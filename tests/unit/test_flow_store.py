@@ -109,6 +109,8 @@ def _runtime(store: RecordedFlowStore) -> Runtime:
         uow=no_database,
         flow_store=store,
         surveys=None,  # type: ignore[arg-type]  # flow_of reads nothing
+        admin=None,  # type: ignore[arg-type]
+        responses=None,  # type: ignore[arg-type]
         locales={},
         values={},
         senders={},

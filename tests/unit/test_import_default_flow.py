@@ -29,6 +29,8 @@ def _runtime(directory: Path, default_flow: str) -> Runtime:
         uow=None,  # type: ignore[arg-type]  # choosing a flow opens no unit of work
         flow_store=store,
         surveys=None,  # type: ignore[arg-type]
+        admin=None,  # type: ignore[arg-type]
+        responses=None,  # type: ignore[arg-type]
         locales={},
         values={},
         senders={},

@@ -162,6 +162,8 @@ def _runtime(**renderers: object) -> Runtime:
         uow=None,  # type: ignore[arg-type]
         flow_store=None,  # type: ignore[arg-type]
         surveys=None,  # type: ignore[arg-type]
+        admin=None,  # type: ignore[arg-type]
+        responses=None,  # type: ignore[arg-type]
         locales={},
         values={},
         senders={},

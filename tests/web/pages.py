@@ -31,13 +31,14 @@ def make_user(
     email: str | None = None,
     officer_id: str | None = None,
     password: str = PASSWORD,
+    unit: str | None = None,
 ) -> str:
     """Create an account on the app's database; return its email."""
     from bot.services.accounts import create_user
 
     rt = app.extensions["parley.runtime"]
     address = email or new_email(role)
-    create_user(rt.uow, address, password, role, rt.clock(), officer_id=officer_id)
+    create_user(rt.uow, address, password, role, rt.clock(), officer_id=officer_id, unit=unit)
     return address
 
 

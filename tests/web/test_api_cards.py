@@ -9,7 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from storage.models import Contact
 from tests.web.helpers import post_sms, random_number, reply
+from tests.web.pages import make_user
 
 CARD = {"officer_id": "B77", "incident_id": "24-77", "call_type": "theft", "language": "es"}
 
@@ -67,6 +69,35 @@ def test_a_card_is_made_with_its_links_and_opens_the_survey_by_sms(linked: Flask
     assert (stored.officer_id, stored.call_type) == ("B77", "theft")
 
 
+def opened_contact(app: Flask, code: str) -> Contact:
+    """Text a card's code from a new resident; return the contact the survey is about."""
+    client, number = app.test_client(), random_number()
+    assert "please help us" in reply(post_sms(client, number, f"SURVEY {code}"))
+    rt = app.extensions["parley.runtime"]
+    with rt.uow() as uow:
+        respondent = uow.respondents.for_update("sms", number, rt.clock())
+        conversation = uow.conversations.latest_for(respondent.id)
+        assert conversation is not None and conversation.contact_id is not None
+        contact = uow.contacts.get(conversation.contact_id)
+    assert contact is not None
+    return contact
+
+
+def test_a_cards_unit_is_the_one_given_else_the_officers_account_unit(linked: Flask) -> None:
+    headers = bearer(token(linked, "surveys:write"))
+    make_user(linked, officer_id="B88", unit="Precinct 5")
+
+    def unit_of_card(**fields: object) -> str | None:
+        made = linked.test_client().post("/api/v1/cards", json=fields, headers=headers)
+        assert made.status_code == 201, made.get_json()
+        return opened_contact(linked, made.get_json()["code"]).unit
+
+    assert unit_of_card(officer_id="B77", unit=" Traffic East ") == "Traffic East"
+    assert unit_of_card(officer_id="B88") == "Precinct 5"
+    assert unit_of_card(officer_id="B88", unit="Detectives") == "Detectives"
+    assert unit_of_card(officer_id="B77") is None  # no account, no unit given
+
+
 def test_links_are_left_out_when_not_configured(client: FlaskClient, api_token: str) -> None:
     made = client.post("/api/v1/cards", json={"officer_id": "B77"}, headers=bearer(api_token))
     assert made.status_code == 201
@@ -81,6 +112,8 @@ def test_links_are_left_out_when_not_configured(client: FlaskClient, api_token: 
         ({"incident_id": "1"}, "officer_id"),
         ({**CARD, "reusable": True}, "reusable"),
         ({**CARD, "pin": "1"}, "pin"),
+        ({**CARD, "unit": "Traffic\x00East"}, "unit"),
+        ({**CARD, "unit": "x" * 65}, "unit"),
     ],
 )
 def test_a_card_the_rules_forbid_is_refused_with_the_field(

@@ -288,3 +288,15 @@ def test_a_traditional_chinese_tag_starts_in_traditional_chinese(
     )
     assert response.status_code == 201, response.get_json()
     assert conversation_of(app, number)[0] == "zh-Hant"
+
+
+def test_the_sms_menu_reads_as_it_always_has(app: Flask, client: FlaskClient) -> None:
+    number = random_number()
+    reply(post_sms(client, number, "SURVEY"))
+    rt = app.extensions["parley.runtime"]
+    names = (
+        f"{n} {rt.locales[code].name}"
+        for n, code in enumerate(rt.flows["post_contact"].languages, 1)
+    )
+    expected = "\n".join([rt.locales["en"].messages["language_menu"], *names])
+    assert reply(post_sms(client, number, "LANGUAGE")) == expected

@@ -79,6 +79,22 @@ def test_an_officer_hands_over_a_card_the_resident_scans_and_texts(site: Flask) 
     assert "encuesta" in reply(post_sms(resident, random_number(), f"SURVEY {code}"))
 
 
+def test_a_card_carries_the_officers_unit_to_the_contact(site: Flask) -> None:
+    client = site.test_client()
+    assert log_in(client, make_user(site, officer_id="B78", unit="Precinct 5")).status_code == 302
+    found = CODE.search(hand_over(client, incident="24-502"))
+    assert found is not None
+    number = random_number()
+    assert "please help us" in reply(post_sms(site.test_client(), number, f"SURVEY {found[1]}"))
+    rt = site.extensions["parley.runtime"]
+    with rt.uow() as uow:
+        respondent = uow.respondents.for_update("sms", number, rt.clock())
+        conversation = uow.contacts.conversation_for_contact(respondent.id, "24-502", None)
+        assert conversation is not None and conversation.contact_id is not None
+        contact = uow.contacts.get(conversation.contact_id)
+    assert contact is not None and (contact.officer_id, contact.unit) == ("B78", "Precinct 5")
+
+
 def test_an_excluded_call_type_makes_no_card(site: Flask) -> None:
     client = officer(site)
     form = {"language": "", "incident": "1", "call_type": "Domestic violence"}

@@ -149,7 +149,7 @@ def test_a_cookie_copied_before_sign_out_no_longer_works(site: Flask) -> None:
 
 
 def test_a_disabled_account_is_signed_out_and_cannot_sign_in(site: Flask) -> None:
-    from bot.services.accounts import disable_user
+    from bot.services.account_admin import disable_user
 
     rt = site.extensions["parley.runtime"]
     email = make_user(site)

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.telegram_standin import TOKEN, TelegramStandIn, telegram_standin
-from tests.web.telegram_helpers import PATH, SECRET, post_update, random_chat, update
+from tests.web.telegram_helpers import PATH, SECRET, buttons_of, post_update, random_chat, update
 
 
 @pytest.fixture()
@@ -149,10 +149,27 @@ def test_stop_and_help_commands_are_the_keywords(
     assert "won't" in texts[2] or "stop" in texts[2].lower()
 
 
+def test_opening_the_chat_again_after_stop_opts_back_in(
+    bot: FlaskClient, telegram: TelegramStandIn
+) -> None:
+    # Telegram's "Restart bot" sends a bare /start: after /stop it asks to be texted again.
+    chat = random_chat()
+    post_update(bot, update(chat, "/start"))
+    post_update(bot, update(chat, "/stop"))
+    post_update(bot, update(chat, "/start"))
+    texts = telegram.texts_to(chat)
+    assert len(texts) == 3
+    assert texts[2] != texts[1] and "subscribed" in texts[2].lower()
+    rt = bot.application.extensions["parley.runtime"]
+    with rt.uow() as uow:
+        respondent = uow.respondents.find("telegram", str(chat))
+        assert respondent is not None and respondent.opted_out_at is None
+
+
 def test_the_language_command_shows_the_menu(bot: FlaskClient, telegram: TelegramStandIn) -> None:
     chat = random_chat()
     post_update(bot, update(chat, "/start"))
     post_update(bot, update(chat, "/language"))
-    menu = telegram.texts_to(chat)[1]
-    assert "Reply with the number of your language" in menu
-    assert "Español" in menu
+    menu = telegram.sent_to(chat)[1]
+    assert menu["text"] == "Choose your language:"
+    assert ("Español", "~language:es") in [b for row in buttons_of(menu) for b in row]

@@ -107,6 +107,8 @@ def _contact(card: Card, respondent_id: uuid.UUID, now: datetime) -> Contact:
     return Contact(
         respondent_id=respondent_id,
         officer_id=card.officer_id,
+        # Results per unit count the surveys a card opened, as those an officer asked for.
+        unit=card.unit,
         incident_id=card.incident_id,
         call_type=card.call_type,
         # A reusable card stands for each contact it is handed over at: the one just now.

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from bot.engine.keywords import KeywordHit, match_keyword
-from bot.engine.model import Status
+from bot.engine.model import PromptOption, Status
 from bot.i18n.bidi import for_locale
-from bot.ports import InboundMessage, UnitOfWork
+from bot.ports import OPEN_CHAT, InboundMessage, UnitOfWork
 from bot.scheduling.states import ItemKind, MessageStatus
 from bot.services.addresses import mask
 from bot.services.conversations import advance, open_conversation
@@ -144,7 +144,10 @@ def _answer(turn: Turn, conversation: Conversation) -> list[str]:
 
 def _keyword(turn: Turn) -> KeywordHit | None:
     """Read a global keyword from the provider's flag or the text itself."""
-    provider = PROVIDER_KEYWORDS.get((turn.msg.provider_keyword or "").upper())
+    flag = (turn.msg.provider_keyword or "").upper()
+    if flag == OPEN_CHAT and turn.respondent.opted_out_at is not None:
+        flag = "START"  # Opening the chat again after STOP is asking to be texted again.
+    provider = PROVIDER_KEYWORDS.get(flag)
     found = match_keyword(turn.msg.text, turn.rt.locales.values())
     if provider is not None:
         return KeywordHit(kind=provider, language=found.language if found else "en")
@@ -168,7 +171,6 @@ def _start_or_point(turn: Turn) -> list[str]:
         turn.conversation = conversation
         turn.reply_language = conversation.language
         return turn.render(result.prompts)
-    language = turn.language()
     latest = turn.uow.conversations.latest_for(turn.respondent.id)
     if latest is not None and latest.status == Status.COMPLETED:
         # A thank-you after the survey: say the line is not watched and where to turn instead.
@@ -179,27 +181,42 @@ def _start_or_point(turn: Turn) -> list[str]:
     ):
         # A late answer (or one to a survey cancelled after its first text): it has closed.
         return _once_a_day(turn, "expired", latest.language)
-    return _once_a_day(turn, "unknown", language, keyword=_any_keyword(turn.rt, language))
+    return _point(turn, turn.language())
 
 
-def _once_a_day(turn: Turn, key: str, language: str, **values: str) -> list[str]:
-    """Say a pointer message, but not twice in a day: an auto-responder must not loop with us."""
-    replies = turn.say(key, language, **values)
+def _point(turn: Turn, language: str) -> list[str]:
+    """Tell a stranger what this number is, offering a survey's keyword to reply with."""
+    offer = _survey_offer(turn.rt, language)
+    keyword = offer.label if offer is not None else "HELP"
+    return _once_a_day(turn, "unknown", language, offer, keyword=keyword)
+
+
+def _once_a_day(
+    turn: Turn, key: str, language: str, offer: PromptOption | None = None, **values: str
+) -> list[str]:
+    """Say a pointer message, but not twice in a day: an auto-responder must not loop with us.
+
+    With an `offer`, the word it asks for ("text SURVEY") is a button where there are buttons.
+    """
+    if offer is not None:
+        replies = turn.offer(key, language, offer, **values)
+    else:
+        replies = turn.say(key, language, **values)
     body = reply_body(turn.rt, replies, language)
     last = turn.uow.messages.last_outbound(turn.respondent.id)
     if last is not None and last.body == body and turn.msg.received_at - last.created_at < DAY:
-        turn.reply_language = None
+        turn.reply_language, turn.buttons = None, None
         return []
     return replies
 
 
-def _any_keyword(rt: Runtime, language: str) -> str:
-    """Return a flow keyword to suggest in `language` (the first flow's, upper-cased)."""
+def _survey_offer(rt: Runtime, language: str) -> PromptOption | None:
+    """Return a flow keyword to suggest in `language` (the first flow's, upper-cased), if any."""
     for flow in rt.flows.values():
         words = flow.keywords.get(language) or flow.keywords.get(flow.base_language)
         if words:
-            return words[0].upper()
-    return "HELP"
+            return PromptOption(flow.id, words[0].upper())
+    return None
 
 
 def _log_reply(

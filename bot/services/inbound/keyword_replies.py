@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.engine.conversation import question
 from bot.engine.emergency import DEFAULT_NUMBERS, looks_like_emergency
 from bot.engine.keywords import KeywordHit
-from bot.engine.model import Status
+from bot.engine.model import PromptOption, Status
 from bot.services.addresses import mask
 from bot.services.conversations import state_of
 from bot.services.inbound.languages import send_menu
@@ -32,7 +32,8 @@ def stop(turn: Turn, hit: KeywordHit) -> list[str]:
     log.info("%s opted out on %s", mask(turn.msg.address), turn.msg.channel)
     # "Help, he won't leave me alone" opts out, and must still point to the emergency number.
     pointer = turn.say("emergency", language) if looks_urgent(turn) else []
-    return [*pointer, *turn.say("stop_confirm", language)]
+    # Every language's confirmation says "reply START" (the word carriers act on).
+    return [*pointer, *turn.offer("stop_confirm", language, PromptOption("start", "START"))]
 
 
 def nosurvey(turn: Turn, hit: KeywordHit) -> list[str]:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from bot.engine.conversation import switch_language
 from bot.engine.keywords import KeywordHit
-from bot.engine.locale import LocaleMemo
-from bot.engine.model import Flow, LanguageChanged, Locale, Status
+from bot.engine.locale import LocaleMemo, system_message
+from bot.engine.model import Flow, LanguageChanged, Locale, NodeKind, Prompt, PromptOption, Status
 from bot.engine.padding import stripped
 from bot.engine.text import normalise
 from bot.i18n.scripts import script_language
@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # A menu answered much later is stale: a digit then answers the question, not the menu.
 MENU_TTL = timedelta(hours=1)
+# The language menu's name on its prompt, and so in its buttons' data.
+LANGUAGE_MENU = "language"
 
 
 def offered_languages(turn: Turn) -> list[str]:
@@ -51,11 +53,28 @@ def menu_entries(turn: Turn) -> list[tuple[int, str]]:
 
 
 def send_menu(turn: Turn, hit: KeywordHit | None = None) -> list[str]:
-    """Send the numbered menu, each language written in its own script."""
+    """Send the menu, each language written in its own script: numbered, or as buttons."""
     turn.respondent.menu_open_at = turn.msg.received_at
-    intro = turn.say("language_menu", turn.language(hit))
-    names = [f"{number} {turn.rt.locales[code].name}" for number, code in menu_entries(turn)]
-    return ["\n".join([*intro, *names])]
+    language = turn.language(hit)
+    turn.reply_language = language
+    return turn.render((language_menu(turn, language),))
+
+
+def language_menu(turn: Turn, language: str) -> Prompt:
+    """Build the menu in `language`: an option per offered language, keyed by its number."""
+    rt = turn.rt
+    values = rt.context.values_for(language)
+    options = tuple(
+        PromptOption(code, rt.locales[code].name, key=str(number))
+        for number, code in menu_entries(turn)
+    )
+    return Prompt(
+        text=system_message(rt.locales, language, "language_buttons", values),
+        kind=NodeKind.CHOICE,
+        options=options,
+        hint=system_message(rt.locales, language, "language_menu", values),
+        menu=LANGUAGE_MENU,
+    )
 
 
 def named_language(turn: Turn) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.engine.keywords import STOP_ALONE, KeywordHit
 from bot.engine.locale import system_message
-from bot.engine.model import Prompt
+from bot.engine.model import NodeKind, Prompt, PromptOption
 from bot.engine.text import normalise
 from bot.ports import Buttons, InboundMessage, UnitOfWork
 from bot.services.runtime import Runtime
@@ -61,6 +61,15 @@ class Turn:
         self.reply_language = language
         merged = {**self.rt.context.values_for(language), **values}
         return [system_message(self.rt.locales, language, key, merged)]
+
+    def offer(self, key: str, language: str, option: PromptOption, **values: str) -> list[str]:
+        """Say a system message that asks for one word, offering it as a button where there are.
+
+        The text stays as it is said everywhere ("reply START"); the option's label is that word,
+        so a press is the word typed.
+        """
+        (text,) = self.say(key, language, **values)
+        return self.render((Prompt(text, NodeKind.MESSAGE, options=(option,), menu=key),))
 
     def render(self, prompts: Sequence[Prompt]) -> list[str]:
         """Render the engine's prompts as the resident's channel shows them, with its buttons."""
