@@ -69,8 +69,8 @@ def _opened(out: Path | None) -> Iterator[TextIO]:
 
 def _write(rt: Runtime, kind: str, since: datetime | None, stream: TextIO) -> int:
     """Write every response since `since` to `stream` as `kind`; return how many."""
-    from bot.services.export_format import csv_header, csv_lines, csv_row, response_json
-    from bot.services.exports import every_response, question_columns
+    from bot.services.export_format import response_json
+    from bot.services.exports import csv_export, every_response
 
     count = 0
     if kind == "jsonl":
@@ -78,9 +78,7 @@ def _write(rt: Runtime, kind: str, since: datetime | None, stream: TextIO) -> in
             stream.write(json.dumps(response_json(row), ensure_ascii=False) + "\n")
             count += 1
         return count
-    questions = question_columns(rt, since)
-    cells = (csv_row(row, questions) for row in every_response(rt, since))
-    for line in csv_lines(csv_header(questions), cells):
+    for line in csv_export(rt, since):
         stream.write(line)
         count += 1
     return count - 1  # the header is not a survey

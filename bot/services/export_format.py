@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.model import LIVE
@@ -135,17 +136,11 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[
     """Yield the header and then each row as a CSV line (RFC 4180: quoted as needed, CRLF)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for cells in _chain(header, rows):
+    for cells in chain([header], rows):
         writer.writerow(cells)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-
-
-def _chain(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[Sequence[str]]:
-    """Yield the header, then the rows, without reading the rows ahead."""
-    yield header
-    yield from rows
 
 
 def neutralise(text: str) -> str:

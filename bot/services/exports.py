@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine.model import Flow
 from bot.ports import UnknownFlowVersionError
+from bot.services.export_format import csv_header, csv_lines, csv_row
 from bot.services.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -117,6 +118,13 @@ def every_response(
         if len(rows) < batch:
             return
         after = rows[-1].key
+
+
+def csv_export(rt: Runtime, since: datetime | None) -> Iterator[str]:
+    """Yield every response created at or after `since` as CSV lines, the header first."""
+    questions = question_columns(rt, since)
+    cells = (csv_row(row, questions) for row in every_response(rt, since))
+    yield from csv_lines(csv_header(questions), cells)
 
 
 def question_columns(rt: Runtime, since: datetime | None) -> list[str]:

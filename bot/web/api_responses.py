@@ -6,15 +6,8 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
-from bot.services.export_format import csv_header, csv_lines, csv_row, response_json
-from bot.services.exports import (
-    ExportError,
-    every_response,
-    parse_limit,
-    parse_since,
-    question_columns,
-    response_page,
-)
+from bot.services.export_format import response_json
+from bot.services.exports import ExportError, csv_export, parse_limit, parse_since, response_page
 from bot.services.runtime import Runtime
 from bot.services.tokens import RESPONSES_READ
 from bot.web.api import require_token
@@ -56,11 +49,8 @@ def _csv(rt: Runtime, since: datetime | None) -> Response:
     if request.args.get("cursor") or request.args.get("limit"):
         # A CSV is the whole export: pages are for JSON, so a cursor here would be ignored.
         raise ExportError("cursor and limit page the JSON answer; a CSV holds every response")
-    questions = question_columns(rt, since)
-    cells = (csv_row(row, questions) for row in every_response(rt, since))
-    lines = csv_lines(csv_header(questions), cells)
     return Response(
-        stream_with_context(lines),
+        stream_with_context(csv_export(rt, since)),
         mimetype=CSV,
         headers={"Content-Disposition": 'attachment; filename="responses.csv"'},
     )
