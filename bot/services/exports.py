@@ -133,19 +133,21 @@ def question_columns(rt: Runtime, since: datetime | None) -> list[str]:
     Questions come flow by flow (by flow id, then in the order of the flow's definition);
     a question whose version of the flow is no longer known comes after its flow's others.
     """
-    answered = rt.responses.question_ids(since)
+    asked: dict[tuple[str, str], list[str]] = {}
     order: dict[str, tuple[str, int, str]] = {}
-    for flow_id, version, question in answered:
-        rank = (flow_id, _position(rt, flow_id, version, question), question)
+    for flow_id, version, question in rt.responses.question_ids(since):
+        if (flow_id, version) not in asked:
+            asked[flow_id, version] = _questions(rt, flow_id, version)
+        known = asked[flow_id, version]
+        rank = (flow_id, known.index(question) if question in known else _UNKNOWN, question)
         order[question] = min(order.get(question, rank), rank)
     return sorted(order, key=order.__getitem__)
 
 
-def _position(rt: Runtime, flow_id: str, version: str, question: str) -> int:
-    """Return where a question comes in its flow's definition (after the others if unknown)."""
+def _questions(rt: Runtime, flow_id: str, version: str) -> list[str]:
+    """Return the ids of a flow version's questions in order (none if the version is unknown)."""
     try:
         flow: Flow = rt.flow_store.get(flow_id, version)
     except UnknownFlowVersionError:
-        return _UNKNOWN
-    asked = [node.id for node in flow.nodes.values() if node.waits]
-    return asked.index(question) if question in asked else _UNKNOWN
+        return []
+    return [node.id for node in flow.nodes.values() if node.waits]
