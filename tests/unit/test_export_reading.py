@@ -173,10 +173,12 @@ def test_common_cad_headers_are_recognised() -> None:
 
 def test_the_most_specific_header_wins() -> None:
     columns = map_columns(["Unit", "Officer ID", "Type", "Call Type", "Mobile", "Phone"], {})
+    # "Unit" is the officer's team or precinct, never the officer: Officer ID names them.
     assert columns.named() == {
         "address": "Phone",
         "call_type": "Call Type",
         "officer_id": "Officer ID",
+        "unit": "Unit",
     }
 
 
