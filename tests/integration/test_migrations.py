@@ -65,7 +65,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0014_audit_log"
+    assert current_revision(empty_engine) == head_revision() == "0015_alerts"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 
