@@ -23,6 +23,8 @@ from tests.backing_services import postgres_schema
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 TABLES = {
     "respondents",
+    "alerts",
+    "alert_deliveries",
     "contacts",
     "conversations",
     "answers",
