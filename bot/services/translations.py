@@ -19,6 +19,7 @@ from typing import TypeGuard
 
 from bot.engine.model import AnswerRecord, AnswerValue, NodeKind
 from bot.ports import TranslationError, TranslationRepository, Translator, UnitOfWork
+from bot.services.alerts import raise_alerts
 from bot.services.runtime import Runtime
 from storage.models import Answer, Conversation
 
@@ -259,6 +260,10 @@ def _record_success(rt: Runtime, claim: _Claim, translated: str) -> str | None:
         answer = store.answer_for_update(claim.answer_id)
         if _still_claimed(answer, claim):
             _done(answer, translated, claim.target, claim.provider)
+            # The translation may name what the original's word lists missed.
+            conversation = uow.conversations.get(answer.conversation_id)
+            if conversation is not None:
+                raise_alerts(rt, uow, conversation, rt.clock())
         uow.commit()
         log.info("answer %s translated by %s", claim.answer_id, claim.provider)
         return answer.translation_status if answer is not None else None
