@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 CATEGORIES = ("force", "threats", "injury", "weapons", "discrimination")
-# Arabic letters written in several forms that residents use interchangeably.
-_ARABIC_FORMS = str.maketrans({"ى": "ي", "ـ": None, "ة": "ه"})
+# Letters residents write interchangeably: Arabic forms, and Latin letters whose stroke no
+# decomposition removes (Vietnamese typed without diacritics writes "danh" for "đánh").
+_FORMS = str.maketrans({"ى": "ي", "ـ": None, "ة": "ه", "đ": "d", "ł": "l", "ø": "o"})
 
 
 class Boundary(StrEnum):
@@ -34,7 +35,7 @@ def fold(text: str) -> str:
     """Return text case-folded, without accents or combining marks, spaces made single."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = unicodedata.normalize("NFC", bare).translate(_ARABIC_FORMS)
+    bare = unicodedata.normalize("NFC", bare).translate(_FORMS)
     return " ".join(re.sub(r"[^\w\s]", " ", bare).split())
 
 
