@@ -26,7 +26,7 @@ class MailStandIn:
     recipients: list[list[str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """Store one message (aiosmtpd's handler hook) and accept it."""
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
@@ -76,7 +76,7 @@ def _webhook_handler(standin: WebhookStandIn) -> type[BaseHTTPRequestHandler]:
     """Build a handler class bound to one stand-in."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             status = standin.take(body, dict(self.headers.items()))
@@ -84,7 +84,7 @@ def _webhook_handler(standin: WebhookStandIn) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Keep test output quiet."""
 
     return Handler

@@ -29,7 +29,7 @@ from tests.support import FakeClock
 from tests.web.helpers import post_sms, random_number, reply
 from tests.web.pages import make_user
 
-SECRET = "whsec-" + "k" * 32  # noqa: S105  # a test key
+SECRET = "whsec-" + "k" * 32  # a test key
 SENDER = "parley@police.example"
 # A resident who answers the respect question with 1 and writes of being pushed.
 ANSWERS = ("yes", "1", "4", "3", "4", "He pushed me against the car")

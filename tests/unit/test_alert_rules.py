@@ -46,7 +46,9 @@ def answer(question: str, value: object, language: str = "en", **extra: object) 
     )
 
 
-def rules_of(*answers: Answer, completed: bool = False, rules: AlertRules | None = None) -> set[str]:
+def rules_of(
+    *answers: Answer, completed: bool = False, rules: AlertRules | None = None
+) -> set[str]:
     """Return the rules the answers meet under the default (or given) rules."""
     alerting = Alerting(rules or AlertRules(), words())
     return {f.rule for f in findings(flow(), answers, alerting, completed)}
@@ -119,9 +121,7 @@ def test_a_choice_is_lowest_only_when_the_rules_name_it() -> None:
         ("so", "Askariga wuu i garaacay", {"force"}),
     ],
 )
-def test_alert_words_match_in_each_language(
-    language: str, text: str, categories: set[str]
-) -> None:
+def test_alert_words_match_in_each_language(language: str, text: str, categories: set[str]) -> None:
     assert set(mentions(words(), text, [language])) == categories
 
 
@@ -148,7 +148,11 @@ def test_the_translation_is_read_when_the_original_has_no_listed_word() -> None:
     original = "Sarkaalku wuxuu igu qabsaday si xun"  # no Somali word listed
     untranslated = answer("comment", original, "so")
     translated = answer(
-        "comment", original, "so", translation="The officer threatened me", translation_language="en"
+        "comment",
+        original,
+        "so",
+        translation="The officer threatened me",
+        translation_language="en",
     )
     assert rules_of(untranslated) == set()
     assert rules_of(translated) == {"words:comment:threats"}
