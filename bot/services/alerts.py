@@ -151,6 +151,8 @@ def acknowledge(
 ) -> Alert:
     """Record that `actor` acted on an alert of their units, with a note; audit it."""
     note = note.strip()
+    if not note:
+        raise AlertError("note", "Say what was done, in a few words.")
     if len(note) > MAX_NOTE:
         raise AlertError("note", f"Keep the note to {MAX_NOTE} characters.")
     with work() as uow:
@@ -160,7 +162,7 @@ def acknowledge(
         if alert.acknowledged_at is not None:
             raise AlertError("alert", "This alert was already acknowledged.")
         alert.acknowledged_by, alert.acknowledged_at = actor, now
-        alert.acknowledged_note = note or None
+        alert.acknowledged_note = note
         record(uow, actor, Action.ALERT_ACKNOWLEDGED, str(alert.id), alert.rule, now)
         uow.commit()
         return alert

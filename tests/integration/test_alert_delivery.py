@@ -84,7 +84,7 @@ def answer_survey(app: Flask, officer: str, answers: tuple[str, ...] = ANSWERS) 
     """Start a survey about `officer` and have the resident answer; return their number."""
     rt: Runtime = app.extensions["parley.runtime"]
     client, number = app.test_client(), random_number()
-    token = create_token(rt.uow, "cad", rt.clock(), SCOPES)
+    token = create_token(rt.uow, f"cad-{secrets.token_hex(3)}", rt.clock(), SCOPES)
     payload = {"channel": "sms", "flow": "post_contact", "language": "en", "address": number}
     created = client.post(
         "/api/v1/surveys",

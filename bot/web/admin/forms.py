@@ -12,7 +12,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from bot.services.accounts import MAX_PASSWORD
 from bot.services.alerts import MAX_NOTE
@@ -81,7 +81,7 @@ class AcknowledgeForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no ty
     note = TextAreaField(
         "What was done",
         validators=[
-            InputRequired("Say what was done, in a few words."),
+            DataRequired("Say what was done, in a few words."),
             Length(max=MAX_NOTE, message=f"Keep the note to {MAX_NOTE} characters."),
         ],
     )
