@@ -222,3 +222,43 @@ def test_a_bad_word_list_is_reported_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "en.yaml").write_text("force: [hit]\nthreats: threaten\n")
     with pytest.raises(AlertWordsError, match=r"en\.yaml:2"):
         load_alert_words(tmp_path)
+
+
+def test_the_example_rules_file_holds_the_defaults() -> None:
+    assert load_alert_rules(ROOT / "survey_rules.example.yaml") == AlertRules()
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"SMTP_URL": "smtp://mail.example:587"}, "ALERT_FROM"),
+        ({"ALERT_WEBHOOK_URL": "https://hooks.example/parley"}, "ALERT_WEBHOOK_SECRET"),
+        ({"SMTP_URL": "mail.example:25", "ALERT_FROM": "a@b.example"}, "SMTP_URL"),
+        ({"ALERT_WEBHOOK_URL": "hooks.example", "ALERT_WEBHOOK_SECRET": "k"}, "ALERT_WEBHOOK_URL"),
+    ],
+)
+def test_an_alert_outlet_set_up_halfway_is_refused_at_start(
+    environ: dict[str, str], named: str
+) -> None:
+    from bot.config.settings import Settings
+    from bot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=named) as refused:
+        Settings.from_env(environ)
+    assert "password" not in str(refused.value)
+
+
+def test_alert_outlets_are_read_from_the_environment() -> None:
+    from bot.config.settings import Settings
+
+    settings = Settings.from_env(
+        {
+            "SMTP_URL": "smtp://parley:pw@mail.example:587",
+            "SMTP_STARTTLS": "true",
+            "ALERT_FROM": "parley@police.example",
+            "ALERT_WEBHOOK_URL": "https://hooks.example/parley",
+            "ALERT_WEBHOOK_SECRET": "k" * 32,
+        }
+    )
+    assert settings.smtp_starttls and settings.alert_from == "parley@police.example"
+    assert settings.alert_rules == AlertRules()
