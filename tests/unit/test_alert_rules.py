@@ -233,7 +233,7 @@ def test_the_example_rules_file_holds_the_defaults() -> None:
     [
         ({"SMTP_URL": "smtp://mail.example:587"}, "ALERT_FROM"),
         ({"ALERT_WEBHOOK_URL": "https://hooks.example/parley"}, "ALERT_WEBHOOK_SECRET"),
-        ({"SMTP_URL": "mail.example:25", "ALERT_FROM": "a@b.example"}, "SMTP_URL"),
+        ({"SMTP_URL": "parley:hunter2@mail.example", "ALERT_FROM": "a@b.example"}, "SMTP_URL"),
         ({"ALERT_WEBHOOK_URL": "hooks.example", "ALERT_WEBHOOK_SECRET": "k"}, "ALERT_WEBHOOK_URL"),
     ],
 )
@@ -245,7 +245,7 @@ def test_an_alert_outlet_set_up_halfway_is_refused_at_start(
 
     with pytest.raises(ConfigError, match=named) as refused:
         Settings.from_env(environ)
-    assert "password" not in str(refused.value)
+    assert "hunter2" not in str(refused.value)  # the password is never echoed
 
 
 def test_alert_outlets_are_read_from_the_environment() -> None:
