@@ -17,6 +17,12 @@ depends_on = None
 
 def upgrade() -> None:
     """Create the alerts and alert_deliveries tables."""
+    _create_alerts()
+    _create_deliveries()
+
+
+def _create_alerts() -> None:
+    """Create the alerts table: one row per rule a conversation met."""
     op.create_table(
         "alerts",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -40,6 +46,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("conversation_id", "rule", name=op.f("uq_alerts_conversation_id_rule")),
     )
     op.create_index("ix_alerts_unit_created_at", "alerts", ["unit", "created_at"], unique=False)
+
+
+def _create_deliveries() -> None:
+    """Create the alert_deliveries table: the queue of emails and webhooks to send."""
     op.create_table(
         "alert_deliveries",
         sa.Column("id", sa.Uuid(), nullable=False),
