@@ -250,3 +250,36 @@ def test_evaluating_again_raises_nothing_new(
 
     assert {a.rule for a in rows(rt, Alert)} == RULES
     assert len(mail.messages) == 2
+
+
+def test_top_marks_with_a_kind_comment_send_a_commendation(
+    alerting_app: Callable[..., Flask], mail: MailStandIn, hook: WebhookStandIn
+) -> None:
+    app = alerting_app()
+    rt: Runtime = app.extensions["parley.runtime"]
+    officer, supervisor, _ = staff(app)
+
+    answer_survey(app, officer, ("yes", "5", "5", "5", "5", "Patient and kind, thank you"))
+    assert rt.dispatcher.drain(timeout=30)  # type: ignore[union-attr]
+
+    [alert] = rows(rt, Alert)
+    assert (alert.kind, alert.rule) == ("commendation", "commendation")
+    [message] = mail.messages
+    assert str(message["Subject"]).strip().startswith("Parley commendation:")
+    assert mail.recipients == [[supervisor]]
+    assert json.loads(hook.received[0][0])["kind"] == "commendation"
+
+
+def test_a_unit_without_a_supervisor_has_its_alerts_sent_to_the_admins(
+    alerting_app: Callable[..., Flask], mail: MailStandIn
+) -> None:
+    app = alerting_app(alert_webhook_url="", alert_webhook_secret="")
+    rt: Runtime = app.extensions["parley.runtime"]
+    officer = f"D{secrets.token_hex(3)}"
+    make_user(app, "officer", officer_id=officer, unit="nobody-leads-this-unit")
+    admin = make_user(app, "admin")
+
+    answer_survey(app, officer, ("yes", "1"))
+    assert rt.dispatcher.drain(timeout=30)  # type: ignore[union-attr]
+
+    assert mail.recipients == [[admin]]
