@@ -46,7 +46,13 @@ def raise_alerts(rt: Runtime, uow: UnitOfWork, conversation: Conversation, now: 
         return
     answers = uow.conversations.answers(conversation.id)
     completed = conversation.status == Status.COMPLETED
-    found = findings(flow, answers, alerting, completed)
+    try:
+        found = findings(flow, answers, alerting, completed)
+    except Exception:
+        # A fault in reading the rules must not cost the resident's turn (their answer is
+        # stored either way); it is logged for staff, and the next answer reads them again.
+        log.exception("could not read conversation %s for alerts", conversation.id)
+        return
     if not found:
         return
     officer_id, unit = _officer_of(uow, conversation)
