@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.standins import _serving
 
@@ -24,7 +25,26 @@ class MailStandIn:
     url: str = ""
     messages: list[EmailMessage] = field(default_factory=list)
     recipients: list[list[str]] = field(default_factory=list)
+    # The user name and password the server takes (None: no sign-in asked for).
+    credentials: tuple[str, str] | None = None
+    # Who signed in, once per connection that did.
+    logins: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        """Take the one user name and password this server knows (aiosmtpd's authenticator)."""
+        given = (
+            (data.login.decode(), data.password.decode())
+            if isinstance(data, LoginPassword)
+            else None
+        )
+        if given is None or given != self.credentials:
+            return AuthResult(success=False, handled=False)
+        with self.lock:
+            self.logins.append(given[0])
+        return AuthResult(success=True)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         """Store one message (aiosmtpd's handler hook) and accept it."""
@@ -43,11 +63,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def mail_standin() -> Iterator[MailStandIn]:
-    """Serve an SMTP server on a free loopback port for the duration of a block."""
-    standin = MailStandIn()
+def mail_standin(credentials: tuple[str, str] | None = None) -> Iterator[MailStandIn]:
+    """Serve an SMTP server on a free loopback port (asking for `credentials`, if given)."""
+    standin = MailStandIn(credentials=credentials)
     port = _free_port()
-    controller = Controller(standin, hostname="127.0.0.1", port=port)
+    # Sign-in over plain text is for this loopback stand-in only; real servers need TLS.
+    auth = {"authenticator": standin.authenticate} if credentials else {}
+    controller = Controller(
+        standin, hostname="127.0.0.1", port=port, auth_require_tls=False, **auth
+    )
     controller.start()
     standin.url = f"smtp://127.0.0.1:{port}"
     try:

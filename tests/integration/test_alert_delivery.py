@@ -283,3 +283,18 @@ def test_a_unit_without_a_supervisor_has_its_alerts_sent_to_the_admins(
     assert rt.dispatcher.drain(timeout=30)  # type: ignore[union-attr]
 
     assert mail.recipients == [[admin]]
+
+
+def test_the_smtp_url_signs_in_with_its_user_and_password(
+    make_app: Callable[..., Flask], own_database_url: str
+) -> None:
+    with mail_standin(credentials=("parley@police.example", "p@ss word:1")) as server:
+        host = server.url.removeprefix("smtp://")
+        url = f"smtp://parley%40police.example:p%40ss%20word%3A1@{host}"
+        app = make_app(own_database_url, smtp_url=url, alert_from=SENDER)
+        officer, supervisor, _ = staff(app)
+        answer_survey(app, officer, ("yes", "1"))
+        assert app.extensions["parley.runtime"].dispatcher.drain(timeout=30)
+
+        assert server.logins == ["parley@police.example"]
+        assert server.recipients == [[supervisor]]
