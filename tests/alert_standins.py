@@ -25,7 +25,7 @@ class MailStandIn:
     url: str = ""
     messages: list[EmailMessage] = field(default_factory=list)
     recipients: list[list[str]] = field(default_factory=list)
-    # The user name and password the server takes (None: no sign-in asked for).
+    # The one user name and password the server takes (None: it offers no sign-in).
     credentials: tuple[str, str] | None = None
     # Who signed in, once per connection that did.
     logins: list[str] = field(default_factory=list)
