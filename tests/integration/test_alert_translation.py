@@ -1,4 +1,4 @@
-"""A translation that arrives later is read for alert words too, once."""
+"""A translation that arrives later (from the provider or the cache) is read for alert words."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def rules(rt: Runtime) -> list[str]:
         return [alert.rule for alert in uow.alerts.listed(None, None, 50)]
 
 
-def test_an_alert_word_in_the_translation_raises_an_alert_once(
+def test_an_alert_word_in_a_fresh_or_cached_translation_raises_an_alert(
     own_database_url: str, libre: LibreStandIn, runtimes: list[Runtime]
 ) -> None:
     rt = _runtime(runtimes, _settings(own_database_url, libre))
