@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels.alert_email import SmtpAlertOutlet
+from bot.channels.alert_webhook import WebhookAlertOutlet
+from bot.config.alert_rules import AlertRules, load_alert_words
 from bot.config.settings import Settings
 from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
@@ -21,11 +24,13 @@ from bot.errors import ConfigError
 from bot.flows.files import FlowDefinition, load_flow_definitions
 from bot.flows.locales import load_locales
 from bot.flows.store import RecordedFlowStore, open_flow_store
+from bot.i18n.alert_words import WordList
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
-from bot.ports import Clock, Keyboard, Renderer, Sender, Translator, UnitOfWork
+from bot.ports import AlertOutlet, Clock, Keyboard, Renderer, Sender, Translator, UnitOfWork
 from bot.scheduling.model import SendPolicy
 from bot.services.addresses import Channel
+from bot.services.alert_findings import Alerting
 from bot.services.runtime import Runtime
 from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
@@ -113,6 +118,21 @@ def build_background(
     return translator, InProcessDispatcher(sweep_seconds=settings.sweep_seconds)
 
 
+def build_alerting(settings: Settings, words: Mapping[str, WordList]) -> Alerting:
+    """Build the alert rules and outlets: email when SMTP_URL is set, a webhook when its URL is."""
+    outlets: dict[str, AlertOutlet] = {}
+    if settings.smtp_url:
+        outlets["email"] = SmtpAlertOutlet(
+            settings.smtp_url, settings.alert_from, starttls=settings.smtp_starttls
+        )
+    if settings.alert_webhook_url:
+        outlets["webhook"] = WebhookAlertOutlet(
+            settings.alert_webhook_url, settings.alert_webhook_secret
+        )
+    rules = settings.alert_rules or AlertRules()
+    return Alerting(rules, words, outlets, settings.public_base_url)
+
+
 def _closer(
     engine: Engine, dispatcher: InProcessDispatcher | RqDispatcher | None
 ) -> Callable[[], None]:
@@ -142,6 +162,8 @@ class Definitions:
     loaded: Mapping[str, FlowDefinition]
     locales: Mapping[str, Locale]
     detector: LanguageDetector
+    # Each language's alert words (locales/alert_words/<lang>.yaml).
+    alert_words: Mapping[str, WordList] = field(default_factory=dict)
 
     @property
     def flows(self) -> dict[str, Flow]:
@@ -155,7 +177,8 @@ def load_definitions(settings: Settings) -> Definitions:
     locales = load_locales(settings.locales_dir)
     flows = {flow_id: item.flow for flow_id, item in loaded.items()}
     check_languages(flows, locales)
-    return Definitions(loaded, locales, LanguageDetector(locales, flows))
+    words = load_alert_words(settings.locales_dir / "alert_words")
+    return Definitions(loaded, locales, LanguageDetector(locales, flows), words)
 
 
 def _unit_of_work(session_factory: sessionmaker[Session]) -> UnitOfWork:
@@ -235,6 +258,7 @@ def bootstrap(
         dispatcher=dispatcher,
         detect=definitions.detector.detect,
         close=_closer(engine, dispatcher),
+        alerting=build_alerting(settings, definitions.alert_words),
         **_storage(engine, definitions, clock()),
         **_channels(settings, senders),
         **_from_settings(settings, locales),
@@ -262,6 +286,7 @@ def sandbox(rt: Runtime, flows: Mapping[str, Flow]) -> Iterator[Runtime]:
         senders={},
         dispatcher=None,
         translator=None,
+        alerting=None,
         close=engine.dispose,
     )
     try:

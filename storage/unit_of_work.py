@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories import (
     SqlAlchemyAccountRepository,
+    SqlAlchemyAlertRepository,
     SqlAlchemyAuditRepository,
     SqlAlchemyCardRepository,
     SqlAlchemyContactRepository,
@@ -37,6 +38,7 @@ class _Repositories:
     translations: SqlAlchemyTranslationRepository
     cards: SqlAlchemyCardRepository
     audit: SqlAlchemyAuditRepository
+    alerts: SqlAlchemyAlertRepository
 
     @classmethod
     def on(cls, session: Session) -> _Repositories:
@@ -52,6 +54,7 @@ class _Repositories:
             translations=SqlAlchemyTranslationRepository(session),
             cards=SqlAlchemyCardRepository(session),
             audit=SqlAlchemyAuditRepository(session),
+            alerts=SqlAlchemyAlertRepository(session),
         )
 
 
@@ -113,6 +116,11 @@ class SqlAlchemyUnitOfWork:
     def audit(self) -> SqlAlchemyAuditRepository:
         """Return the audit log of the open block (entries are only added)."""
         return self._open().audit
+
+    @property
+    def alerts(self) -> SqlAlchemyAlertRepository:
+        """Return the alerts and their deliveries of the open block."""
+        return self._open().alerts
 
     def __enter__(self) -> Self:
         """Open a fresh Session and its repositories."""

@@ -29,6 +29,7 @@ from storage.queries import (
     RunningCount,
     SurveyView,
 )
+from tests.fake_alerts import FakeAlertRepository
 from tests.fake_cards import FakeCardRepository
 from tests.fake_flows import FakeFlowVersionRecords
 from tests.fake_operations import (
@@ -97,6 +98,7 @@ class FakeUnitOfWork:
         self.translations = FakeTranslationRepository(self)
         self.cards = FakeCardRepository(self)
         self.audit = FakeAuditRepository(self)
+        self.alerts = FakeAlertRepository(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         """Begin the block."""

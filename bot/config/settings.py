@@ -24,12 +24,14 @@ from bot.config.values import (
     seconds,
     secret_key,
     sender_rates,
+    smtp_url,
     translator,
 )
 from bot.config.whatsapp import read_templates
 from bot.errors import ConfigError
 
 if TYPE_CHECKING:
+    from bot.config.alert_rules import AlertRules
     from bot.scheduling.model import SendPolicy
     from bot.scheduling.pacing import Pacing
 
@@ -104,6 +106,14 @@ class Settings:
     card_days: int = 14
     telegram_bot_username: str = ""
     whatsapp_number: str = ""
+    # Alerts: which answers raise them (survey_rules.yaml's `alerts`), and how supervisors
+    # hear of them: email (SMTP_URL, ALERT_FROM) and/or a signed webhook.
+    alert_rules: AlertRules | None = None
+    smtp_url: str = ""
+    smtp_starttls: bool = False
+    alert_from: str = ""
+    alert_webhook_url: str = ""
+    alert_webhook_secret: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -117,6 +127,8 @@ class Settings:
                 except ConfigError as exc:
                     raise ConfigError(f"{key}: {exc}") from exc
         values["send_policy"] = _send_policy(env)
+        values["alert_rules"] = _alert_rules(env)
+        _check_alert_outlets(values)
         values["contacts"] = read_contacts(env)
         values["whatsapp_templates"] = read_templates(env)
         return cls(**values)
@@ -202,14 +214,42 @@ _ENV: dict[str, tuple[str, Any]] = {
     "card_days": ("CARD_DAYS", count),
     "telegram_bot_username": ("TELEGRAM_BOT_USERNAME", lambda v: v.strip().lstrip("@")),
     "whatsapp_number": ("WHATSAPP_NUMBER", lambda v: re.sub(r"\D", "", v)),
+    "smtp_url": ("SMTP_URL", smtp_url),
+    "smtp_starttls": ("SMTP_STARTTLS", flag),
+    "alert_from": ("ALERT_FROM", str.strip),
+    "alert_webhook_url": ("ALERT_WEBHOOK_URL", http_url),
+    "alert_webhook_secret": ("ALERT_WEBHOOK_SECRET", str.strip),
 }
 
 
-def _send_policy(env: Mapping[str, str]) -> SendPolicy:
-    """Read the send rules: SURVEY_RULES_FILE or ./survey_rules.yaml if present, then env."""
-    from bot.config.send_rules import POLICY_FILE_NAME, load_policy
+def _rules_file(env: Mapping[str, str]) -> Path | None:
+    """Return the survey rules file: SURVEY_RULES_FILE, else ./survey_rules.yaml if present."""
+    from bot.config.send_rules import POLICY_FILE_NAME
 
     named = env.get("SURVEY_RULES_FILE", "")
     default = ROOT / POLICY_FILE_NAME
-    path = Path(named) if named else (default if default.is_file() else None)
-    return load_policy(path, env)
+    return Path(named) if named else (default if default.is_file() else None)
+
+
+def _send_policy(env: Mapping[str, str]) -> SendPolicy:
+    """Read the send rules from the survey rules file, then the environment."""
+    from bot.config.send_rules import load_policy
+
+    return load_policy(_rules_file(env), env)
+
+
+def _alert_rules(env: Mapping[str, str]) -> AlertRules:
+    """Read the alert rules from the survey rules file's `alerts` section."""
+    from bot.config.alert_rules import load_alert_rules
+
+    return load_alert_rules(_rules_file(env))
+
+
+def _check_alert_outlets(values: Mapping[str, Any]) -> None:
+    """Refuse an alert outlet set up halfway: mail with no sender, a webhook with no secret."""
+    if values.get("smtp_url") and not values.get("alert_from"):
+        raise ConfigError("ALERT_FROM: set the address alert emails come from (SMTP_URL is set)")
+    if values.get("alert_webhook_url") and not values.get("alert_webhook_secret"):
+        raise ConfigError(
+            "ALERT_WEBHOOK_SECRET: set the key webhooks are signed with (ALERT_WEBHOOK_URL is set)"
+        )

@@ -63,6 +63,14 @@ def http_url(value: str) -> str:
     return url
 
 
+def smtp_url(value: str) -> str:
+    """Read an SMTP server's URL: smtp://user:password@host:port (smtps://: TLS at once)."""
+    url = value.strip()
+    if url and not re.match(r"smtps?://[^/?#]*[^/?#:@]", url):
+        raise ConfigError("expected smtp://user:password@host:port or smtps://…")
+    return url
+
+
 def redis_url(value: str) -> str:
     """Read a Redis URL; empty means background work runs in-process."""
     url = value.strip()

@@ -3,6 +3,12 @@
 Grouped by what they describe; import them from here.
 """
 
+from bot.ports.alerts import (
+    AlertNotice,
+    AlertOutlet,
+    AlertOutletError,
+    AlertRepository,
+)
 from bot.ports.flows import (
     FlowStore,
     FlowVersionRecords,
@@ -48,6 +54,10 @@ __all__ = [
     "OPEN_CHAT",
     "AccountRepository",
     "AdminQueries",
+    "AlertNotice",
+    "AlertOutlet",
+    "AlertOutletError",
+    "AlertRepository",
     "AuditRepository",
     "ButtonPress",
     "ButtonSender",

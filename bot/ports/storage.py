@@ -12,6 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
+from bot.ports.alerts import AlertRepository
 from bot.ports.repositories import (
     ContactRepository,
     ConversationRepository,
@@ -240,6 +241,11 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditRepository:
         """Return the audit log of this block."""
+        ...
+
+    @property
+    def alerts(self) -> AlertRepository:
+        """Return the alerts and their deliveries of this block."""
         ...
 
     def __enter__(self) -> UnitOfWork: ...

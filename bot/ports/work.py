@@ -23,6 +23,10 @@ class Dispatcher(Protocol):
         """Ask for a scheduled item to be run at `due_at`; the database already holds it."""
         ...
 
+    def enqueue_alert(self, delivery_id: uuid.UUID) -> None:
+        """Ask for an alert delivery to be sent now; the database already holds it."""
+        ...
+
 
 Clock = Callable[[], datetime]
 

@@ -61,6 +61,13 @@ ALL_KINDS = (ItemKind.START, ItemKind.REMINDER, ItemKind.EXPIRY)
 FOLLOW_UPS = (ItemKind.REMINDER, ItemKind.EXPIRY)
 
 
+class AlertKind(StrEnum):
+    """What an alert row tells a supervisor: a problem to look at, or praise to pass on."""
+
+    ALERT = "alert"
+    COMMENDATION = "commendation"
+
+
 class ItemStatus(StrEnum):
     """Where a scheduled item stands: waiting, claimed by a worker, or finished for good."""
 

@@ -36,6 +36,7 @@ class Action(StrEnum):
     UNIT_CHANGED = "unit_changed"
     TOKEN_CREATED = "token_created"  # noqa: S105  # an action's name, not a secret
     TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"
 
 
 # How the audit page names each action.
@@ -51,6 +52,7 @@ LABELS = {
     Action.UNIT_CHANGED: "Unit changed",
     Action.TOKEN_CREATED: "API token created",
     Action.TOKEN_REVOKED: "API token revoked",
+    Action.ALERT_ACKNOWLEDGED: "Alert acknowledged",
 }
 
 

@@ -9,6 +9,7 @@ from bot.engine.model import ConversationState, Flow, Prompt, Status, StepResult
 from bot.ports import UnitOfWork
 from bot.scheduling.disposition import unfinished
 from bot.scheduling.states import ALL_KINDS, FOLLOW_UPS
+from bot.services.alerts import raise_alerts
 from bot.services.runtime import Runtime
 from bot.services.translations import queue_translations
 from storage.models import Contact, Conversation, Respondent
@@ -27,8 +28,13 @@ def state_of(conversation: Conversation) -> ConversationState:
 def apply_result(
     rt: Runtime, uow: UnitOfWork, conversation: Conversation, result: StepResult, now: datetime
 ) -> None:
-    """Store a step's new state and answers; free-text answers go for translation."""
-    if conversation.record_step(result.state, now):
+    """Store a step's new state and answers; free-text answers go for translation.
+
+    The stored answers are then read against the alert rules: an alert raised here is queued
+    in this transaction, so it is sent within moments of the answer, once.
+    """
+    completed = conversation.record_step(result.state, now)
+    if completed:
         # Nothing is left to remind about, and nothing to expire.
         uow.schedule.cancel([conversation.id], FOLLOW_UPS, now, Status.COMPLETED)
     for answer in result.answers:
@@ -42,6 +48,8 @@ def apply_result(
         )
     if result.answers:
         queue_translations(rt, uow, conversation, result.answers, now)
+    if result.answers or completed:
+        raise_alerts(rt, uow, conversation, now)
 
 
 def open_conversation(

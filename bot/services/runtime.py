@@ -28,6 +28,7 @@ from bot.ports import (
 )
 from bot.scheduling.model import SendPolicy
 from bot.scheduling.pacing import Pacing
+from bot.services.alert_findings import Alerting
 from bot.services.timezones import resident_timezones
 
 if TYPE_CHECKING:
@@ -79,6 +80,8 @@ class Runtime:
     card_key: bytes = b""
     telegram_bot: str = ""
     whatsapp_number: str = ""
+    # Which answers raise alerts for supervisors, and how they hear of them (None: no alerts).
+    alerting: Alerting | None = None
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

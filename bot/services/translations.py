@@ -19,6 +19,7 @@ from typing import TypeGuard
 
 from bot.engine.model import AnswerRecord, AnswerValue, NodeKind
 from bot.ports import TranslationError, TranslationRepository, Translator, UnitOfWork
+from bot.services.alerts import raise_alerts
 from bot.services.runtime import Runtime
 from storage.models import Answer, Conversation
 
@@ -195,6 +196,8 @@ def _claim(rt: Runtime, answer_id: uuid.UUID) -> _Claim | str | None:
         if answer is None or not _due(answer, rt.clock()):
             return answer.translation_status if answer is not None else None
         outcome = _book(rt, store, answer)
+        if outcome == TranslationStatus.DONE:
+            _read_for_alerts(rt, uow, answer)  # translated from the cache
         uow.commit()
         return outcome
 
@@ -233,6 +236,13 @@ def _settle(answer: Answer, status: TranslationStatus) -> None:
     answer.translation_due_at = None
 
 
+def _read_for_alerts(rt: Runtime, uow: UnitOfWork, answer: Answer) -> None:
+    """Read a translated answer's conversation for alerts: its translation may name more."""
+    conversation = uow.conversations.get(answer.conversation_id)
+    if conversation is not None:
+        raise_alerts(rt, uow, conversation, rt.clock())
+
+
 def _done(answer: Answer, translated: str, target: str, provider: str) -> None:
     """Store a translation beside the original text."""
     answer.translation = translated
@@ -259,6 +269,7 @@ def _record_success(rt: Runtime, claim: _Claim, translated: str) -> str | None:
         answer = store.answer_for_update(claim.answer_id)
         if _still_claimed(answer, claim):
             _done(answer, translated, claim.target, claim.provider)
+            _read_for_alerts(rt, uow, answer)
         uow.commit()
         log.info("answer %s translated by %s", claim.answer_id, claim.provider)
         return answer.translation_status if answer is not None else None

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from bot.ports import TranslationError
+from bot.services.alert_delivery import deliver_alert
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import run_item
 from bot.services.translations import translate_answer
@@ -59,6 +60,10 @@ class InProcessDispatcher:
             self._sweeper.wake()  # The sweep recomputes its wait from the new soonest item.
             return
         self._submit("item", item_id, self._run_item)
+
+    def enqueue_alert(self, delivery_id: uuid.UUID) -> None:
+        """Send an alert delivery on a worker thread soon."""
+        self._submit("alert", delivery_id, self._deliver_alert)
 
     def drain(self, timeout: float) -> bool:
         """Wait until nothing is queued or running; say whether that happened in time."""
@@ -118,3 +123,7 @@ class InProcessDispatcher:
     def _run_item(self, item_id: uuid.UUID) -> None:
         """Run one scheduled item."""
         run_item(bound(self._rt), item_id)
+
+    def _deliver_alert(self, delivery_id: uuid.UUID) -> None:
+        """Send one alert delivery."""
+        deliver_alert(bound(self._rt), delivery_id)

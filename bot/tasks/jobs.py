@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 import uuid
 
+from bot.services.alert_delivery import deliver_alert as deliver_alert_service
+from bot.services.alert_delivery import sweep_alerts
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import run_item as run_item_service
 from bot.services.scheduled_items import sweep_items
@@ -64,8 +66,14 @@ def run_item(item_id: str) -> str:
     return run_item_service(runtime(), uuid.UUID(item_id)).value
 
 
+def deliver_alert(delivery_id: str) -> str:
+    """Send one alert delivery (idempotent: a second delivery of the job does nothing)."""
+    return deliver_alert_service(runtime(), uuid.UUID(delivery_id)).value
+
+
 def sweep() -> int:
-    """Enqueue every due translation and scheduled item; return how many translations."""
+    """Enqueue every due translation, alert and scheduled item; return how many translations."""
     rt = runtime()
+    sweep_alerts(rt)
     sweep_items(rt)
     return sweep_translations(rt)

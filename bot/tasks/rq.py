@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.services.runtime import Runtime
 from bot.services.translations import MAX_ATTEMPTS, retry_intervals
 from bot.tasks.sweep import (
+    ALERT_JOB,
     IN_HAND,
     ITEM_JOB,
     ITEM_RETRY_SECONDS,
@@ -69,6 +70,13 @@ class RqDispatcher:
         job_id = f"parley-item-{item_id}-{int(due_at.timestamp())}"
         later = due_at if due_at > bound(self._rt).clock() else None
         self._once(job_id, ITEM_JOB, str(item_id), retry, later)
+
+    def enqueue_alert(self, delivery_id: uuid.UUID) -> None:
+        """Enqueue bot.tasks.jobs.deliver_alert for a delivery, once: one job id per delivery."""
+        from rq import Retry
+
+        retry = Retry(max=len(ITEM_RETRY_SECONDS), interval=ITEM_RETRY_SECONDS)
+        self._once(f"parley-alert-{delivery_id}", ALERT_JOB, str(delivery_id), retry, None)
 
     def queue(self) -> Queue:
         """Return the RQ queue, connecting on first use."""

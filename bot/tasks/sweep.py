@@ -13,6 +13,7 @@ import os
 import threading
 from datetime import datetime
 
+from bot.services.alert_delivery import sweep_alerts
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import sweep_items
 from bot.services.translations import sweep_translations
@@ -25,6 +26,7 @@ MIN_WAIT_SECONDS = 0.5
 QUEUE_NAME = "parley"
 TRANSLATE_JOB = "bot.tasks.jobs.translate_answer"
 ITEM_JOB = "bot.tasks.jobs.run_item"
+ALERT_JOB = "bot.tasks.jobs.deliver_alert"
 # RQ job states in which a job will still run by itself: enqueueing it again would duplicate it.
 IN_HAND = frozenset({"queued", "started", "deferred", "scheduled"})
 # Unexpected errors in an item job (the database was down): RQ tries again after these waits.
@@ -32,9 +34,10 @@ ITEM_RETRY_SECONDS = [10, 60, 300]
 
 
 def sweep_once(rt: Runtime) -> datetime | None:
-    """Hand out every due item and translation; return when the next item falls due."""
+    """Hand out every due item, translation and alert; return when the next item falls due."""
     if rt.translator is not None:
         sweep_translations(rt)
+    sweep_alerts(rt)
     return sweep_items(rt)
 
 

@@ -5,6 +5,7 @@ Import rows from here: the modules below only group the tables by what they desc
 
 from bot.engine.model import LIVE
 from storage.models.accounts import ROLES, ApiToken, User, new_session_token
+from storage.models.alerts import Alert, AlertDelivery
 from storage.models.audit import AuditEntry
 from storage.models.base import Base, UtcDateTime, next_seq, utc_now
 from storage.models.cards import Card, CardAttempt
@@ -27,6 +28,8 @@ from storage.models.schedule import (
 __all__ = [
     "LIVE",
     "ROLES",
+    "Alert",
+    "AlertDelivery",
     "Answer",
     "AnswerJson",
     "ApiToken",

@@ -1,6 +1,7 @@
 """One SQLAlchemy repository per aggregate, each bound to the unit of work's Session."""
 
 from storage.repositories.accounts import SqlAlchemyAccountRepository
+from storage.repositories.alerts import SqlAlchemyAlertRepository
 from storage.repositories.audit import SqlAlchemyAuditRepository
 from storage.repositories.cards import SqlAlchemyCardRepository
 from storage.repositories.contacts import SqlAlchemyContactRepository
@@ -13,6 +14,7 @@ from storage.repositories.translations import SqlAlchemyTranslationRepository
 
 __all__ = [
     "SqlAlchemyAccountRepository",
+    "SqlAlchemyAlertRepository",
     "SqlAlchemyAuditRepository",
     "SqlAlchemyCardRepository",
     "SqlAlchemyContactRepository",

@@ -23,6 +23,8 @@ from tests.backing_services import postgres_schema
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 TABLES = {
     "respondents",
+    "alerts",
+    "alert_deliveries",
     "contacts",
     "conversations",
     "answers",
@@ -65,7 +67,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0015_export_order"
+    assert current_revision(empty_engine) == head_revision() == "0016_alerts"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

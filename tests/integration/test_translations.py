@@ -48,6 +48,9 @@ class Recorder:
     def enqueue_item(self, item_id: uuid.UUID, due_at: datetime) -> None:
         self.items.append(item_id)
 
+    def enqueue_alert(self, delivery_id: uuid.UUID) -> None:
+        self.items.append(delivery_id)
+
 
 @pytest.fixture()
 def libre() -> Iterator[LibreStandIn]:

@@ -23,6 +23,7 @@ ROUTES = [
     ("GET", "/admin/accounts/{id}", READ),
     ("GET", "/admin/accounts/new", ADMIN_ONLY_PAGE),
     ("GET", "/admin/audit", ADMIN_ONLY_PAGE),
+    ("GET", "/admin/alerts", READ),
     ("POST", "/admin/accounts/new", {"officer": 403, "supervisor": 403, "admin": 200}),
     ("POST", "/admin/accounts/{id}", WRITE),
     ("POST", "/admin/accounts/{id}/disable", WRITE),

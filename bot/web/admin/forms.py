@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from bot.services.accounts import MAX_PASSWORD
+from bot.services.alerts import MAX_NOTE
 from storage.models import ROLES
 
 ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
@@ -46,3 +54,34 @@ class AuditFilterForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no ty
     actor = StringField("Who", validators=[Optional(), Length(max=254)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
+
+
+class AlertFilterForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hints
+    """Which alerts to list; read from the query string, changes nothing."""
+
+    class Meta:
+        """A search form: no CSRF token, as it only reads."""
+
+        csrf = False
+
+    show = SelectField(
+        "Show",
+        choices=[
+            SelectChoice("open", "Unacknowledged"),
+            SelectChoice("acknowledged", "Acknowledged"),
+            SelectChoice("all", "All"),
+        ],
+        default="open",
+    )
+
+
+class AcknowledgeForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hints
+    """Acknowledge an alert: what was done about it."""
+
+    note = TextAreaField(
+        "What was done",
+        validators=[
+            DataRequired("Say what was done, in a few words."),
+            Length(max=MAX_NOTE, message=f"Keep the note to {MAX_NOTE} characters."),
+        ],
+    )
