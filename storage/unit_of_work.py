@@ -14,6 +14,7 @@ from storage.repositories import (
     SqlAlchemyCardRepository,
     SqlAlchemyContactRepository,
     SqlAlchemyConversationRepository,
+    SqlAlchemyFlowRepository,
     SqlAlchemyMessageRepository,
     SqlAlchemyRespondentRepository,
     SqlAlchemyScheduleRepository,
@@ -35,6 +36,7 @@ class _Repositories:
     accounts: SqlAlchemyAccountRepository
     translations: SqlAlchemyTranslationRepository
     cards: SqlAlchemyCardRepository
+    flows: SqlAlchemyFlowRepository
 
     @classmethod
     def on(cls, session: Session) -> _Repositories:
@@ -49,6 +51,7 @@ class _Repositories:
             accounts=SqlAlchemyAccountRepository(session),
             translations=SqlAlchemyTranslationRepository(session),
             cards=SqlAlchemyCardRepository(session),
+            flows=SqlAlchemyFlowRepository(session),
         )
 
 
@@ -105,6 +108,11 @@ class SqlAlchemyUnitOfWork:
     def cards(self) -> SqlAlchemyCardRepository:
         """Return the survey cards and residents' wrong codes of the open block."""
         return self._open().cards
+
+    @property
+    def flows(self) -> SqlAlchemyFlowRepository:
+        """Return the flows' versions, drafts and routes of the open block."""
+        return self._open().flows
 
     def __enter__(self) -> Self:
         """Open a fresh Session and its repositories."""

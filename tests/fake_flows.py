@@ -16,6 +16,8 @@ class FakeStoredVersion:
     number: int
     digest: str
     definition: Mapping[str, Any]
+    origin: str = ""
+    files: Mapping[str, str] | None = None
 
 
 class FakeFlowVersionRecords:
@@ -31,14 +33,21 @@ class FakeFlowVersionRecords:
         return self._ready
 
     def record(
-        self, flow_id: str, digest: str, definition: Mapping[str, Any], now: datetime
+        self,
+        flow_id: str,
+        digest: str,
+        definition: Mapping[str, Any],
+        now: datetime,
+        *,
+        origin: str = "",
+        files: Mapping[str, str] | None = None,
     ) -> FakeStoredVersion:
         """Keep a definition unless its digest is kept; number it after the flow's last."""
         for row in self.rows:
             if (row.flow_id, row.digest) == (flow_id, digest):
                 return row
         number = 1 + sum(1 for row in self.rows if row.flow_id == flow_id)
-        row = FakeStoredVersion(flow_id, number, digest, definition)
+        row = FakeStoredVersion(flow_id, number, digest, definition, origin, files)
         self.rows.append(row)
         return row
 
@@ -50,3 +59,11 @@ class FakeFlowVersionRecords:
     def versions(self, flow_id: str) -> Sequence[FakeStoredVersion]:
         """Return the flow's rows, oldest first."""
         return [row for row in self.rows if row.flow_id == flow_id]
+
+    def heads(self) -> dict[str, int]:
+        """Return each flow's newest number (not counted: it is the cheap periodic check)."""
+        return {row.flow_id: row.number for row in self.rows}
+
+    def numbered(self, flow_id: str, number: int) -> FakeStoredVersion | None:
+        """Return the flow's row with this number."""
+        return next((r for r in self.rows if (r.flow_id, r.number) == (flow_id, number)), None)

@@ -1,15 +1,18 @@
-"""The FlowStore: each flow's live version from its files, every version ever loaded from the
-database, so a conversation runs to its end on the version it began on.
+"""The FlowStore: each flow's live version, and every version ever published, from the database.
 
-The database keeps each loaded definition in the flow file format (translations merged in);
-this module turns definitions into rows' content and back into Flows, caching what it built.
+The newest published version of a flow is its live one. The flow files seed the database at
+start (open_flow_store); admins publish more versions from the browser (bot.services.flow_admin).
+Each process caches what it built, and looks for newer versions at most every few seconds with
+one small query, so a conversation's turn costs what it cost when flows came from files only.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -21,28 +24,49 @@ from bot.ports import FlowVersionRecords, StoredFlowVersion, UnknownFlowVersionE
 
 logger = logging.getLogger(__name__)
 
+# The origin of a version read from the flow files (older rows say "from files").
+FROM_FILE = "from file"
+
+
+def from_file(origin: str) -> bool:
+    """Say whether a version's origin is the flow files (not a publish in the browser)."""
+    return origin.startswith(FROM_FILE)
+
 
 class RecordedFlowStore:
-    """A FlowStore over recorded definitions, with the flows loaded at start as the live ones.
+    """A FlowStore over published versions, with the flows in the files as the first live ones.
 
-    A version never changes once recorded, so what is built from it is cached for the life of
-    the process: a conversation's turn finds its flow without touching the database.
+    A version never changes once published, so what is built from it is cached for the life of
+    the process. The live versions are checked against the database every `refresh_seconds`
+    (one GROUP BY over the primary key); in between, a lookup touches no database at all.
     """
 
-    def __init__(self, live: Mapping[str, Flow], records: FlowVersionRecords) -> None:
-        self._live: Mapping[str, Flow] = MappingProxyType(dict(live))
+    def __init__(
+        self,
+        live: Mapping[str, Flow],
+        records: FlowVersionRecords,
+        *,
+        refresh_seconds: float = 5.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._files: Mapping[str, Flow] = MappingProxyType(dict(live))
+        self._live: Mapping[str, Flow] = self._files
         self._records = records
         self._built: dict[tuple[str, str], Flow] = {
             (flow.id, flow.version): flow for flow in live.values()
         }
+        self._heads: Mapping[str, int] = {}
+        self._refresh_seconds, self._monotonic = refresh_seconds, monotonic
+        self._next_check = float("-inf")
+        self._lock = threading.Lock()
 
     def live(self, flow_id: str) -> Flow:
         """Return the version of `flow_id` new conversations begin on; KeyError if not offered."""
-        return self._live[flow_id]
+        return self._current()[flow_id]
 
     def live_flows(self) -> Mapping[str, Flow]:
         """Return the live version of every offered flow, keyed by flow id."""
-        return self._live
+        return self._current()
 
     def get(self, flow_id: str, version: str) -> Flow:
         """Return `version` of `flow_id`, built from its record once and then from the cache."""
@@ -51,6 +75,46 @@ class RecordedFlowStore:
         if flow is None:
             # Two threads missing at once both build it: the same Flow, so either may win.
             flow = self._built[key] = self._build(flow_id, version)
+        return flow
+
+    def refresh(self) -> None:
+        """Look for newly published versions now (this process has just published one)."""
+        self._next_check = float("-inf")
+        self._current()
+
+    def _current(self) -> Mapping[str, Flow]:
+        """Return the live flows, first checking the database when the last check is stale."""
+        if self._monotonic() < self._next_check:
+            return self._live
+        with self._lock:
+            if self._monotonic() >= self._next_check:
+                if self._records.ready():
+                    self._reload()
+                self._next_check = self._monotonic() + self._refresh_seconds
+        return self._live
+
+    def _reload(self) -> None:
+        """Serve each flow's newest version, if any flow has a newer one than last time."""
+        heads = dict(self._records.heads())
+        if heads == self._heads:
+            return
+        live = dict(self._files)
+        for flow_id, number in heads.items():
+            stored = self._records.numbered(flow_id, number)
+            if stored is None:
+                continue
+            # A flow whose file was removed is withdrawn, unless an admin published it since.
+            if flow_id in self._files or not from_file(stored.origin):
+                live[flow_id] = self._cached(stored)
+        self._live, self._heads = MappingProxyType(live), heads
+
+    def _cached(self, stored: StoredFlowVersion) -> Flow:
+        """Return the Flow of a stored version, built once."""
+        key = (stored.flow_id, stored.digest)
+        flow = self._built.get(key)
+        if flow is None:
+            flow = self._built[key] = flow_of_record(stored)
+            logger.info("flow %s version %d is live", stored.flow_id, stored.number)
         return flow
 
     def _build(self, flow_id: str, version: str) -> Flow:
@@ -65,19 +129,52 @@ class RecordedFlowStore:
 
 
 def open_flow_store(
-    records: FlowVersionRecords, loaded: Mapping[str, FlowDefinition], now: datetime
+    records: FlowVersionRecords,
+    loaded: Mapping[str, FlowDefinition],
+    now: datetime,
+    refresh_seconds: float = 5.0,
 ) -> RecordedFlowStore:
-    """Record every loaded flow's definition not recorded yet; serve the loaded ones as live."""
+    """Seed the database with every flow file changed since last recorded; serve the newest."""
     if records.ready():
+        heads = dict(records.heads())
         for item in loaded.values():
-            records.record(item.flow.id, item.flow.version, stored_definition(item), now)
+            seed_flow(records, item, heads.get(item.flow.id), now)
     else:
         # A worker started before the web app migrated: the web app records the same files.
         logger.warning(
             "flow versions not recorded: the database schema predates them "
             "(start the web app or run `python -m bot db upgrade`)"
         )
-    return RecordedFlowStore({flow_id: item.flow for flow_id, item in loaded.items()}, records)
+    live = {flow_id: item.flow for flow_id, item in loaded.items()}
+    return RecordedFlowStore(live, records, refresh_seconds=refresh_seconds)
+
+
+def seed_flow(
+    records: FlowVersionRecords, item: FlowDefinition, head: int | None, now: datetime
+) -> StoredFlowVersion:
+    """Record a flow file as a new version unless its content is recorded already.
+
+    A file changed after an admin published from the browser wins too: the newest publish is
+    live, and here the file is the newest. The warning says so, as the admin's work is set aside.
+    """
+    flow_id, name = item.flow.id, next(iter(item.files), f"{item.flow.id}.yaml")
+    stored = records.record(
+        flow_id,
+        item.flow.version,
+        stored_definition(item),
+        now,
+        origin=f"{FROM_FILE} {name}",
+        files=item.files or None,
+    )
+    if head is not None and stored.number > head:
+        previous = records.numbered(flow_id, head)
+        if previous is not None and not from_file(previous.origin):
+            logger.warning(
+                "flow %s: %s changed after version %d was published (%s); the file is now "
+                "version %d and live",
+                flow_id, name, head, previous.origin, stored.number,
+            )
+    return stored
 
 
 def stored_definition(item: FlowDefinition) -> dict[str, Any]:

@@ -4,6 +4,7 @@ Grouped by what they describe; import them from here.
 """
 
 from bot.ports.flows import (
+    FlowRepository,
     FlowStore,
     FlowVersionRecords,
     StoredFlowVersion,
@@ -49,6 +50,7 @@ __all__ = [
     "ConversationRepository",
     "DeliveryError",
     "Dispatcher",
+    "FlowRepository",
     "FlowStore",
     "FlowVersionRecords",
     "InboundMessage",

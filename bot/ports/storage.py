@@ -12,6 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
+from bot.ports.flows import FlowRepository
 from bot.ports.repositories import (
     ContactRepository,
     ConversationRepository,
@@ -163,6 +164,11 @@ class UnitOfWork(Protocol):
     @property
     def accounts(self) -> AccountRepository:
         """Return the staff accounts of this block."""
+        ...
+
+    @property
+    def flows(self) -> FlowRepository:
+        """Return the flows' versions, drafts and routes of this block."""
         ...
 
     @property

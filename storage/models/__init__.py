@@ -17,7 +17,7 @@ from storage.models.conversations import (
     Translation,
     incident_key,
 )
-from storage.models.flows import FlowVersion
+from storage.models.flows import DEFAULT_ROUTE, FlowDraft, FlowRoute, FlowVersion
 from storage.models.schedule import (
     ScheduledItem,
     SenderSlot,
@@ -34,6 +34,9 @@ __all__ = [
     "CardAttempt",
     "Contact",
     "Conversation",
+    "DEFAULT_ROUTE",
+    "FlowDraft",
+    "FlowRoute",
     "FlowVersion",
     "Message",
     "Respondent",
