@@ -97,7 +97,7 @@ class SqlAlchemyFlowVersions:
             FlowVersion.flow_id
         )
         with self._reader() as session:
-            return {flow_id: number for flow_id, number in session.execute(query)}
+            return {str(flow_id): int(number) for flow_id, number in session.execute(query)}
 
     def numbered(self, flow_id: str, number: int) -> StoredFlowVersion | None:
         """Return version `number` of `flow_id`, if recorded."""
@@ -163,4 +163,3 @@ def _stored(row: FlowVersion) -> StoredFlowVersion:
         row.published_by,
         row.files,
     )
-

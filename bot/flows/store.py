@@ -172,7 +172,11 @@ def seed_flow(
             logger.warning(
                 "flow %s: %s changed after version %d was published (%s); the file is now "
                 "version %d and live",
-                flow_id, name, head, previous.origin, stored.number,
+                flow_id,
+                name,
+                head,
+                previous.origin,
+                stored.number,
             )
     return stored
 

@@ -24,6 +24,7 @@ from storage.models.schedule import (
 )
 
 __all__ = [
+    "DEFAULT_ROUTE",
     "LIVE",
     "ROLES",
     "Answer",
@@ -34,7 +35,6 @@ __all__ = [
     "CardAttempt",
     "Contact",
     "Conversation",
-    "DEFAULT_ROUTE",
     "FlowDraft",
     "FlowRoute",
     "FlowVersion",

@@ -55,7 +55,11 @@ class SqlAlchemyFlowRepository:
         return self._session.get(FlowDraft, flow_id)
 
     def save_draft(
-        self, flow_id: str, files: Mapping[str, str], based_on: int | None, by: str | None,
+        self,
+        flow_id: str,
+        files: Mapping[str, str],
+        based_on: int | None,
+        by: str | None,
         now: datetime,
     ) -> FlowDraft:
         """Create or replace the flow's draft files."""

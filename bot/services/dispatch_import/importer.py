@@ -23,6 +23,7 @@ from bot.services.addresses import Channel, mask
 from bot.services.dispatch_import.columns import ColumnMap, map_columns, parse_moment
 from bot.services.dispatch_import.reader import ExportError, ExportReader, Record
 from bot.services.dispatch_import.report import ImportReport, Rejection, send_label
+from bot.services.flow_routes import flow_for
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, check_request, start_survey
 from storage.models import incident_key
@@ -53,7 +54,7 @@ class _RowError(Exception):
 
 def import_contacts(rt: Runtime, stream: TextIO, options: ImportOptions) -> ImportReport:
     """Start a survey for every acceptable row of an export and account for every row."""
-    flow = choose_flow(rt, options.flow)
+    flow = choose_flow(rt, options.flow or _routed_default(rt))
     if options.channel not in rt.senders:
         named = "SMS" if options.channel == CHANNEL else options.channel
         raise ExportError(f"{named} is not configured (set the TWILIO_* settings, see README)")
@@ -65,6 +66,8 @@ def import_contacts(rt: Runtime, stream: TextIO, options: ImportOptions) -> Impo
     )
     report.call_type_columns = columns.also_call_types()
     rows = _Rows(rt, flow, columns, report, options.channel)
+    # No flow named: each row starts the flow its call type is routed to (the default if none).
+    rows.routed = options.flow is None
     for record in records:
         rows.take(record)
         if report.stopped:
@@ -86,6 +89,12 @@ def choose_flow(rt: Runtime, name: str | None) -> str:
     raise ExportError(f"several flows are loaded: choose one with --flow ({listed})")
 
 
+def _routed_default(rt: Runtime) -> str | None:
+    """Return the default route's flow when it is live (else choose_flow decides as before)."""
+    flow_id = flow_for(rt, None)
+    return flow_id if flow_id in rt.flows else None
+
+
 def _header(records: Iterator[Record]) -> list[str]:
     """Return the header line's cells; refuse an empty or unreadable one."""
     header = next(records, None)
@@ -105,6 +114,8 @@ class _Rows:
         self.rt, self.flow, self.columns, self.report = rt, flow, columns, report
         self.channel = channel
         self.seen: dict[tuple[str | None, str, datetime | None], int] = {}
+        self.routed = False
+        self.routes: dict[str, str] = {}
         self.failures, self.failure = 0, ""
 
     def take(self, record: Record) -> None:
@@ -156,11 +167,12 @@ class _Rows:
         """Build the request a row stands for; reject it with every problem found."""
         errors = _field_errors(values)
         moment = self._moment(values.get("occurred_at", ""), errors)
+        flow = self._flow_of(values.get("call_type") or "")
         request = SurveyRequest(
             channel=self.channel,
             address=values["address"],
-            flow=self.flow,
-            language=self._language(values.get("language", ""), errors),
+            flow=flow,
+            language=self._language(flow, values.get("language", ""), errors),
             officer_id=values.get("officer_id") or None,
             incident_id=values.get("incident_id") or None,
             call_type=values.get("call_type") or None,
@@ -186,11 +198,20 @@ class _Rows:
             errors["occurred_at"] = str(exc)
             return now
 
-    def _language(self, text: str, errors: dict[str, str]) -> str | None:
+    def _flow_of(self, call_type: str) -> str:
+        """Return the flow a row starts: the one named, else its call type's route (read once)."""
+        if not self.routed:
+            return self.flow
+        if call_type not in self.routes:
+            self.routes[call_type] = flow_for(self.rt, call_type) if call_type else self.flow
+        return self.routes[call_type]
+
+    def _language(self, flow_id: str, text: str, errors: dict[str, str]) -> str | None:
         """Resolve a language hint written as a tag (es, es-MX) or a name (Spanish, español)."""
-        if not text or "language" in errors:
+        flow = self.rt.flows.get(flow_id)
+        if not text or "language" in errors or flow is None:
             return None
-        offered = self.rt.flows[self.flow].languages
+        offered = flow.languages
         tag = offered_tag(text, offered)
         if tag is None:
             named = normalise(text)
