@@ -21,7 +21,7 @@ from bot.services.runtime import Runtime
 from storage.models import Answer, Conversation, ScheduledItem
 from storage.queries import AnswerView, ItemView, SurveyView
 from tests.fake_cards import FakeCardRepository
-from tests.fake_flows import FakeFlowVersionRecords
+from tests.fake_flows import FakeFlowRepository, FakeFlowVersionRecords
 from tests.fake_operations import (
     FakeAccountRepository,
     FakeScheduleRepository,
@@ -86,6 +86,7 @@ class FakeUnitOfWork:
         self.accounts = FakeAccountRepository(self)
         self.translations = FakeTranslationRepository(self)
         self.cards = FakeCardRepository(self)
+        self.flows = FakeFlowRepository(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         """Begin the block."""

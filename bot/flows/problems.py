@@ -8,7 +8,7 @@ with each path turned from a translation file's shape into the merged flow's.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,19 @@ from bot.flows.sources import (
     is_translation_file,
 )
 from bot.flows.texts import source_of_texts
-from bot.flows.translations import merge_translations, translation_gaps, translation_view
-from bot.flows.yamlpos import JsonPath, explain, load_schema, parse_document
+from bot.flows.translations import (
+    merge_translations,
+    structure_problems,
+    translation_gaps,
+    translation_view,
+)
+from bot.flows.yamlpos import (
+    JsonPath,
+    PositionedDocument,
+    explain,
+    load_schema,
+    parse_document,
+)
 
 
 @dataclass(frozen=True)
@@ -76,25 +87,56 @@ def _whole(exc: DefinitionFileError) -> FieldProblem:
 
 
 def _schema_problems(files: Mapping[str, str]) -> Iterator[FieldProblem]:
-    """Parse every file and list each place it breaks its JSON Schema."""
+    """Parse every file and list each place it breaks its JSON Schema or its flow's shape."""
+    docs: dict[str, PositionedDocument] = {}
     for name, text in sorted(files.items()):
         try:
-            doc = parse_document(text.encode("utf-8"), Path(name), FlowFileError)
+            docs[name] = parse_document(text.encode("utf-8"), Path(name), FlowFileError)
         except FlowFileError as exc:
             yield _whole(exc)
-            continue
-        translation = is_translation_file(Path(name))
-        schema = load_schema(TRANSLATION_SCHEMA if translation else FLOW_SCHEMA)
-        for problem in Draft202012Validator(schema).iter_errors(doc.data):
-            at, reason = explain(problem)
-            field = _translated_field(doc.data, at) if translation else field_name(at)
-            yield FieldProblem(field, name, doc.line_of(at), reason)
+    bases = [name for name in docs if not is_translation_file(Path(name))]
+    base = docs[bases[0]].data if len(bases) == 1 else None
+    if bases and not _schema_sound(base, FLOW_SCHEMA):
+        yield from _against(bases[0], docs[bases[0]], FLOW_SCHEMA, field_name)
+        base = None
+    for name, doc in docs.items():
+        if name not in bases:
+            yield from _translation_problems(name, doc, base)
 
 
-def _translated_field(data: Any, path: JsonPath) -> str:
-    """Name a translation file's field before its flow is known: translations.es.nodes.x."""
-    language = data.get("language") if isinstance(data, Mapping) else None
-    return field_name(("translations", str(language or "?"), *path))
+def _schema_sound(data: Any, schema: Path) -> bool:
+    """Say whether data passes a JSON Schema."""
+    return Draft202012Validator(load_schema(schema)).is_valid(data)
+
+
+def _against(
+    name: str, doc: PositionedDocument, schema: Path, naming: Callable[[JsonPath], str]
+) -> Iterator[FieldProblem]:
+    """List each place a parsed file breaks a JSON Schema, its field named by `naming`."""
+    for problem in Draft202012Validator(load_schema(schema)).iter_errors(doc.data):
+        at, reason = explain(problem)
+        yield FieldProblem(naming(at), name, doc.line_of(at), reason)
+
+
+def _translation_problems(
+    name: str, doc: PositionedDocument, base: Mapping[str, Any] | None
+) -> Iterator[FieldProblem]:
+    """Check a translation file's schema, then (its flow being sound) what it names."""
+    data = doc.data if isinstance(doc.data, Mapping) else {}
+    language = str(data.get("language") or "?")
+
+    def naming(at: JsonPath) -> str:
+        """Name a translation's field as the merged flow's when the flow is known."""
+        path = merged_path(base, language, at) if base else ("translations", language, *at)
+        return field_name(path)
+
+    if not _schema_sound(doc.data, TRANSLATION_SCHEMA):
+        yield from _against(name, doc, TRANSLATION_SCHEMA, naming)
+    elif base is not None:
+        for problem in structure_problems(base, data):
+            yield FieldProblem(
+                naming(problem.path), name, doc.line_of(problem.path), problem.message
+            )
 
 
 def _language_problems(source: FlowSource, locales: Collection[str]) -> Iterator[FieldProblem]:
@@ -122,8 +164,12 @@ def _no_locale(source: FlowSource, at: JsonPath, language: str, name: str) -> Fi
 
 
 def _merged_problems(source: FlowSource) -> Iterator[FieldProblem]:
-    """Check the flow with its offered translations merged in."""
-    offered = offered_translations(source)
+    """Check the flow with its complete offered translations merged in (gaps are listed apart)."""
+    offered = [
+        translation
+        for translation in offered_translations(source)
+        if not translation_gaps(source.data, translation.data)
+    ]
     merged, origins = merge_translations(source.data, [t.data for t in offered])
     locate = locator(source, offered, origins)
     for problem in flow_problems(merged):
