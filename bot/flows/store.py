@@ -8,6 +8,7 @@ one small query, so a conversation's turn costs what it cost when flows came fro
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -136,9 +137,8 @@ def open_flow_store(
 ) -> RecordedFlowStore:
     """Seed the database with every flow file changed since last recorded; serve the newest."""
     if records.ready():
-        heads = dict(records.heads())
         for item in loaded.values():
-            seed_flow(records, item, heads.get(item.flow.id), now)
+            seed_flow(records, item, now)
     else:
         # A worker started before the web app migrated: the web app records the same files.
         logger.warning(
@@ -150,35 +150,55 @@ def open_flow_store(
 
 
 def seed_flow(
-    records: FlowVersionRecords, item: FlowDefinition, head: int | None, now: datetime
-) -> StoredFlowVersion:
-    """Record a flow file as a new version unless its content is recorded already.
+    records: FlowVersionRecords, item: FlowDefinition, now: datetime
+) -> StoredFlowVersion | None:
+    """Record a flow's files as its next version if they changed; return the new version.
 
-    A file changed after an admin published from the browser wins too: the newest publish is
-    live, and here the file is the newest. The warning says so, as the admin's work is set aside.
+    The files changed when they differ from the version last read from them (and from the live
+    one). Unchanged files add nothing, so a version an admin published since stays live. Changed
+    files win, as the newest publish: the warning says so when they set an admin's work aside.
     """
     flow_id, name = item.flow.id, next(iter(item.files), f"{item.flow.id}.yaml")
+    versions = list(records.versions(flow_id))
+    head = versions[-1] if versions else None
+    last_read = next((v for v in reversed(versions) if from_file(v.origin)), None)
+    if any(v is not None and _same(v, item) for v in (head, last_read)):
+        return None
+    digest = item.flow.version
+    if any(version.digest == digest for version in versions):
+        # Files put back as they once were: a new number needs a digest of its own.
+        digest = fresh_digest(digest, len(versions) + 1)
     stored = records.record(
         flow_id,
-        item.flow.version,
+        digest,
         stored_definition(item),
         now,
         origin=f"{FROM_FILE} {name}",
         files=item.files or None,
     )
-    if head is not None and stored.number > head:
-        previous = records.numbered(flow_id, head)
-        if previous is not None and not from_file(previous.origin):
-            logger.warning(
-                "flow %s: %s changed after version %d was published (%s); the file is now "
-                "version %d and live",
-                flow_id,
-                name,
-                head,
-                previous.origin,
-                stored.number,
-            )
+    if head is not None and not from_file(head.origin):
+        logger.warning(
+            "flow %s: %s changed after version %d was published (%s); "
+            "the file is now version %d, and live",
+            flow_id,
+            name,
+            head.number,
+            head.origin,
+            stored.number,
+        )
     return stored
+
+
+def _same(version: StoredFlowVersion, item: FlowDefinition) -> bool:
+    """Say whether a version holds these very files (by digest if it predates kept files)."""
+    if version.files is not None and item.files:
+        return dict(version.files) == dict(item.files)
+    return version.digest == item.flow.version
+
+
+def fresh_digest(digest: str, number: int) -> str:
+    """Return a digest for version `number` whose content an earlier version already has."""
+    return hashlib.sha256(f"{digest}:{number}".encode()).hexdigest()[:12]
 
 
 def stored_definition(item: FlowDefinition) -> dict[str, Any]:

@@ -72,6 +72,11 @@ class StoredFlowVersion(Protocol):
         """Return where it came from: "from file post_contact.yaml", "rollback to version 2"."""
         ...
 
+    @property
+    def files(self) -> Mapping[str, str] | None:
+        """Return the files it was published as, name -> text (None: recorded before kept)."""
+        ...
+
 
 class FlowVersionRecords(Protocol):
     """Where flow definitions are kept, one immutable row per version (the database)."""

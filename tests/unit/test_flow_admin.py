@@ -155,7 +155,7 @@ def test_publish_is_refused_when_another_version_went_live_since_the_draft(rt: R
     open_draft(rt, "post_contact")
     save_draft(rt, "traffic_other", _shipped())  # another flow's draft is no concern
     rollback(rt, "post_contact", 1)  # version 2 goes live meanwhile
-    with pytest.raises(PublishRefusedError, match="version 2 .* went live after this draft"):
+    with pytest.raises(PublishRefusedError, match=r"version 2 .* went live after this draft"):
         publish(rt, "post_contact")
     assert publish(rt, "post_contact", force=True).number == 3
 

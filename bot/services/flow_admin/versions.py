@@ -7,7 +7,6 @@ order and every conversation keeps the exact version it began on.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from datetime import datetime
 from bot.flows.emit import FLOW_HEADER, dump_yaml
 from bot.flows.files import build_definition, offered_translations
 from bot.flows.problems import FieldProblem, file_problems
-from bot.flows.store import from_file, stored_definition
+from bot.flows.store import fresh_digest, from_file, stored_definition
 from bot.flows.texts import base_file_name, source_of_texts
 from bot.ports import UnitOfWork
 from bot.services.flow_admin.errors import FlowAdminError, PublishRefusedError
@@ -156,7 +155,7 @@ def _add_version(
     if uow.flows.digest_taken(flow_id, digest):
         # The same files again (a rollback): a digest of its own, so that each version a
         # conversation records names exactly one number.
-        digest = hashlib.sha256(f"{digest}:{number}".encode()).hexdigest()[:12]
+        digest = fresh_digest(digest, number)
     row = FlowVersion(
         flow_id=flow_id,
         number=number,
