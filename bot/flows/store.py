@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -164,13 +164,9 @@ def seed_flow(
     last_read = next((v for v in reversed(versions) if from_file(v.origin)), None)
     if any(v is not None and _same(v, item) for v in (head, last_read)):
         return None
-    digest = item.flow.version
-    if any(version.digest == digest for version in versions):
-        # Files put back as they once were: a new number needs a digest of its own.
-        digest = fresh_digest(digest, len(versions) + 1)
     stored = records.record(
         flow_id,
-        digest,
+        unused_digest(item.flow.version, versions),
         stored_definition(item),
         now,
         origin=f"{FROM_FILE} {name}",
@@ -180,13 +176,18 @@ def seed_flow(
         logger.warning(
             "flow %s: %s changed after version %d was published (%s); "
             "the file is now version %d, and live",
-            flow_id,
-            name,
-            head.number,
-            head.origin,
-            stored.number,
+            *(flow_id, name, head.number, head.origin, stored.number),
         )
     return stored
+
+
+def unused_digest(digest: str, versions: Sequence[StoredFlowVersion]) -> str:
+    """Return `digest`, or one of its own for files an earlier version already holds."""
+    if all(version.digest != digest for version in versions):
+        return digest
+    # Files put back as they once were (or a rollback): each number needs its own digest,
+    # so that the version a conversation records names exactly one number.
+    return hashlib.sha256(f"{digest}:{len(versions) + 1}".encode()).hexdigest()[:12]
 
 
 def _same(version: StoredFlowVersion, item: FlowDefinition) -> bool:
@@ -194,11 +195,6 @@ def _same(version: StoredFlowVersion, item: FlowDefinition) -> bool:
     if version.files is not None and item.files:
         return dict(version.files) == dict(item.files)
     return version.digest == item.flow.version
-
-
-def fresh_digest(digest: str, number: int) -> str:
-    """Return a digest for version `number` whose content an earlier version already has."""
-    return hashlib.sha256(f"{digest}:{number}".encode()).hexdigest()[:12]
 
 
 def stored_definition(item: FlowDefinition) -> dict[str, Any]:

@@ -86,3 +86,20 @@ def flow_for(rt: Runtime, call_type: str | None) -> str:
     """Return the flow a survey of this call type starts, read in a block of its own."""
     with rt.uow() as uow:
         return routed_flow(rt, uow, call_type)
+
+
+class FlowRoutes:
+    """The flow each call type starts, the table read once per call type (an import's rows)."""
+
+    def __init__(self, rt: Runtime, named: str | None = None) -> None:
+        self._rt, self._named = rt, named
+        self._read: dict[str, str] = {}
+
+    def __call__(self, call_type: str | None) -> str:
+        """Return the named flow, else the flow the call type is routed to."""
+        if self._named:
+            return self._named
+        key = call_type or ""
+        if key not in self._read:
+            self._read[key] = flow_for(self._rt, call_type)
+        return self._read[key]

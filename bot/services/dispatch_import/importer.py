@@ -23,7 +23,7 @@ from bot.services.addresses import Channel, mask
 from bot.services.dispatch_import.columns import ColumnMap, map_columns, parse_moment
 from bot.services.dispatch_import.reader import ExportError, ExportReader, Record
 from bot.services.dispatch_import.report import ImportReport, Rejection, send_label
-from bot.services.flow_routes import flow_for
+from bot.services.flow_routes import FlowRoutes
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, check_request, start_survey
 from storage.models import incident_key
@@ -31,7 +31,6 @@ from storage.models import incident_key
 log = logging.getLogger(__name__)
 
 CHANNEL = Channel.SMS  # a dispatch export's contact is a phone number (or WhatsApp's, if asked)
-# The survey shipped for police contacts, chosen when several flows are loaded.
 # The database keeps identifiers, call types and addresses in 64 characters, as the API does.
 FIELD_LIMIT = 64
 # This many unexpected failures in a row mean the database (not the data) is the problem.
@@ -54,7 +53,7 @@ class _RowError(Exception):
 
 def import_contacts(rt: Runtime, stream: TextIO, options: ImportOptions) -> ImportReport:
     """Start a survey for every acceptable row of an export and account for every row."""
-    flow = choose_flow(rt, options.flow or _routed_default(rt))
+    flow = choose_flow(rt, options.flow)
     if options.channel not in rt.senders:
         named = "SMS" if options.channel == CHANNEL else options.channel
         raise ExportError(f"{named} is not configured (set the TWILIO_* settings, see README)")
@@ -65,9 +64,8 @@ def import_contacts(rt: Runtime, stream: TextIO, options: ImportOptions) -> Impo
         flow, columns.named(), columns.ignored(), reader.delimiter, options.dry_run
     )
     report.call_type_columns = columns.also_call_types()
-    rows = _Rows(rt, flow, columns, report, options.channel)
-    # No flow named: each row starts the flow its call type is routed to (the default if none).
-    rows.routed = options.flow is None
+    # No flow named: each row starts the flow its call type is routed to, else the default.
+    rows = _Rows(rt, FlowRoutes(rt, options.flow), columns, report, options.channel)
     for record in records:
         rows.take(record)
         if report.stopped:
@@ -89,12 +87,6 @@ def choose_flow(rt: Runtime, name: str | None) -> str:
     raise ExportError(f"several flows are loaded: choose one with --flow ({listed})")
 
 
-def _routed_default(rt: Runtime) -> str | None:
-    """Return the default route's flow when it is live (else choose_flow decides as before)."""
-    flow_id = flow_for(rt, None)
-    return flow_id if flow_id in rt.flows else None
-
-
 def _header(records: Iterator[Record]) -> list[str]:
     """Return the header line's cells; refuse an empty or unreadable one."""
     header = next(records, None)
@@ -109,13 +101,11 @@ class _Rows:
     """Turns records into survey requests and starts them (or only checks, in a dry run)."""
 
     def __init__(
-        self, rt: Runtime, flow: str, columns: ColumnMap, report: ImportReport, channel: str
+        self, rt: Runtime, flows: FlowRoutes, columns: ColumnMap, report: ImportReport, channel: str
     ) -> None:
-        self.rt, self.flow, self.columns, self.report = rt, flow, columns, report
+        self.rt, self.flows, self.columns, self.report = rt, flows, columns, report
         self.channel = channel
         self.seen: dict[tuple[str | None, str, datetime | None], int] = {}
-        self.routed = False
-        self.routes: dict[str, str] = {}
         self.failures, self.failure = 0, ""
 
     def take(self, record: Record) -> None:
@@ -140,7 +130,7 @@ class _Rows:
             raise _RowError(
                 f"{len(record.cells)} cells but the header names {len(self.columns.header)}"
             )
-        request, address = self._request(values)
+        request, address = self._request(values, record.first_line)
         self._once(request, address, record.first_line)
         column, call_type = self._excluded_column(record.cells)
         if call_type is not None:
@@ -163,11 +153,14 @@ class _Rows:
                 return header, value if storable else found
         return None, None
 
-    def _request(self, values: dict[str, str]) -> tuple[SurveyRequest, str]:
+    def _request(self, values: dict[str, str], line: int) -> tuple[SurveyRequest, str]:
         """Build the request a row stands for; reject it with every problem found."""
         errors = _field_errors(values)
         moment = self._moment(values.get("occurred_at", ""), errors)
-        flow = self._flow_of(values.get("call_type") or "")
+        try:
+            flow = self.flows(values.get("call_type"))
+        except Exception as exc:  # the routes could not be read: the database, not the row
+            self._failed(line, exc)
         request = SurveyRequest(
             channel=self.channel,
             address=values["address"],
@@ -197,14 +190,6 @@ class _Rows:
         except ValueError as exc:
             errors["occurred_at"] = str(exc)
             return now
-
-    def _flow_of(self, call_type: str) -> str:
-        """Return the flow a row starts: the one named, else its call type's route (read once)."""
-        if not self.routed:
-            return self.flow
-        if call_type not in self.routes:
-            self.routes[call_type] = flow_for(self.rt, call_type) if call_type else self.flow
-        return self.routes[call_type]
 
     def _language(self, flow_id: str, text: str, errors: dict[str, str]) -> str | None:
         """Resolve a language hint written as a tag (es, es-MX) or a name (Spanish, español)."""

@@ -15,7 +15,7 @@ from datetime import datetime
 from bot.flows.emit import FLOW_HEADER, dump_yaml
 from bot.flows.files import build_definition, offered_translations
 from bot.flows.problems import FieldProblem, file_problems
-from bot.flows.store import fresh_digest, from_file, stored_definition
+from bot.flows.store import from_file, stored_definition, unused_digest
 from bot.flows.texts import base_file_name, source_of_texts
 from bot.ports import UnitOfWork
 from bot.services.flow_admin.errors import FlowAdminError, PublishRefusedError
@@ -149,17 +149,11 @@ def _add_version(
     """Store checked files as the flow's next version, live in this process once committed."""
     source = source_of_texts(flow_id, files)
     built = build_definition(source)
-    latest = uow.flows.latest(flow_id)
-    number = latest.number + 1 if latest is not None else 1
-    digest = built.flow.version
-    if uow.flows.digest_taken(flow_id, digest):
-        # The same files again (a rollback): a digest of its own, so that each version a
-        # conversation records names exactly one number.
-        digest = fresh_digest(digest, number)
+    versions = uow.flows.versions(flow_id)
     row = FlowVersion(
         flow_id=flow_id,
-        number=number,
-        digest=digest,
+        number=versions[-1].number + 1 if versions else 1,
+        digest=unused_digest(built.flow.version, versions),
         definition=stored_definition(built),
         created_at=rt.clock(),
         origin=origin,
@@ -168,10 +162,9 @@ def _add_version(
     )
     uow.flows.add_version(row)
     uow.after_commit(rt.flow_store.refresh)
-    held = {t.language for t in source.translations} - {
-        t.language for t in offered_translations(source)
-    }
-    return Published(flow_id, number, digest, tuple(sorted(held)))
+    offered = {translation.language for translation in offered_translations(source)}
+    held = {translation.language for translation in source.translations} - offered
+    return Published(flow_id, row.number, row.digest, tuple(sorted(held)))
 
 
 def _info(version: FlowVersion, live: int) -> VersionInfo:
