@@ -110,8 +110,8 @@ class FakeFlowRepository:
                 raise ValueError(f"flow {version.flow_id} version {version.number} clashes")
         self._uow.add(version)
 
-    def draft(self, flow_id: str) -> FlowDraft | None:
-        """Return the flow's draft."""
+    def draft(self, flow_id: str, *, lock: bool = False) -> FlowDraft | None:
+        """Return the flow's draft (one block at a time here: nothing to lock)."""
         return self._uow.first(FlowDraft, lambda row: row.flow_id == flow_id)
 
     def save_draft(

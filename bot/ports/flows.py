@@ -142,8 +142,8 @@ class FlowRepository(Protocol):
         """Store a new published version now."""
         ...
 
-    def draft(self, flow_id: str) -> FlowDraft | None:
-        """Return the flow's draft, if it has one."""
+    def draft(self, flow_id: str, *, lock: bool = False) -> FlowDraft | None:
+        """Return the flow's draft, if it has one; `lock`: until commit (one publish at a time)."""
         ...
 
     def save_draft(

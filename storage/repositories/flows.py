@@ -50,9 +50,9 @@ class SqlAlchemyFlowRepository:
         self._session.add(version)
         self._session.flush()
 
-    def draft(self, flow_id: str) -> FlowDraft | None:
-        """Return the flow's draft, if it has one."""
-        return self._session.get(FlowDraft, flow_id)
+    def draft(self, flow_id: str, *, lock: bool = False) -> FlowDraft | None:
+        """Return the flow's draft, if it has one; `lock`: until commit (one publish at a time)."""
+        return self._session.get(FlowDraft, flow_id, with_for_update=lock or None)
 
     def save_draft(
         self,

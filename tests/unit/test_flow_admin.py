@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 
@@ -231,6 +230,6 @@ def test_files_written_from_data_read_back_to_the_same_data_and_text() -> None:
     assert rewritten == written  # byte-stable: writing what was read changes nothing
 
 
-def test_export_names_a_missing_flow(rt: Runtime, tmp_path: Path) -> None:
+def test_export_names_a_missing_flow(rt: Runtime) -> None:
     with pytest.raises(FlowAdminError, match="no flow 'post_contact'"):
         export_files(rt, "post_contact")

@@ -100,7 +100,8 @@ def publish(rt: Runtime, flow_id: str, by: str | None = None, *, force: bool = F
     be undone silently), unless `force`.
     """
     with rt.uow() as uow:
-        draft = uow.flows.draft(flow_id)
+        # Locked: a second admin publishing the same draft waits, then finds it published.
+        draft = uow.flows.draft(flow_id, lock=True)
         if draft is None:
             raise FlowAdminError({"draft": f"flow {flow_id!r} has no draft to publish"})
         files = dict(draft.files)
