@@ -233,3 +233,19 @@ def test_files_written_from_data_read_back_to_the_same_data_and_text() -> None:
 def test_export_names_a_missing_flow(rt: Runtime) -> None:
     with pytest.raises(FlowAdminError, match="no flow 'post_contact'"):
         export_files(rt, "post_contact")
+
+
+def test_publish_is_refused_for_a_keyword_another_live_flow_answers_to(rt: Runtime) -> None:
+    files = {
+        "traffic.yaml": _shipped()[BASE]
+        .replace("id: post_contact", "id: traffic", 1)
+        .replace("[ENCUESTA]", "[TRAFICO]")
+    }
+    assert save_draft(rt, "traffic", files).valid
+    with pytest.raises(PublishRefusedError) as refused:
+        publish(rt, "traffic")
+    (problem,) = refused.value.problems
+    assert (
+        problem.field == "keywords.en[0]"
+        and "already starts flow 'post_contact'" in problem.message
+    )

@@ -8,13 +8,15 @@ order and every conversation keeps the exact version it began on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from bot.engine.text import normalise
 from bot.flows.emit import FLOW_HEADER, dump_yaml
 from bot.flows.files import build_definition, offered_translations
-from bot.flows.problems import FieldProblem, file_problems
+from bot.flows.problems import FieldProblem, field_name, file_problems
 from bot.flows.store import from_file, stored_definition, unused_digest
 from bot.flows.texts import base_file_name, source_of_texts
 from bot.ports import UnitOfWork
@@ -135,8 +137,31 @@ def rollback(rt: Runtime, flow_id: str, number: int, by: str | None = None) -> P
 def _refuse_problems(rt: Runtime, flow_id: str, files: Mapping[str, str]) -> None:
     """Raise PublishRefusedError listing every problem of the files, if they have any."""
     problems = file_problems(flow_id, files, rt.locales)
+    if not problems:
+        definition = build_definition(source_of_texts(flow_id, files)).definition
+        problems = list(_keyword_clashes(rt, flow_id, definition))
     if problems:
         raise PublishRefusedError(problems)
+
+
+def _keyword_clashes(
+    rt: Runtime, flow_id: str, definition: Mapping[str, Any]
+) -> Iterator[FieldProblem]:
+    """List the start keywords another live flow already answers to (as start-up refuses)."""
+    taken = {
+        normalise(word): other.id
+        for other in rt.flows.values()
+        if other.id != flow_id
+        for words in other.keywords.values()
+        for word in words
+    }
+    for language, words in definition.get("keywords", {}).items():
+        for index, word in enumerate(words):
+            owner = taken.get(normalise(word))
+            if owner is not None:
+                reason = f"keyword {word!r} already starts flow {owner!r}"
+                field = field_name(("keywords", language, index))
+                yield FieldProblem(field, base_file_name(flow_id), 1, reason)
 
 
 def _add_version(
