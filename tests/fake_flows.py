@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from storage.models import FlowDraft, FlowRoute, FlowVersion
+from storage.models import LIVE, Conversation, FlowDraft, FlowRoute, FlowVersion
 
 if TYPE_CHECKING:
     from tests.fakes import FakeUnitOfWork
@@ -98,6 +98,14 @@ class FakeFlowRepository:
         """Return a flow's newest version."""
         versions = self.versions(flow_id)
         return versions[-1] if versions else None
+
+    def running(self, flow_id: str) -> dict[str, int]:
+        """Count the flow's live conversations by version."""
+        counts: dict[str, int] = {}
+        for row in self._uow.rows(Conversation):
+            if row.flow_id == flow_id and row.status in LIVE:
+                counts[row.flow_version] = counts.get(row.flow_version, 0) + 1
+        return counts
 
     def digest_taken(self, flow_id: str, digest: str) -> bool:
         """Say whether a version of the flow has this digest."""

@@ -134,6 +134,10 @@ class FlowRepository(Protocol):
         """Return a flow's newest version (its live one), if it has any."""
         ...
 
+    def running(self, flow_id: str) -> dict[str, int]:
+        """Count the flow's scheduled and active conversations by the version (digest) begun on."""
+        ...
+
     def digest_taken(self, flow_id: str, digest: str) -> bool:
         """Say whether a version of the flow already has this digest."""
         ...

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import FlowDraft, FlowRoute, FlowVersion
+from storage.models import LIVE, Conversation, FlowDraft, FlowRoute, FlowVersion
 
 
 class SqlAlchemyFlowRepository:
@@ -37,6 +37,15 @@ class SqlAlchemyFlowRepository:
         """Return a flow's newest version (its live one), if it has any."""
         query = select(FlowVersion).where(FlowVersion.flow_id == flow_id)
         return self._session.scalars(query.order_by(FlowVersion.number.desc()).limit(1)).first()
+
+    def running(self, flow_id: str) -> dict[str, int]:
+        """Count the flow's scheduled and active conversations by the version they began on."""
+        query = (
+            select(Conversation.flow_version, func.count())
+            .where(Conversation.flow_id == flow_id, Conversation.status.in_(LIVE))
+            .group_by(Conversation.flow_version)
+        )
+        return {str(digest): int(count) for digest, count in self._session.execute(query)}
 
     def digest_taken(self, flow_id: str, digest: str) -> bool:
         """Say whether a version of the flow already has this digest."""

@@ -113,13 +113,13 @@ def test_a_conversation_begun_on_version_1_finishes_on_it_while_version_2_is_liv
     answering, silent, newcomer = new_york(), new_york(), new_york()
     begun = trigger(rt, answering, occurred_at=clock.now - timedelta(hours=3))
     trigger(rt, silent, occurred_at=clock.now - timedelta(hours=3))
-    assert OLD_Q1 in sent_to(twilio, answering)[0]
-    assert OLD_Q2 in _say(rt, answering, "yes")
+    assert OLD_Q1 in sent_to(twilio, answering)[0] and OLD_Q2 in _say(rt, answering, "yes")
     first = report(rt, begun.id)["flow_version"]
 
     _reworded(rt)
     published = publish(rt, "post_contact", by="admin@example.org")
     assert published.number == 2 and rt.flows["post_contact"].version == published.digest
+    assert [(v.number, v.running) for v in list_versions(rt, "post_contact")] == [(1, 2), (2, 0)]
 
     # The resident who began on version 1 goes on with it to its end.
     assert OLD_Q3 in _say(rt, answering, "4")

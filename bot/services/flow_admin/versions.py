@@ -41,6 +41,8 @@ class VersionInfo:
     created_at: datetime
     live: bool
     languages: tuple[str, ...]
+    # Scheduled and active conversations that began on this version (they finish on it).
+    running: int = 0
 
     @property
     def from_file(self) -> bool:
@@ -72,8 +74,8 @@ def list_versions(rt: Runtime, flow_id: str) -> list[VersionInfo]:
         versions = uow.flows.versions(flow_id)
         if not versions:
             raise FlowAdminError({"flow": f"no flow {flow_id!r}"})
-        live = versions[-1].number
-        return [_info(version, live) for version in versions]
+        live, running = versions[-1].number, uow.flows.running(flow_id)
+        return [_info(version, live, running.get(version.digest, 0)) for version in versions]
 
 
 def version_of(uow: UnitOfWork, flow_id: str, number: int) -> FlowVersion:
@@ -193,7 +195,7 @@ def _add_version(
     return Published(flow_id, row.number, row.digest, tuple(sorted(held)))
 
 
-def _info(version: FlowVersion, live: int) -> VersionInfo:
+def _info(version: FlowVersion, live: int, running: int) -> VersionInfo:
     """Describe a version for the history."""
     languages = tuple(str(code) for code in version.definition.get("languages", ()))
     return VersionInfo(
@@ -205,4 +207,5 @@ def _info(version: FlowVersion, live: int) -> VersionInfo:
         version.created_at,
         version.number == live,
         languages,
+        running,
     )
