@@ -8,6 +8,7 @@ import pytest
 
 from bot.flows.emit import data_of_files, files_of_data
 from bot.flows.files import load_flow_definitions
+from bot.flows.store import stored_definition
 from bot.services.flow_admin import (
     FlowAdminError,
     PublishRefusedError,
@@ -23,6 +24,7 @@ from bot.services.flow_admin import (
     save_draft_data,
 )
 from bot.services.runtime import Runtime
+from storage.models import FlowVersion
 from tests.fakes import FakeDatabase
 from tests.translation_samples import ROOT
 
@@ -249,3 +251,23 @@ def test_publish_is_refused_for_a_keyword_another_live_flow_answers_to(rt: Runti
         problem.field == "keywords.en[0]"
         and "already starts flow 'post_contact'" in problem.message
     )
+
+
+def test_a_version_recorded_before_files_were_kept_exports_as_one_flow_file(
+    rt: Runtime, database: FakeDatabase
+) -> None:
+    loaded = load_flow_definitions(ROOT / "flows")["post_contact"]
+    old = FlowVersion(
+        flow_id="post_contact",
+        number=1,
+        digest=loaded.flow.version,
+        definition=stored_definition(loaded),
+        created_at=rt.clock(),
+        origin="from files",
+    )
+    database.rows.append(old)
+    (exported,) = export_files(rt, "post_contact").items()
+    assert exported[0] == BASE and "  - SONDAGE" in exported[1]
+    draft = open_draft(rt, "post_contact")  # the admin site edits it like any other
+    assert draft.valid and draft.based_on == 1
+    assert list_versions(rt, "post_contact")[0].from_file
