@@ -59,6 +59,7 @@ class RecordedFlowStore:
         self._heads: Mapping[str, int] = {}
         self._refresh_seconds, self._monotonic = refresh_seconds, monotonic
         self._next_check = float("-inf")
+        self._ready = False
         self._lock = threading.Lock()
 
     def live(self, flow_id: str) -> Flow:
@@ -89,7 +90,9 @@ class RecordedFlowStore:
             return self._live
         with self._lock:
             if self._monotonic() >= self._next_check:
-                if self._records.ready():
+                # Once migrated, a schema stays so: the periodic check is then one query.
+                self._ready = self._ready or self._records.ready()
+                if self._ready:
                     self._reload()
                 self._next_check = self._monotonic() + self._refresh_seconds
         return self._live
