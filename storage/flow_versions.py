@@ -18,6 +18,9 @@ from storage.sqlite import READ_ONLY
 
 logger = logging.getLogger(__name__)
 
+# The origin of a version recorded without one: read from the flow files (as the migration
+# marks the versions recorded before origins were kept).
+FROM_FILES = "from files"
 # Two processes starting at once may both claim a flow's next number; the loser reads again.
 _ATTEMPTS = 3
 
@@ -31,7 +34,7 @@ class StoredFlowVersion:
     digest: str
     definition: Mapping[str, Any]
     created_at: datetime
-    origin: str = ""
+    origin: str = FROM_FILES
     published_by: str | None = None
     files: Mapping[str, str] | None = None
 
@@ -58,7 +61,7 @@ class SqlAlchemyFlowVersions:
         definition: Mapping[str, Any],
         now: datetime,
         *,
-        origin: str = "",
+        origin: str = FROM_FILES,
         files: Mapping[str, str] | None = None,
     ) -> StoredFlowVersion:
         """Keep a definition under the flow's next number unless its digest is already kept."""

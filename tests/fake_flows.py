@@ -21,7 +21,7 @@ class FakeStoredVersion:
     number: int
     digest: str
     definition: Mapping[str, Any]
-    origin: str = ""
+    origin: str = "from files"
     files: Mapping[str, str] | None = None
 
 
@@ -44,7 +44,7 @@ class FakeFlowVersionRecords:
         definition: Mapping[str, Any],
         now: datetime,
         *,
-        origin: str = "",
+        origin: str = "from files",
         files: Mapping[str, str] | None = None,
     ) -> FakeStoredVersion:
         """Keep a definition unless its digest is kept; number it after the flow's last."""

@@ -92,7 +92,7 @@ class FlowVersionRecords(Protocol):
         definition: Mapping[str, Any],
         now: datetime,
         *,
-        origin: str = "",
+        origin: str = "from files",
         files: Mapping[str, str] | None = None,
     ) -> StoredFlowVersion:
         """Keep a definition unless its digest is already kept; return its version either way."""
