@@ -196,16 +196,21 @@ def open_database(settings: Settings, migrate: bool | None = None) -> Engine:
     return engine
 
 
-def _storage(engine: Engine, definitions: Definitions, now: datetime) -> dict[str, Any]:
+def _storage(
+    engine: Engine, definitions: Definitions, now: datetime, refresh_seconds: float
+) -> dict[str, Any]:
     """Return the runtime's database side: units of work, the read side, the flow versions."""
     session_factory = make_session_factory(engine)
+    # The flow files seed the database; the newest published version of each flow is live.
+    store = open_flow_store(
+        SqlAlchemyFlowVersions(engine), definitions.loaded, now, refresh_seconds
+    )
     return {
         "uow": partial(_unit_of_work, session_factory),
         "surveys": SqlAlchemySurveyQueries(session_factory),
         "admin": SqlAlchemyAdminQueries(session_factory),
         "responses": SqlAlchemyResponseQueries(session_factory),
-        # Each loaded flow's definition is kept, so conversations outlive changes to its file.
-        "flow_store": open_flow_store(SqlAlchemyFlowVersions(engine), definitions.loaded, now),
+        "flow_store": store,
     }
 
 
@@ -259,7 +264,7 @@ def bootstrap(
         detect=definitions.detector.detect,
         close=_closer(engine, dispatcher),
         alerting=build_alerting(settings, definitions.alert_words),
-        **_storage(engine, definitions, clock()),
+        **_storage(engine, definitions, clock(), settings.flow_refresh_seconds),
         **_channels(settings, senders),
         **_from_settings(settings, locales),
     )

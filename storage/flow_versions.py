@@ -18,6 +18,9 @@ from storage.sqlite import READ_ONLY
 
 logger = logging.getLogger(__name__)
 
+# The origin of a version recorded without one: read from the flow files (as the migration
+# marks the versions recorded before origins were kept).
+FROM_FILES = "from files"
 # Two processes starting at once may both claim a flow's next number; the loser reads again.
 _ATTEMPTS = 3
 
@@ -31,6 +34,9 @@ class StoredFlowVersion:
     digest: str
     definition: Mapping[str, Any]
     created_at: datetime
+    origin: str = FROM_FILES
+    published_by: str | None = None
+    files: Mapping[str, str] | None = None
 
 
 class SqlAlchemyFlowVersions:
@@ -49,15 +55,30 @@ class SqlAlchemyFlowVersions:
             return inspect(connection.execution_options(**READ_ONLY)).has_table("flow_versions")
 
     def record(
-        self, flow_id: str, digest: str, definition: Mapping[str, Any], now: datetime
+        self,
+        flow_id: str,
+        digest: str,
+        definition: Mapping[str, Any],
+        now: datetime,
+        *,
+        origin: str = FROM_FILES,
+        files: Mapping[str, str] | None = None,
     ) -> StoredFlowVersion:
         """Keep a definition under the flow's next number unless its digest is already kept."""
+        row = FlowVersion(
+            flow_id=flow_id,
+            digest=digest,
+            definition=dict(definition),
+            created_at=now,
+            origin=origin,
+            files=dict(files) if files is not None else None,
+        )
         for _ in range(_ATTEMPTS - 1):
             try:
-                return self._record(flow_id, digest, definition, now)
+                return self._record(row)
             except IntegrityError:
                 logger.info("flow %s was recorded by another process meanwhile", flow_id)
-        return self._record(flow_id, digest, definition, now)
+        return self._record(row)
 
     def find(self, flow_id: str, digest: str) -> StoredFlowVersion | None:
         """Return the version of `flow_id` with this digest, if recorded."""
@@ -73,10 +94,23 @@ class SqlAlchemyFlowVersions:
         with self._reader() as session:
             return [_stored(row) for row in session.scalars(query)]
 
-    def _record(
-        self, flow_id: str, digest: str, definition: Mapping[str, Any], now: datetime
-    ) -> StoredFlowVersion:
+    def heads(self) -> dict[str, int]:
+        """Return each flow's newest version number, in one small query on the primary key."""
+        query = select(FlowVersion.flow_id, func.max(FlowVersion.number)).group_by(
+            FlowVersion.flow_id
+        )
+        with self._reader() as session:
+            return {str(flow_id): int(number) for flow_id, number in session.execute(query)}
+
+    def numbered(self, flow_id: str, number: int) -> StoredFlowVersion | None:
+        """Return version `number` of `flow_id`, if recorded."""
+        with self._reader() as session:
+            row = session.get(FlowVersion, (flow_id, number))
+            return _stored(row) if row is not None else None
+
+    def _record(self, template: FlowVersion) -> StoredFlowVersion:
         """Find or insert one version in one transaction; IntegrityError if another won."""
+        flow_id, digest = template.flow_id, template.digest
         with Session(self._engine) as session, session.begin():
             row = _by_digest(session, flow_id, digest)
             if row is not None:
@@ -84,13 +118,8 @@ class SqlAlchemyFlowVersions:
             last = session.scalar(
                 select(func.max(FlowVersion.number)).where(FlowVersion.flow_id == flow_id)
             )
-            row = FlowVersion(
-                flow_id=flow_id,
-                number=(last or 0) + 1,
-                digest=digest,
-                definition=dict(definition),
-                created_at=now,
-            )
+            row = _copy(template)
+            row.number = (last or 0) + 1
             session.add(row)
             stored = _stored(row)
         # The block has committed (had another process taken the number, it would have raised).
@@ -113,6 +142,27 @@ def _by_digest(session: Session, flow_id: str, digest: str) -> FlowVersion | Non
     return session.scalars(query).one_or_none()
 
 
+def _copy(template: FlowVersion) -> FlowVersion:
+    """Return a fresh row with a template's values (a retry must not reuse a failed row)."""
+    return FlowVersion(
+        flow_id=template.flow_id,
+        digest=template.digest,
+        definition=template.definition,
+        created_at=template.created_at,
+        origin=template.origin,
+        files=template.files,
+    )
+
+
 def _stored(row: FlowVersion) -> StoredFlowVersion:
     """Copy a row into an immutable record, readable after its session closes."""
-    return StoredFlowVersion(row.flow_id, row.number, row.digest, row.definition, row.created_at)
+    return StoredFlowVersion(
+        row.flow_id,
+        row.number,
+        row.digest,
+        row.definition,
+        row.created_at,
+        row.origin,
+        row.published_by,
+        row.files,
+    )

@@ -16,6 +16,7 @@ from storage.repositories import (
     SqlAlchemyCardRepository,
     SqlAlchemyContactRepository,
     SqlAlchemyConversationRepository,
+    SqlAlchemyFlowRepository,
     SqlAlchemyMessageRepository,
     SqlAlchemyRespondentRepository,
     SqlAlchemyScheduleRepository,
@@ -39,6 +40,7 @@ class _Repositories:
     cards: SqlAlchemyCardRepository
     audit: SqlAlchemyAuditRepository
     alerts: SqlAlchemyAlertRepository
+    flows: SqlAlchemyFlowRepository
 
     @classmethod
     def on(cls, session: Session) -> _Repositories:
@@ -55,6 +57,7 @@ class _Repositories:
             cards=SqlAlchemyCardRepository(session),
             audit=SqlAlchemyAuditRepository(session),
             alerts=SqlAlchemyAlertRepository(session),
+            flows=SqlAlchemyFlowRepository(session),
         )
 
 
@@ -121,6 +124,11 @@ class SqlAlchemyUnitOfWork:
     def alerts(self) -> SqlAlchemyAlertRepository:
         """Return the alerts and their deliveries of the open block."""
         return self._open().alerts
+
+    @property
+    def flows(self) -> SqlAlchemyFlowRepository:
+        """Return the flows' versions, drafts and routes of the open block."""
+        return self._open().flows
 
     def __enter__(self) -> Self:
         """Open a fresh Session and its repositories."""

@@ -31,7 +31,7 @@ from storage.queries import (
 )
 from tests.fake_alerts import FakeAlertRepository
 from tests.fake_cards import FakeCardRepository
-from tests.fake_flows import FakeFlowVersionRecords
+from tests.fake_flows import FakeFlowRepository, FakeFlowVersionRecords
 from tests.fake_operations import (
     FakeAccountRepository,
     FakeAuditRepository,
@@ -99,6 +99,7 @@ class FakeUnitOfWork:
         self.cards = FakeCardRepository(self)
         self.audit = FakeAuditRepository(self)
         self.alerts = FakeAlertRepository(self)
+        self.flows = FakeFlowRepository(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         """Begin the block."""

@@ -1,4 +1,4 @@
-"""`python -m bot flows …`: check flow definitions and draft translations."""
+"""`python -m bot flows …`: check flows, draft translations, export versions, route call types."""
 
 from __future__ import annotations
 
@@ -71,3 +71,103 @@ def flows_draft_translation(flow: str, language: str, out: Path | None, force: b
     for where in draft.kept:
         click.echo(f"  kept in the base language, marked TODO review: {where}")
     click.echo("Review every text, add synonyms and skip words, then set machine: false.")
+
+
+@flows.command("export")
+@click.argument("flow")
+@click.option(
+    "--version",
+    "number",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The version to export (default: the live one).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The directory to write the flow file and its translation files into.",
+)
+def flows_export(flow: str, number: int | None, out: Path) -> None:
+    """Write a published version of FLOW as flow files: the base file and one per translation.
+
+    A version read from the flow files is written back byte for byte; one published in the
+    browser is written in plain YAML that Parley reads back to the same flow.
+    """
+    from bot.cli.runtime import opened_runtime
+    from bot.services.flow_admin import FlowAdminError, export_files
+
+    with opened_runtime() as rt:
+        try:
+            files = export_files(rt, flow, number)
+        except FlowAdminError as exc:
+            raise click.ClickException(str(exc)) from exc
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in sorted(files.items()):
+        (out / name).write_bytes(text.encode("utf-8"))
+        click.echo(f"wrote {out / name}")
+
+
+@flows.command("versions")
+@click.argument("flow")
+def flows_versions(flow: str) -> None:
+    """List the published versions of FLOW, oldest first, the live one marked."""
+    from bot.cli.runtime import opened_runtime
+    from bot.services.flow_admin import FlowAdminError, list_versions
+
+    with opened_runtime() as rt:
+        try:
+            versions = list_versions(rt, flow)
+        except FlowAdminError as exc:
+            raise click.ClickException(str(exc)) from exc
+    for version in versions:
+        live = "  (live)" if version.live else ""
+        when = version.created_at.strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{version.number:>4}  {when}  {version.origin}{live}")
+
+
+@flows.command("route")
+@click.argument("call_type")
+@click.argument("flow")
+def flows_route(call_type: str, flow: str) -> None:
+    """Start FLOW for surveys of CALL_TYPE when no flow is named ('*': the default flow)."""
+    from bot.cli.runtime import opened_runtime
+    from bot.services.flow_admin import FlowAdminError
+    from bot.services.flow_routes import set_route
+
+    with opened_runtime() as rt:
+        try:
+            key = set_route(rt, call_type, flow)
+        except FlowAdminError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"{'default' if key == '*' else key} -> {flow}")
+
+
+@flows.command("unroute")
+@click.argument("call_type")
+def flows_unroute(call_type: str) -> None:
+    """Send surveys of CALL_TYPE to the default flow again ('*': back to DEFAULT_FLOW)."""
+    from bot.cli.runtime import opened_runtime
+    from bot.services.flow_admin import FlowAdminError
+    from bot.services.flow_routes import remove_route
+
+    with opened_runtime() as rt:
+        try:
+            removed = remove_route(rt, call_type)
+        except FlowAdminError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo("route removed" if removed else f"{call_type!r} had no route of its own")
+
+
+@flows.command("routes")
+def flows_routes() -> None:
+    """Show which flow each call type starts, and the default flow."""
+    from bot.cli.runtime import opened_runtime
+    from bot.services.flow_routes import read_routes
+
+    with opened_runtime() as rt:
+        routes = read_routes(rt)
+    source = " (DEFAULT_FLOW setting)" if routes.default_from_settings else ""
+    click.echo(f"default -> {routes.default}{source}")
+    for call_type, flow in sorted(routes.by_call_type.items()):
+        click.echo(f"{call_type} -> {flow}")

@@ -100,8 +100,11 @@ class Settings:
     session_hours: float = 12.0
     login_max_failures: int = 5
     login_lockout_minutes: float = 15.0
-    # The flow the officer page starts.
+    # The flow a survey starts when no flow is named and its call type has no route, until an
+    # admin sets the default route (`python -m bot flows route '*' FLOW`).
     default_flow: str = "post_contact"
+    # How often each process looks for a version published by another process (seconds).
+    flow_refresh_seconds: float = 5.0
     # Survey cards: days a single-use card stays valid; where its links point (empty: no link).
     card_days: int = 14
     telegram_bot_username: str = ""
@@ -211,6 +214,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "login_max_failures": ("LOGIN_MAX_FAILURES", count),
     "login_lockout_minutes": ("LOGIN_LOCKOUT_MINUTES", positive),
     "default_flow": ("DEFAULT_FLOW", str.strip),
+    "flow_refresh_seconds": ("FLOW_REFRESH_SECONDS", seconds),
     "card_days": ("CARD_DAYS", count),
     "telegram_bot_username": ("TELEGRAM_BOT_USERNAME", lambda v: v.strip().lstrip("@")),
     "whatsapp_number": ("WHATSAPP_NUMBER", lambda v: re.sub(r"\D", "", v)),

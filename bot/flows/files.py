@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ __all__ = [
     "FLOW_SUFFIXES",
     "FlowDefinition",
     "FlowFileError",
+    "build_definition",
     "build_flow",
     "flow_version",
     "load_flow_definitions",
@@ -41,6 +42,7 @@ __all__ = [
     "load_flows",
     "offered_translations",
     "preview_flow",
+    "source_texts",
 ]
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,8 @@ class FlowDefinition:
 
     flow: Flow
     definition: Mapping[str, Any]
+    # The files it was read from, name -> text: the database keeps them to export them again.
+    files: Mapping[str, str] = field(default_factory=dict)
 
 
 def load_flow_file(path: Path) -> Flow:
@@ -87,7 +91,7 @@ def load_flow_definitions(directory: Path) -> dict[str, FlowDefinition]:
     for flow_id, source in read_flow_sources(directory).items():
         built = _build(source)
         _claim_keywords(built, keywords)
-        flows[flow_id] = FlowDefinition(built.flow, built.data)
+        flows[flow_id] = FlowDefinition(built.flow, built.data, source_texts(source))
         logger.info(
             "loaded flow %s version %s from %s in %s",
             flow_id,
@@ -101,6 +105,20 @@ def load_flow_definitions(directory: Path) -> dict[str, FlowDefinition]:
 def build_flow(source: FlowSource) -> Flow:
     """Build a flow in its inline languages and every reviewed, complete translation."""
     return _build(source).flow
+
+
+def build_definition(source: FlowSource) -> FlowDefinition:
+    """Build a flow as build_flow does, with the merged definition it was built from."""
+    built = _build(source)
+    return FlowDefinition(built.flow, built.data, source_texts(source))
+
+
+def source_texts(source: FlowSource) -> dict[str, str]:
+    """Return a flow's files as texts by file name: its own, then each translation's."""
+    files = {source.path.name: source.source.decode("utf-8")}
+    for translation in source.translations:
+        files[translation.path.name] = translation.source.decode("utf-8")
+    return files
 
 
 def offered_translations(source: FlowSource) -> tuple[TranslationFile, ...]:
@@ -146,7 +164,7 @@ def _build(source: FlowSource) -> _Built:
             line = translation.doc.line_of(first.path)
             raise FlowFileError(translation.path, line, first.reason)
     merged, origins = merge_translations(source.data, [t.data for t in offered])
-    locate = _locator(source, offered, origins)
+    locate = locator(source, offered, origins)
     _refuse(flow_problems(merged), locate)
     return _Built(flow_from_dict(merged, _version(source, offered)), merged, locate)
 
@@ -161,7 +179,7 @@ def _refuse(problems: list[FlowProblem], locate: Locate) -> None:
     raise FlowFileError(*locate(first.path), first.message)
 
 
-def _locator(
+def locator(
     source: FlowSource, translations: Sequence[TranslationFile], origins: Origins
 ) -> Locate:
     """Make a function giving the file and line of any path into the merged flow mapping."""

@@ -116,7 +116,11 @@ def read_flow_source(path: Path) -> FlowSource:
 
 def read_flow_file(path: Path) -> FlowSource:
     """Parse one flow file and check it against flows/schema.json (no translations)."""
-    source = path.read_bytes()
+    return parse_flow_file(path.read_bytes(), path)
+
+
+def parse_flow_file(source: bytes, path: Path) -> FlowSource:
+    """Parse a flow file's content and check it against flows/schema.json (no translations)."""
     doc = parse_document(source, path, FlowFileError)
     check_schema(doc, load_schema(FLOW_SCHEMA), path, FlowFileError)
     return FlowSource(path, source, doc)
@@ -124,7 +128,11 @@ def read_flow_file(path: Path) -> FlowSource:
 
 def read_translation_file(path: Path) -> TranslationFile:
     """Parse one translation file; check its schema and that its name gives flow and language."""
-    source = path.read_bytes()
+    return parse_translation_file(path.read_bytes(), path)
+
+
+def parse_translation_file(source: bytes, path: Path) -> TranslationFile:
+    """Parse a translation file's content, checked as read_translation_file checks it."""
     doc = parse_translation(source, path)
     for key in ("flow", "language"):
         if doc.data[key] != _name_part(path, key):
@@ -153,9 +161,16 @@ def _named_flow(path: Path) -> str:
 
 def _attach(bases: dict[str, FlowSource], paths: Iterable[Path]) -> dict[str, FlowSource]:
     """Read translation files and give each flow its own, refusing any that do not fit."""
+    return attach_translations(bases, (read_translation_file(path) for path in paths))
+
+
+def attach_translations(
+    bases: dict[str, FlowSource], translations: Iterable[TranslationFile]
+) -> dict[str, FlowSource]:
+    """Give each flow its translations, refusing any that do not fit."""
     found: dict[str, list[TranslationFile]] = {flow_id: [] for flow_id in bases}
-    for path in paths:
-        translation = read_translation_file(path)
+    for translation in translations:
+        path = translation.path
         base = bases.get(translation.data["flow"])
         if base is None:
             reason = f"there is no flow {translation.data['flow']!r} to translate"

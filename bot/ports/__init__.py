@@ -10,6 +10,7 @@ from bot.ports.alerts import (
     AlertRepository,
 )
 from bot.ports.flows import (
+    FlowRepository,
     FlowStore,
     FlowVersionRecords,
     StoredFlowVersion,
@@ -68,6 +69,7 @@ __all__ = [
     "ConversationRepository",
     "DeliveryError",
     "Dispatcher",
+    "FlowRepository",
     "FlowStore",
     "FlowVersionRecords",
     "InboundMessage",

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
 from bot.ports.alerts import AlertRepository
+from bot.ports.flows import FlowRepository
 from bot.ports.repositories import (
     ContactRepository,
     ConversationRepository,
@@ -226,6 +227,11 @@ class UnitOfWork(Protocol):
     @property
     def accounts(self) -> AccountRepository:
         """Return the staff accounts of this block."""
+        ...
+
+    @property
+    def flows(self) -> FlowRepository:
+        """Return the flows' versions, drafts and routes of this block."""
         ...
 
     @property

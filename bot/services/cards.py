@@ -21,6 +21,7 @@ from bot.errors import FieldsError
 from bot.i18n.choice import offered_tag
 from bot.i18n.controls import has_controls
 from bot.ports import UnitOfWork
+from bot.services.flow_routes import flow_for
 from bot.services.runtime import Runtime
 from storage.models import Card
 
@@ -120,7 +121,7 @@ def _unit(uow: UnitOfWork, request: CardRequest) -> str | None:
 def _check(rt: Runtime, request: CardRequest) -> str:
     """Validate a card request as a survey trigger is validated; return the flow's id."""
     errors: dict[str, str] = {}
-    flow_id = request.flow or rt.default_flow
+    flow_id = request.flow or flow_for(rt, request.call_type)
     flow = rt.flows.get(flow_id)
     if flow is None:
         errors["flow"] = f"no flow {flow_id!r}"

@@ -20,6 +20,7 @@ from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHist
 from bot.scheduling.rules import decide_send
 from bot.scheduling.states import HELD_BACK, ItemKind, RunOutcome
 from bot.services.addresses import RESIDENT_STARTS, AddressError, mask, normalise_address
+from bot.services.flow_routes import flow_for
 from bot.services.optout import cancel_conversation
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import run_item
@@ -38,6 +39,7 @@ class SurveyRequest:
 
     channel: str
     address: str
+    # "": the flow the call type is routed to, else the default flow (bot.services.flow_routes).
     flow: str
     language: str | None = None
     officer_id: str | None = None
@@ -68,6 +70,8 @@ class SurveyStarted:
 
 def start_survey(rt: Runtime, request: SurveyRequest) -> SurveyStarted:
     """Record a contact and schedule its survey (or record why not); send it if due now."""
+    if not request.flow:
+        request = replace(request, flow=flow_for(rt, request.call_type))
     address = check_request(rt, request)
     with rt.uow() as uow:
         now = rt.clock()

@@ -36,7 +36,10 @@ class SurveyPayload(BaseModel):
 
     channel: Channel
     address: str = Field(min_length=1, max_length=64)
-    flow: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
+    # None: the flow its call type is routed to, else the default (bot/services/flow_routes.py).
+    flow: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$"
+    )
     language: str | None = Field(default=None, max_length=35)
     officer_id: str | None = Short
     incident_id: str | None = Short
@@ -155,7 +158,8 @@ def create_survey() -> tuple[Response, int]:
     if not isinstance(payload, SurveyPayload):
         return payload
     try:
-        started = start_survey(runtime(), SurveyRequest(**payload.model_dump()))
+        fields = payload.model_dump()
+        started = start_survey(runtime(), SurveyRequest(**{**fields, "flow": fields["flow"] or ""}))
     except SurveyError as exc:
         return jsonify(error="invalid payload", fields=exc.fields), 400
     # The same incident and resident asked for again: the first survey, nothing new created.

@@ -15,10 +15,11 @@ from bot.engine.model import Flow
 from bot.i18n.controls import has_controls
 from bot.services.addresses import Channel, mask
 from bot.services.cancel import cancel_survey
+from bot.services.flow_routes import flow_for
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, start_survey
 from bot.web.auth import role_required, signed_in
-from bot.web.context import runtime, settings
+from bot.web.context import runtime
 from bot.web.outcome import CANCELLED, Outcome, cancellable, describe
 from bot.web.security import page_headers
 
@@ -89,8 +90,8 @@ STAFF = ("officer", "supervisor", "admin")
 
 
 def _flow(rt: Runtime) -> Flow | None:
-    """Return the flow the officer page starts (DEFAULT_FLOW), if it is loaded."""
-    return rt.flows.get(settings().default_flow)
+    """Return the default flow (its languages fill the form), if it is live."""
+    return rt.flows.get(flow_for(rt, None))
 
 
 def _form(rt: Runtime) -> SurveyForm:
@@ -177,7 +178,7 @@ def _request(rt: Runtime, survey_form: SurveyForm) -> SurveyRequest:
     return SurveyRequest(
         channel=Channel(survey_form.channel.data),  # validated: one of CHANNEL_NAMES
         address=survey_form.phone.data or "",
-        flow=settings().default_flow,
+        flow="",  # the flow its call type is routed to, else the default
         language=survey_form.language.data or None,
         officer_id=account.officer_id,
         unit=account.unit,

@@ -10,9 +10,10 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from bot.services.cards import CardError, CardRequest, card_links, make_card, qr_svg
+from bot.services.flow_routes import flow_for
 from bot.services.runtime import Runtime
 from bot.web.auth import role_required, signed_in
-from bot.web.context import runtime, settings
+from bot.web.context import runtime
 from bot.web.officer import COMMON_CALL_TYPES, STAFF, printable
 from bot.web.security import page_headers
 
@@ -34,7 +35,7 @@ class CardForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hint
 def _form(rt: Runtime) -> CardForm:
     """Build the form with the flow's languages, each named in its own language."""
     form = CardForm()
-    flow = rt.flows.get(settings().default_flow)
+    flow = rt.flows.get(flow_for(rt, None))
     codes = [c for c in flow.languages if c in rt.locales] if flow else []
     form.language.choices = [("", "Let the resident's phone decide")] + [
         (code, rt.locales[code].name) for code in codes
@@ -57,7 +58,7 @@ def make() -> ResponseReturnValue:
         incident_id=form.incident.data or None,
         call_type=form.call_type.data or None,
         language=form.language.data or None,
-        flow=settings().default_flow,
+        flow="",  # the flow its call type is routed to, else the default
     )
     try:
         made = make_card(rt, request)

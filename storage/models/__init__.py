@@ -19,13 +19,14 @@ from storage.models.conversations import (
     Translation,
     incident_key,
 )
-from storage.models.flows import FlowVersion
+from storage.models.flows import DEFAULT_ROUTE, FlowDraft, FlowRoute, FlowVersion
 from storage.models.schedule import (
     ScheduledItem,
     SenderSlot,
 )
 
 __all__ = [
+    "DEFAULT_ROUTE",
     "LIVE",
     "ROLES",
     "Alert",
@@ -39,6 +40,8 @@ __all__ = [
     "CardAttempt",
     "Contact",
     "Conversation",
+    "FlowDraft",
+    "FlowRoute",
     "FlowVersion",
     "Message",
     "Respondent",

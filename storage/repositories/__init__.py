@@ -6,6 +6,7 @@ from storage.repositories.audit import SqlAlchemyAuditRepository
 from storage.repositories.cards import SqlAlchemyCardRepository
 from storage.repositories.contacts import SqlAlchemyContactRepository
 from storage.repositories.conversations import SqlAlchemyConversationRepository
+from storage.repositories.flows import SqlAlchemyFlowRepository
 from storage.repositories.messages import SqlAlchemyMessageRepository
 from storage.repositories.respondents import SqlAlchemyRespondentRepository
 from storage.repositories.schedule import SqlAlchemyScheduleRepository
@@ -19,6 +20,7 @@ __all__ = [
     "SqlAlchemyCardRepository",
     "SqlAlchemyContactRepository",
     "SqlAlchemyConversationRepository",
+    "SqlAlchemyFlowRepository",
     "SqlAlchemyMessageRepository",
     "SqlAlchemyRespondentRepository",
     "SqlAlchemyScheduleRepository",

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.db import alembic_config, current_revision, head_revision, make_engine, upgrade
+from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.models import Base, Contact, Message  # every table joins Base.metadata
 from tests.backing_services import postgres_schema
 
@@ -33,6 +34,8 @@ TABLES = {
     "scheduled_items",
     "sender_slots",
     "flow_versions",
+    "flow_drafts",
+    "flow_routes",
     "translations",
     "users",
     "cards",
@@ -67,7 +70,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0016_alerts"
+    assert current_revision(empty_engine) == head_revision() == "0017_flow_drafts"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 
@@ -109,6 +112,26 @@ def test_tokens_made_before_scopes_may_start_surveys_but_not_read_answers(
     with empty_engine.connect() as connection:
         scopes = connection.execute(sa.text("SELECT scopes FROM api_tokens")).scalars().all()
     assert scopes == ["surveys:write"]
+
+
+def test_flow_versions_recorded_before_drafts_stay_readable_as_read_from_files(
+    empty_engine: Engine,
+) -> None:
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0011_cards")
+        connection.execute(
+            sa.text(
+                "INSERT INTO flow_versions (flow_id, number, digest, definition, created_at)"
+                " VALUES ('tiny', 1, 'abc123', :definition, :now)"
+            ),
+            {"definition": '{"id": "tiny"}', "now": T0},
+        )
+
+    upgrade(empty_engine)
+
+    found = SqlAlchemyFlowVersions(empty_engine).find("tiny", "abc123")
+    assert found is not None and found.definition == {"id": "tiny"}
+    assert (found.number, found.origin, found.files) == (1, "from files", None)
 
 
 def test_downgrade_to_base_drops_every_table(empty_engine: Engine) -> None:

@@ -23,6 +23,7 @@ from bot.services.addresses import Channel, mask
 from bot.services.dispatch_import.columns import ColumnMap, map_columns, parse_moment
 from bot.services.dispatch_import.reader import ExportError, ExportReader, Record
 from bot.services.dispatch_import.report import ImportReport, Rejection, send_label
+from bot.services.flow_routes import FlowRoutes
 from bot.services.runtime import Runtime
 from bot.services.surveys import SurveyError, SurveyRequest, check_request, start_survey
 from storage.models import incident_key
@@ -30,7 +31,6 @@ from storage.models import incident_key
 log = logging.getLogger(__name__)
 
 CHANNEL = Channel.SMS  # a dispatch export's contact is a phone number (or WhatsApp's, if asked)
-# The survey shipped for police contacts, chosen when several flows are loaded.
 # The database keeps identifiers, call types and addresses in 64 characters, as the API does.
 FIELD_LIMIT = 64
 # This many unexpected failures in a row mean the database (not the data) is the problem.
@@ -64,7 +64,8 @@ def import_contacts(rt: Runtime, stream: TextIO, options: ImportOptions) -> Impo
         flow, columns.named(), columns.ignored(), reader.delimiter, options.dry_run
     )
     report.call_type_columns = columns.also_call_types()
-    rows = _Rows(rt, flow, columns, report, options.channel)
+    # No flow named: each row starts the flow its call type is routed to, else the default.
+    rows = _Rows(rt, FlowRoutes(rt, options.flow), columns, report, options.channel)
     for record in records:
         rows.take(record)
         if report.stopped:
@@ -100,9 +101,9 @@ class _Rows:
     """Turns records into survey requests and starts them (or only checks, in a dry run)."""
 
     def __init__(
-        self, rt: Runtime, flow: str, columns: ColumnMap, report: ImportReport, channel: str
+        self, rt: Runtime, flows: FlowRoutes, columns: ColumnMap, report: ImportReport, channel: str
     ) -> None:
-        self.rt, self.flow, self.columns, self.report = rt, flow, columns, report
+        self.rt, self.flows, self.columns, self.report = rt, flows, columns, report
         self.channel = channel
         self.seen: dict[tuple[str | None, str, datetime | None], int] = {}
         self.failures, self.failure = 0, ""
@@ -129,7 +130,7 @@ class _Rows:
             raise _RowError(
                 f"{len(record.cells)} cells but the header names {len(self.columns.header)}"
             )
-        request, address = self._request(values)
+        request, address = self._request(values, record.first_line)
         self._once(request, address, record.first_line)
         column, call_type = self._excluded_column(record.cells)
         if call_type is not None:
@@ -152,15 +153,19 @@ class _Rows:
                 return header, value if storable else found
         return None, None
 
-    def _request(self, values: dict[str, str]) -> tuple[SurveyRequest, str]:
+    def _request(self, values: dict[str, str], line: int) -> tuple[SurveyRequest, str]:
         """Build the request a row stands for; reject it with every problem found."""
         errors = _field_errors(values)
         moment = self._moment(values.get("occurred_at", ""), errors)
+        try:
+            flow = self.flows(values.get("call_type"))
+        except Exception as exc:  # the routes could not be read: the database, not the row
+            self._failed(line, exc)
         request = SurveyRequest(
             channel=self.channel,
             address=values["address"],
-            flow=self.flow,
-            language=self._language(values.get("language", ""), errors),
+            flow=flow,
+            language=self._language(flow, values.get("language", ""), errors),
             officer_id=values.get("officer_id") or None,
             unit=values.get("unit") or None,
             incident_id=values.get("incident_id") or None,
@@ -187,11 +192,12 @@ class _Rows:
             errors["occurred_at"] = str(exc)
             return now
 
-    def _language(self, text: str, errors: dict[str, str]) -> str | None:
+    def _language(self, flow_id: str, text: str, errors: dict[str, str]) -> str | None:
         """Resolve a language hint written as a tag (es, es-MX) or a name (Spanish, español)."""
-        if not text or "language" in errors:
+        flow = self.rt.flows.get(flow_id)
+        if not text or "language" in errors or flow is None:
             return None
-        offered = self.rt.flows[self.flow].languages
+        offered = flow.languages
         tag = offered_tag(text, offered)
         if tag is None:
             named = normalise(text)
