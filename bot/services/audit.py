@@ -37,6 +37,11 @@ class Action(StrEnum):
     TOKEN_CREATED = "token_created"  # noqa: S105  # an action's name, not a secret
     TOKEN_REVOKED = "token_revoked"  # noqa: S105
     ALERT_ACKNOWLEDGED = "alert_acknowledged"
+    FLOW_DRAFT_SAVED = "flow_draft_saved"
+    FLOW_DRAFT_DISCARDED = "flow_draft_discarded"
+    FLOW_PUBLISHED = "flow_published"
+    FLOW_ROLLED_BACK = "flow_rolled_back"
+    ROUTE_CHANGED = "route_changed"
 
 
 # How the audit page names each action.
@@ -53,6 +58,11 @@ LABELS = {
     Action.TOKEN_CREATED: "API token created",
     Action.TOKEN_REVOKED: "API token revoked",
     Action.ALERT_ACKNOWLEDGED: "Alert acknowledged",
+    Action.FLOW_DRAFT_SAVED: "Survey draft saved",
+    Action.FLOW_DRAFT_DISCARDED: "Survey draft discarded",
+    Action.FLOW_PUBLISHED: "Survey published",
+    Action.FLOW_ROLLED_BACK: "Survey rolled back",
+    Action.ROUTE_CHANGED: "Survey routing changed",
 }
 
 
