@@ -28,7 +28,7 @@ from bot.scheduling.states import IN_DOUBT, ItemKind, ItemStatus, MessageStatus,
 from bot.services.delivery_record import enqueue_again, record_delivery
 from bot.services.runtime import Runtime
 from bot.services.send_slots import allowed_at, behind_reply, paced_until, quiet_until
-from storage.models import Message, ScheduledItem
+from storage.models import Conversation, Message, ScheduledItem
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +121,7 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | RunOutcome:
             return claimed
         item, message, sender, address = claimed
         if message.status in IN_DOUBT:
-            template = item.kind == ItemKind.START and _needs_template(uow, message, sender, now)
-            return Doubt(sender, address, message.body or "", message.created_at, template)
+            return _doubt(uow, item, message, sender, address, now)
         # A withdrawn text ("cancelled": its survey was cancelled) is closed by _still_wanted.
         if message.status not in (MessageStatus.QUEUED, MessageStatus.CANCELLED):
             item.close(ItemStatus.DONE, now)  # Already sent: the job was delivered twice.
@@ -142,6 +141,19 @@ def _ready(rt: Runtime, item_id: uuid.UUID) -> Ready | Doubt | RunOutcome:
             enqueue_again(rt, item_id, later)
             return RunOutcome.PACED
         return _sending(uow, item, message, sender, address, now)
+
+
+def _doubt(
+    uow: UnitOfWork,
+    item: ScheduledItem,
+    message: Message,
+    sender: Sender,
+    address: str,
+    now: datetime,
+) -> Doubt:
+    """Describe a claimed text that may have left, to look it up before sending again."""
+    template = item.kind == ItemKind.START and _needs_template(uow, message, sender, now)
+    return Doubt(sender, address, message.body or "", message.created_at, template)
 
 
 def _sending(
@@ -210,25 +222,39 @@ def _still_wanted(
     window: the approved template opens a survey, it cannot restate a question.
     """
     conversation = uow.conversations.get(item.conversation_id) if item.conversation_id else None
-    # A reply answers the resident's own message, whatever became of a survey since; but not
-    # once they opted out after it was composed (their STOP's own answer is composed with it).
-    active = (
-        _reply_wanted(uow, message)
-        if item.kind == ItemKind.REPLY
-        else conversation is not None and conversation.status == Status.ACTIVE
-    )
+    active = _active(uow, item, message, conversation)
     shut = item.kind != ItemKind.START and _needs_template(uow, message, sender, now)
     if active and allowed is not None and not shut:
         return True
-    status = conversation.status if conversation is not None else "gone"
-    status = "opted out since" if item.kind == ItemKind.REPLY else status
-    note = f"the conversation is {status}" if not active else "no hour outside quiet hours"
-    note = "outside the channel's reply window" if active and allowed and shut else note
     message.status, message.updated_at = MessageStatus.CANCELLED, now
-    item.close(ItemStatus.CANCELLED, now, f"not sent: {note}")
+    item.close(ItemStatus.CANCELLED, now, f"not sent: {_why_not(item, conversation, active, shut)}")
     if active and item.kind == ItemKind.START and conversation is not None:
         conversation.undeliverable(now)
     return False
+
+
+def _active(
+    uow: UnitOfWork, item: ScheduledItem, message: Message, conversation: Conversation | None
+) -> bool:
+    """Say whether what the text belongs to still wants it: an active survey, or a reply.
+
+    A reply answers the resident's own message, whatever became of a survey since; but not
+    once they opted out after it was composed (their STOP's own answer is composed with it).
+    """
+    if item.kind == ItemKind.REPLY:
+        return _reply_wanted(uow, message)
+    return conversation is not None and conversation.status == Status.ACTIVE
+
+
+def _why_not(
+    item: ScheduledItem, conversation: Conversation | None, active: bool, shut: bool
+) -> str:
+    """Say why a text is withdrawn, for the item's note."""
+    if active:
+        return "outside the channel's reply window" if shut else "no hour outside quiet hours"
+    if item.kind == ItemKind.REPLY:
+        return "the resident opted out since"
+    return f"the conversation is {conversation.status if conversation is not None else 'gone'}"
 
 
 def _reply_wanted(uow: UnitOfWork, message: Message) -> bool:

@@ -107,6 +107,12 @@ def describe(report: ImportReport) -> list[str]:
     if report.excluded_by:
         named = ", ".join(f"{name!r} ({n})" for name, n in report.excluded_by.most_common())
         lines.append(f"excluded call types found in: {named}")
+    return lines + _outcomes(report) + [_upshot(report)]
+
+
+def _outcomes(report: ImportReport) -> list[str]:
+    """Return the lines on what became of the surveys: cancelled, by status, first texts."""
+    lines = []
     if report.cancelled:
         lines.append(
             f"cancelled {report.cancelled} survey{'' if report.cancelled == 1 else 's'} "
@@ -122,7 +128,6 @@ def describe(report: ImportReport) -> list[str]:
         lines.append(f"first texts: {when}")
     if report.stopped:
         lines.append(report.stopped)
-    lines.append(_upshot(report))
     return lines
 
 
