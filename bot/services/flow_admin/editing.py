@@ -10,6 +10,7 @@ listed after it once the list has changed. Ids never change: answers are stored 
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -136,14 +137,14 @@ def _follow_ons(nodes: Sequence[Mapping[str, Any]]) -> set[str]:
     """Return the ids of the nodes whose fallback is the node listed right after them."""
     return {
         str(here.get("id"))
-        for here, after in zip(nodes, nodes[1:], strict=False)
+        for here, after in itertools.pairwise(nodes)
         if fallback(here) is not None and fallback(here) == after.get("id")
     }
 
 
 def _relinked(nodes: list[Data], following: set[str]) -> list[Data]:
     """Point each follow-on node's fallback at the node now listed after it."""
-    for here, after in zip(nodes, nodes[1:], strict=False):
+    for here, after in itertools.pairwise(nodes):
         if here.get("id") in following:
             _set_fallback(here, str(after.get("id")))
     return nodes

@@ -122,7 +122,7 @@ def _options(
 ) -> list[dict[str, Any]]:
     """Build a choice's options from its rows, keeping other languages' words per value."""
     old = {str(o.get("value")): o for o in node.get("options") or () if isinstance(o, dict)}
-    options = []
+    options: list[dict[str, Any]] = []
     for row in rows:
         label, value = row.get("label", ""), row.get("value", "")
         if not label and not value:
@@ -182,7 +182,9 @@ def _answer(word: str) -> Any:
 
 def _word(value: Any) -> str:
     """Write an answer value as the form shows it."""
-    return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def _local(texts: Any, language: str) -> str:

@@ -26,6 +26,7 @@ from bot.services.flow_admin.editing import (
 from bot.web.admin.blueprint import READERS, WRITERS, bp
 from bot.web.admin.editor_form import (
     OPERATORS,
+    QuestionValues,
     node_of_values,
     values_of_form,
     values_of_node,
@@ -98,7 +99,7 @@ def remove_question(flow_id: str, qid: str) -> ResponseReturnValue:
     draft = _must_draft(flow_id)
     names = list(draft.translations)
     base, kept = remove_node(draft.base, list(draft.translations.values()), _known(draft, qid))
-    changed = {name: data for name, data in zip(names, kept, strict=True)}
+    changed = dict(zip(names, kept, strict=True))
     save_edit(runtime(), draft, base, _by(), f"removed question {qid}", changed)
     flash(f"Question {qid} removed.", "done")
     return redirect(url_for(_LIST, flow_id=flow_id), 303)
@@ -124,7 +125,9 @@ def draft_question(flow_id: str, qid: str) -> ResponseReturnValue:
     return redirect(url_for("admin.draft_question", flow_id=flow_id, qid=qid), 303)
 
 
-def _question_page(draft: EditableDraft, index: int, values: object, errors: dict[str, str]) -> str:
+def _question_page(
+    draft: EditableDraft, index: int, values: QuestionValues, errors: dict[str, str]
+) -> str:
     """Render a question's form with its values, unreadable fields and the draft's problems."""
     node = nodes_of(draft.base)[index]
     mapped = node_problems(draft.view.problems, index, draft.base_language)
