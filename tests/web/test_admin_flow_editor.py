@@ -213,3 +213,18 @@ def test_choice_options_and_branching_rules_are_saved(app: Flask) -> None:
     page = page_text(admin.get(QUESTIONS + "/why"))
     # The new option has no Spanish label: a problem of the base file's inline languages.
     assert "label has no 'es'" in page
+
+
+def test_a_draft_broken_in_its_yaml_still_opens_in_the_editor(app: Flask) -> None:
+    from bot.services.flow_admin import save_draft
+
+    broken = FLOW.replace('text: {en: "Why?", es: "¿Por qué?"}', "text: Why?").replace(
+        "      - value: other\n", "      - other\n      - value: other\n"
+    )
+    save_draft(app.extensions["parley.runtime"], "tiny", {"tiny.yaml": broken})
+    admin = signed_in(app, "admin")
+    listed = admin.get(QUESTIONS)
+    assert listed.status_code == 200 and "problem" in page_text(listed)
+    page = admin.get(QUESTIONS + "/why")
+    assert page.status_code == 200
+    assert 'id="text-error"' in page_text(page)

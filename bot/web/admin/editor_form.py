@@ -47,16 +47,16 @@ class QuestionValues:
 
 def values_of_node(node: Mapping[str, Any], language: str) -> QuestionValues:
     """Show a node's fields in `language` as the form's strings."""
-    values = QuestionValues(text=_local(node.get("text"), language))
+    values = QuestionValues(text=local_text(node.get("text"), language))
     values.numbers = {name: str(node[name]) for name in _NUMBERS if name in node}
-    values.labels = {name: _local(node.get(name), language) for name in _LABELS}
-    for option in node.get("options") or ():
-        synonyms = (option.get("synonyms") or {}).get(language) or []
+    values.labels = {name: local_text(node.get(name), language) for name in _LABELS}
+    for option in _mappings(node.get("options")):
+        synonyms = _texts(option.get("synonyms")).get(language)
         values.options.append(
             {
                 "value": str(option.get("value", "")),
-                "label": _local(option.get("label"), language),
-                "synonyms": ", ".join(map(str, synonyms)),
+                "label": local_text(option.get("label"), language),
+                "synonyms": ", ".join(map(str, synonyms)) if isinstance(synonyms, list) else "",
             }
         )
     next_ = node.get("next")
@@ -121,7 +121,7 @@ def _options(
     node: Mapping[str, Any], rows: list[dict[str, str]], language: str
 ) -> list[dict[str, Any]]:
     """Build a choice's options from its rows, keeping other languages' words per value."""
-    old = {str(o.get("value")): o for o in node.get("options") or () if isinstance(o, dict)}
+    old = {str(o.get("value")): o for o in _mappings(node.get("options"))}
     options: list[dict[str, Any]] = []
     for row in rows:
         label, value = row.get("label", ""), row.get("value", "")
@@ -187,9 +187,14 @@ def _word(value: Any) -> str:
     return str(value)
 
 
-def _local(texts: Any, language: str) -> str:
+def local_text(texts: Any, language: str) -> str:
     """Return a text in one language, "" if it has none."""
     return str(texts.get(language, "")) if isinstance(texts, Mapping) else ""
+
+
+def _mappings(items: Any) -> list[Mapping[str, Any]]:
+    """Return the mappings of a list, [] if it is not one (a draft may hold anything)."""
+    return [item for item in items if isinstance(item, Mapping)] if isinstance(items, list) else []
 
 
 def _texts(texts: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from bot.web.admin.blueprint import READERS, WRITERS, bp
 from bot.web.admin.editor_form import (
     OPERATORS,
     QuestionValues,
+    local_text,
     node_of_values,
     values_of_form,
     values_of_node,
@@ -47,7 +48,7 @@ def draft_questions(flow_id: str) -> ResponseReturnValue:
     if draft is not None:
         for index, node in enumerate(nodes_of(draft.base)):
             mapped = node_problems(draft.view.problems, index, draft.base_language)
-            rows.append((node, (node.get("text") or {}).get(draft.base_language, ""), mapped))
+            rows.append((node, local_text(node.get("text"), draft.base_language), mapped))
     page = render_template(
         "admin/editor.html", flow_id=flow_id, draft=draft, rows=rows, kinds=KINDS, writer=_writer()
     )
