@@ -82,10 +82,13 @@ def add_yes_no(page: Page) -> None:
     assert_accessible(page)
     shoot(page, "editor_error")
 
-    text.fill("Did the staff listen to you?")
+    # A placeholder goes in where the cursor is (the token is also listed to copy).
+    text.fill("Did the staff at ")
+    page.get_by_role("button", name="Insert {agency}").click()
+    text.press_sequentially(" listen to you?")
     page.get_by_role("button", name="Save to the draft").click()
     assert page.get_by_role("status").inner_text() == "Draft saved."
-    assert text.input_value() == "Did the staff listen to you?"
+    assert text.input_value() == "Did the staff at {agency} listen to you?"
     # The schema's complaint is gone; what is left is the Spanish text the grid must add.
     assert page.locator("#text-error").inner_text() == "text has no 'es'"
     assert_accessible(page)
