@@ -121,6 +121,7 @@ def test_add_move_and_remove_keep_the_flow_linked_and_are_audited(app: Flask) ->
         "removed question why",
         "moved question q6 up",
         "added question q6 (yes_no)",
+        "opened a draft from version 1",
     ]
     assert post_form(admin, QUESTIONS + "/nope/remove", {}).status_code == 404
     assert post_form(admin, QUESTIONS, {"type": "essay"}).status_code == 400
@@ -228,3 +229,13 @@ def test_a_draft_broken_in_its_yaml_still_opens_in_the_editor(app: Flask) -> Non
     page = admin.get(QUESTIONS + "/why")
     assert page.status_code == 200
     assert 'id="text-error"' in page_text(page)
+
+
+def test_a_supervisor_reads_a_question_without_a_way_to_change_it(app: Flask) -> None:
+    admin_with_draft(app)
+    page = page_text(signed_in(app, "supervisor").get(QUESTIONS + "/rate"))
+    assert "How was it?" in page and "Save to the draft" not in page
+    assert 'name="text" rows="3" dir="auto" lang="en" aria-describedby="text-hint" readonly' in page
+    assert "Insert {agency}" not in page
+    listed = page_text(signed_in(app, "supervisor").get(QUESTIONS))
+    assert "How was it?" in listed and "Move up" not in listed and "Add question" not in listed
