@@ -120,3 +120,28 @@ def test_the_badge_endpoint_counts_what_was_typed(app: Flask) -> None:
     assert "UCS-2, 1 segment" in short, "ú is not GSM-7 (ù is)"
     empty = page_text(admin.get(f"{GRID}/badge", query_string={"field": "x"}))
     assert "Missing" in empty
+
+
+def test_a_translation_file_column_saves_words_and_shows_the_checks(app: Flask) -> None:
+    admin = signed_in(app, "admin")
+    post_form(admin, f"{GRID}/languages", {"language": "vi"}, token_from=GRID)
+    typed = {
+        "nodes.2.text": "Tại sao?",
+        "nodes.2.options.0.synonyms": " trễ , chậm,, ",
+        "nodes.4.text": "Cảm ơn.",  # the base text's {complaints} left out
+    }
+    saved = post_form(admin, f"{GRID}/vi", typed, token_from=GRID)
+    assert saved.status_code == 303
+    rt = app.extensions["parley.runtime"]
+    from bot.services.flow_admin import get_draft
+
+    draft = get_draft(rt, "tiny")
+    assert draft is not None
+    vi = draft.files["tiny.vi.yaml"]
+    assert "- trễ\n" in vi and "- chậm\n" in vi and "Tại sao?" in vi and "machine: false" in vi
+    row = page_text(admin.get(GRID)).split(">bye: text<")[1].split("</tr>")[0]
+    assert '<p class="error">' in row and "{complaints}" in row
+    blanked = post_form(admin, f"{GRID}/vi", {"nodes.2.text": " "}, token_from=GRID)
+    assert blanked.status_code == 303
+    draft = get_draft(rt, "tiny")
+    assert draft is not None and "Tại sao?" not in draft.files["tiny.vi.yaml"]

@@ -9,11 +9,12 @@ Each text cell carries its SMS encoding and segment count (bot.i18n.sms).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.flows.emit import data_of_files, translation_file_name
+from bot.flows.problems import FieldProblem, field_name
 from bot.flows.sources import FlowFileError
 from bot.flows.texts import base_file_name
 from bot.flows.translations import base_language
@@ -54,6 +55,8 @@ class Cell:
     value: str
     words: bool
     badge: Badge | None
+    # What the draft's checks say about this text (a placeholder the base text lacks...).
+    problems: tuple[str, ...] = ()
 
     @property
     def missing(self) -> bool:
@@ -197,30 +200,47 @@ def label_of(draft: DraftData, path: Path) -> str:
     return ": ".join(str(part) for part in parts) or path_key(path)
 
 
-def build_grid(draft: DraftData, only: str | None = None) -> Grid:
+def build_grid(
+    draft: DraftData, only: str | None = None, problems: Sequence[FieldProblem] = ()
+) -> Grid:
     """Lay the draft out as a grid (all languages, or the base language and `only`)."""
     languages = draft.languages
     base = base_language(draft.base) if draft.inline else ""
     if only is not None:
         languages = tuple(lang for lang in languages if lang in (base, only))
-    rows = tuple(_row(draft, path, languages) for path in localised(draft))
+    said: dict[str, list[str]] = {}
+    for problem in problems:
+        said.setdefault(problem.field, []).append(problem.message)
+    rows = tuple(_row(draft, path, languages, said) for path in localised(draft))
     machine = {lang: bool(doc.get("machine", False)) for lang, doc in draft.translations.items()}
     return Grid(draft.flow_id, base, languages, draft.inline, machine, rows)
 
 
-def _row(draft: DraftData, path: Path, languages: tuple[str, ...]) -> Row:
+def _row(
+    draft: DraftData, path: Path, languages: tuple[str, ...], said: Mapping[str, list[str]]
+) -> Row:
     """Build one row: the field's cell in each language."""
     field = dig(draft.base, path)
     words = isinstance(field, Mapping) and any(isinstance(v, list) for v in field.values())
     question = path[-1] == "text" and len(path) == 3 and path[0] == "nodes"
-    cells = tuple(_cell(value_in(draft, path, lang), lang, question, words) for lang in languages)
+    cells = tuple(
+        _cell(value_in(draft, path, lang), lang, question, words, said.get(_field(path, lang)))
+        for lang in languages
+    )
     return Row(path_key(path), label_of(draft, path), words, question, cells)
 
 
-def _cell(value: Any, language: str, question: bool, words: bool) -> Cell:
-    """Build one cell, with a badge for a text."""
+def _field(path: Path, language: str) -> str:
+    """Name a cell as the draft's checks name fields: nodes[2].text.es."""
+    return field_name((*path, language))
+
+
+def _cell(value: Any, language: str, question: bool, words: bool, said: list[str] | None) -> Cell:
+    """Build one cell, with a badge for a text and what the checks say of it."""
     if words:
-        value = value if isinstance(value, list) else []
-        return Cell(language, ", ".join(str(word) for word in value), True, None)
+        joined = ", ".join(str(word) for word in value) if isinstance(value, list) else ""
+        return Cell(language, joined, True, None, tuple(said or ()))
     text = value if isinstance(value, str) else ""
-    return Cell(language, text, False, badge(text, question) if text else None)
+    # A missing text is marked as such; the check's "not translated" would only repeat it.
+    problems = tuple(said or ()) if text else ()
+    return Cell(language, text, False, badge(text, question) if text else None, problems)

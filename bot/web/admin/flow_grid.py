@@ -39,16 +39,16 @@ def translation_grid(flow_id: str) -> ResponseReturnValue:
     rt = runtime()
     try:
         if signed_in().role in WRITERS:
-            _, draft = load(rt, flow_id, signed_in().account.email)
+            found, draft = load(rt, flow_id, signed_in().account.email)
         else:
-            found = get_draft(rt, flow_id)
-            if found is None:
+            read = get_draft(rt, flow_id)
+            if read is None:
                 abort(404, f"Flow {flow_id} has no draft to read.")
-            draft = read_draft(flow_id, found.files)
+            found, draft = read, read_draft(flow_id, read.files)
     except FlowAdminError as exc:
         return _problem(exc, 404 if "flow" in exc.fields else 400)
     only = request.args.get("language") or None
-    grid = build_grid(draft, only if only in draft.languages else None)
+    grid = build_grid(draft, only if only in draft.languages else None, found.problems)
     addable = sorted(set(rt.locales) - set(draft.languages))
     return render_template(
         "admin/grid.html", grid=grid, locales=rt.locales, addable=addable, only=only
