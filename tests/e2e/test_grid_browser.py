@@ -22,7 +22,7 @@ def save_cell(page: Page, label: str, text: str, language: str) -> None:
     page.get_by_label(label, exact=True).fill(text)
     page.get_by_role("button", name=f"Save {language}", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_role("status").first.inner_text() == f"1 texts saved in {language}."
+    assert page.get_by_role("status").first.inner_text() == f"Saved in {language}: 1 text."
 
 
 def test_an_admin_edits_three_languages_and_sees_the_badges(

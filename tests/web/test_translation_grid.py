@@ -44,6 +44,11 @@ def test_who_may_open_the_grid(app: Flask, role: str | None, status: int) -> Non
     assert signed_in(app, role).get(GRID).status_code == status
 
 
+def test_a_flow_that_is_not_there_is_a_404(app: Flask) -> None:
+    missing = signed_in(app, "admin").get("/admin/flows/nope/draft/translations")
+    assert missing.status_code == 404 and "no flow 'nope'" in page_text(missing)
+
+
 def test_a_supervisor_reads_the_draft_but_changes_nothing(app: Flask) -> None:
     signed_in(app, "admin").get(GRID)  # an admin opens the draft
     supervisor = signed_in(app, "supervisor")
@@ -61,10 +66,10 @@ def test_saving_a_column_needs_a_csrf_token_and_is_audited(app: Flask) -> None:
     saved = post_form(admin, f"{GRID}/es", {"nodes.1.text": "¿Cómo fue?"}, token_from=GRID)
     assert saved.status_code == 303
     page = page_text(admin.get(GRID))
-    assert "¿Cómo fue?" in page and "1 texts saved in es." in page
+    assert "¿Cómo fue?" in page and "Saved in es: 1 text." in page
     assert audit_rows(app, "flow_draft_saved")[0][2:] == (
         "tiny",
-        "translations: es, 1 texts edited",
+        "translations: es, texts edited: 1",
     )
 
 
@@ -86,6 +91,7 @@ def test_a_language_is_added_machine_drafted_approved_and_removed(
     again = post_form(admin, f"{GRID}/ar/approve", {}, token_from=GRID)
     assert again.status_code == 400 and "not a machine draft" in page_text(again)
     assert "Remove ar from the draft" in page_text(admin.get(f"{GRID}/ar/remove"))
+    assert admin.get(f"{GRID}/ko/remove").status_code == 404
     removed = post_form(admin, f"{GRID}/ar/remove", {}, token_from=GRID)
     assert (
         removed.status_code == 303 and "(ar)" not in page_text(admin.get(GRID)).split("<select")[0]

@@ -56,7 +56,7 @@ def save_language(
             _put(draft, path, language, new)
             changed += 1
     if changed:
-        detail = f"translations: {language}, {changed} texts edited"
+        detail = f"translations: {language}, texts edited: {changed}"
         _store(rt, draft, language, by, detail, base=language in draft.inline)
     return changed
 
@@ -83,7 +83,7 @@ def machine_draft(rt: Runtime, flow_id: str, language: str, by: str) -> int:
         raise FlowAdminError({"translator": f"the translator failed ({exc})"}) from None
     if filled:
         draft.translations[language]["machine"] = True
-        _store(rt, draft, language, by, f"translations: {language}, {filled} machine-drafted")
+        _store(rt, draft, language, by, f"translations: {language}, machine-drafted: {filled}")
     return filled
 
 

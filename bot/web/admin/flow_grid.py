@@ -77,7 +77,7 @@ def save_translations(flow_id: str, language: str) -> ResponseReturnValue:
     return _act(
         flow_id,
         lambda rt, by: save_language(rt, flow_id, language, values, by),
-        "{} texts saved in " + language + ".",
+        "Saved in " + language + ": {}.",
     )
 
 
@@ -88,7 +88,7 @@ def machine_translations(flow_id: str, language: str) -> ResponseReturnValue:
     return _act(
         flow_id,
         lambda rt, by: machine_draft(rt, flow_id, language, by),
-        "{} texts drafted by the translator in " + language + ": review, then approve.",
+        "Drafted by the translator in " + language + ": {}. Review them, then approve.",
     )
 
 
@@ -117,6 +117,9 @@ def add_translation_language(flow_id: str) -> ResponseReturnValue:
 @role_required(*WRITERS)
 def confirm_remove_language(flow_id: str, language: str) -> ResponseReturnValue:
     """Ask before a language and its texts leave the draft."""
+    draft = get_draft(runtime(), flow_id)
+    if draft is None or language not in read_draft(flow_id, draft.files).languages:
+        abort(404, f"The draft of {flow_id} does not offer {language}.")
     return render_template("admin/grid_remove.html", flow_id=flow_id, language=language)
 
 
@@ -137,11 +140,20 @@ def _act(flow_id: str, change: Callable[[Runtime, str], object], done: str) -> R
         result = change(runtime(), signed_in().account.email)
     except FlowAdminError as exc:
         return _problem(exc, 400)
-    flash(done.format(result), "done")
+    flash(done.format(_texts(result)), "done")
     return redirect(url_for("admin.translation_grid", flow_id=flow_id), 303)
 
 
+def _texts(count: object) -> str:
+    """Say how many texts: "no texts", "1 text", "3 texts"."""
+    if not isinstance(count, int):
+        return ""
+    return "no texts" if count == 0 else "1 text" if count == 1 else f"{count} texts"
+
+
 def _problem(exc: FlowAdminError, status: int) -> tuple[str, int]:
-    """Show why a request was refused."""
-    page = render_template("admin/problem.html", title="Translations", reason=str(exc))
+    """Show why a request was refused, with the way back to the grid."""
+    # A flow that is not there has no grid to go back to: link to the flows list instead.
+    flow_id = (request.view_args or {}).get("flow_id", "") if status != 404 else ""
+    page = render_template("admin/grid_problem.html", reason=str(exc), flow_id=flow_id)
     return page, status
