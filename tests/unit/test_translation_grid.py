@@ -70,3 +70,8 @@ def test_an_inline_language_and_a_file_language_read_alike() -> None:
     why = next(row for row in grid.rows if row.label == "why: text")
     assert [cell.value for cell in why.cells] == ["Why?", "لماذا؟"]
     assert why.cells[1].badge is not None and why.cells[1].badge.encoding == "UCS-2"
+
+
+def test_only_question_texts_carry_the_segment_limit() -> None:
+    questions = {row.label for row in grid_of().rows if row.question}
+    assert questions == {"rate: text", "why: text", "comment: text"}

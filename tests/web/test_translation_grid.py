@@ -151,3 +151,12 @@ def test_a_translation_file_column_saves_words_and_shows_the_checks(app: Flask) 
     assert blanked.status_code == 303
     draft = get_draft(rt, "tiny")
     assert draft is not None and "Tại sao?" not in draft.files["tiny.vi.yaml"]
+
+
+def test_a_failing_translator_changes_nothing_and_says_so(app: Flask, libre: LibreStandIn) -> None:
+    admin = signed_in(app, "admin")
+    post_form(admin, f"{GRID}/languages", {"language": "vi"}, token_from=GRID)
+    libre.failures = [500] * 20
+    refused = post_form(admin, f"{GRID}/vi/machine", {}, token_from=GRID)
+    assert refused.status_code == 400 and "the translator failed" in page_text(refused)
+    assert "Machine draft" not in page_text(admin.get(GRID))

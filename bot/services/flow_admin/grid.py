@@ -26,6 +26,8 @@ Path = tuple[str | int, ...]
 # phones, and costs the agency three messages per resident; the default flow keeps every
 # question within two (tests/unit/test_default_flow.py), and so should its translations.
 QUESTION_SEGMENTS = 2
+# Messages (the intro is sent with the first question) and closing texts are not questions.
+NOT_QUESTIONS = ("message", "end")
 
 
 @dataclass(frozen=True)
@@ -222,12 +224,20 @@ def _row(
     """Build one row: the field's cell in each language."""
     field = dig(draft.base, path)
     words = isinstance(field, Mapping) and any(isinstance(v, list) for v in field.values())
-    question = path[-1] == "text" and len(path) == 3 and path[0] == "nodes"
+    question = _is_question_text(draft, path)
     cells = tuple(
         _cell(value_in(draft, path, lang), lang, question, words, said.get(_field(path, lang)))
         for lang in languages
     )
     return Row(path_key(path), label_of(draft, path), words, question, cells)
+
+
+def _is_question_text(draft: DraftData, path: Path) -> bool:
+    """Say whether a path is a question's text (not a message's or the closing one's)."""
+    if len(path) != 3 or path[0] != "nodes" or path[2] != "text":
+        return False
+    node = dig(draft.base, path[:2])
+    return isinstance(node, Mapping) and node.get("type") not in NOT_QUESTIONS
 
 
 def _field(path: Path, language: str) -> str:
