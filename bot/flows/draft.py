@@ -213,3 +213,9 @@ def _quote(text: str) -> str:
     """Quote a text as a YAML double-quoted scalar (JSON's string syntax, with a few escapes)."""
     quoted = json.dumps(text, ensure_ascii=False)
     return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", quoted)
+
+
+def machine_text(translator: Translator, source: str, target: str, text: str) -> str | None:
+    """Translate one text with its placeholders kept; None when the result cannot be trusted."""
+    written, todo = _Translate(translator, source, target).text(text)
+    return None if todo is not None else written

@@ -5,7 +5,17 @@ acknowledge their own unit's alerts; officers may open nothing. Every route name
 it (`role_required`).
 """
 
-from bot.web.admin import accounts, alerts, audit, flow_editor, flows
+from bot.web.admin import accounts, alerts, audit, flow_editor, flow_grid, flows
 from bot.web.admin.blueprint import READERS, WRITERS, bp
 
-__all__ = ["READERS", "WRITERS", "accounts", "alerts", "audit", "bp", "flow_editor", "flows"]
+__all__ = [
+    "READERS",
+    "WRITERS",
+    "accounts",
+    "alerts",
+    "audit",
+    "bp",
+    "flow_editor",
+    "flow_grid",
+    "flows",
+]
