@@ -5,7 +5,18 @@ acknowledge their own unit's alerts; officers may open nothing. Every route name
 it (`role_required`).
 """
 
-from bot.web.admin import accounts, alerts, audit, flows
+from bot.web.admin import accounts, alerts, audit, flow_versions, flow_yaml, flows, routes_page
 from bot.web.admin.blueprint import READERS, WRITERS, bp
 
-__all__ = ["READERS", "WRITERS", "accounts", "alerts", "audit", "bp", "flows"]
+__all__ = [
+    "READERS",
+    "WRITERS",
+    "accounts",
+    "alerts",
+    "audit",
+    "bp",
+    "flow_versions",
+    "flow_yaml",
+    "flows",
+    "routes_page",
+]
