@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from bot.services.flow_admin import FlowAdminError
 from bot.services.flow_routes import read_routes, remove_route, set_route
@@ -20,11 +20,19 @@ from bot.web.context import runtime
 DEFAULT = "*"
 
 
+def _stripped(value: str | None) -> str | None:
+    """Return a typed value without the spaces around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class RouteForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no type hints
     """A call type and the flow its surveys start ("*": the default flow)."""
 
+    # Stripped, so a blank call type is a mistake rather than the default route ("*" is).
     call_type = StringField(
-        "Call type", validators=[InputRequired("Enter a call type."), Length(max=64)]
+        "Call type",
+        filters=[_stripped],
+        validators=[DataRequired("Enter a call type, or * for the default flow."), Length(max=64)],
     )
     flow = SelectField("Flow", choices=[], validate_choice=False)
 
