@@ -65,7 +65,7 @@ def save_draft_yaml(flow_id: str) -> ResponseReturnValue:
 def _page(draft: DraftView, status: int, typed: dict[str, str] | None = None) -> tuple[str, int]:
     """Render the files (as typed, when a save was refused) with their problems."""
     problems: dict[str, list[FieldProblem]] = {name: [] for name in draft.files}
-    for problem in draft.problems:
+    for problem in sorted(draft.problems, key=lambda found: found.line):
         problems.setdefault(problem.file, []).append(problem)
     page = render_template(
         "admin/flow_yaml.html",
