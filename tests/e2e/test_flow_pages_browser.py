@@ -62,3 +62,38 @@ def test_an_admin_fixes_a_drafts_yaml_and_publishes_it(
     assert laptop.locator("#draft-status").inner_text().startswith("No draft.")
     assert_accessible(laptop)
     shoot(laptop, "flow_published")
+
+
+def test_an_admin_routes_a_call_type_compares_versions_and_rolls_back(
+    served: tuple[str, Flask], laptop: Page
+) -> None:
+    base, app = served
+    sign_in(laptop, base, make_user(app, "admin"))
+    laptop.get_by_role("link", name="Routing").click()
+    laptop.wait_for_url(f"{base}/admin/routing")
+    assert_accessible(laptop)
+    laptop.get_by_role("button", name="Save route").click()  # no call type typed
+    assert "Enter a call type" in laptop.locator("#call_type-error").inner_text()
+    assert laptop.get_by_role("textbox", name="Call type").get_attribute("aria-invalid") == "true"
+    assert_accessible(laptop)
+    laptop.get_by_role("textbox", name="Call type").fill("Traffic Stop")
+    laptop.get_by_role("button", name="Save route").click()
+    assert "now starts flow post_contact" in laptop.get_by_role("status").inner_text()
+    assert laptop.get_by_role("rowheader", name="traffic_stop").count() == 1
+    assert_accessible(laptop)
+    shoot(laptop, "routing")
+
+    # A second version (the same files published again), then compare and roll back.
+    laptop.goto(f"{base}/admin/flows/post_contact")
+    laptop.get_by_role("button", name="Start a draft").click()
+    laptop.get_by_role("button", name="Publish draft").click()
+    laptop.get_by_role("button", name="Compare").click()
+    laptop.wait_for_url("**/admin/flows/post_contact/diff?old=1&new=2")
+    assert "say the same to every resident" in laptop.get_by_role("status").inner_text()
+    assert_accessible(laptop)
+    laptop.get_by_role("link", name="Back to the flow").click()
+    laptop.get_by_role("link", name="Roll back to version 1").click()
+    assert_accessible(laptop)
+    laptop.get_by_role("button", name="Roll back to version 1").click()
+    assert "as version 3" in laptop.get_by_role("status").inner_text()
+    assert laptop.get_by_role("rowheader", name="3 (live)").count() == 1
