@@ -217,3 +217,23 @@ def test_routing_changes_are_audited_and_mistakes_shown_beside_their_field(app: 
         ("traffic_stop", "route removed"),
         ("traffic_stop", "to flow tiny"),
     ]
+
+
+def test_a_yaml_syntax_error_is_shown_at_its_line_and_the_text_kept(app: Flask) -> None:
+    admin = signed_in(app, "admin")
+    post(admin, "/admin/flows/tiny/draft/start")
+    typed = FLOW.replace("    next: rate\n", "    next: rate\n  bad: [\n")
+    shown = page_text(save_yaml(admin, typed))
+    error = shown.split('id="file-1-error">')[1].split("</ul>")[0]
+    assert f"Line {line_of(typed, 'bad: [')}: YAML syntax error" in error
+    assert "  bad: [\n" in shown and 'aria-describedby="file-1-error"' in shown
+    assert get_draft_files(app)["tiny.yaml"] == typed
+
+
+def get_draft_files(app: Flask) -> dict[str, str]:
+    """Return the tiny flow's draft files as stored."""
+    from bot.services.flow_admin import get_draft
+
+    draft = get_draft(app.extensions["parley.runtime"], "tiny")
+    assert draft is not None
+    return dict(draft.files)
