@@ -132,12 +132,13 @@ def flows_versions(flow: str) -> None:
 def flows_route(call_type: str, flow: str) -> None:
     """Start FLOW for surveys of CALL_TYPE when no flow is named ('*': the default flow)."""
     from bot.cli.runtime import opened_runtime
+    from bot.services.audit import command_line
     from bot.services.flow_admin import FlowAdminError
     from bot.services.flow_routes import set_route
 
     with opened_runtime() as rt:
         try:
-            key = set_route(rt, call_type, flow)
+            key = set_route(rt, call_type, flow, by=command_line())
         except FlowAdminError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"{'default' if key == '*' else key} -> {flow}")
@@ -148,12 +149,13 @@ def flows_route(call_type: str, flow: str) -> None:
 def flows_unroute(call_type: str) -> None:
     """Send surveys of CALL_TYPE to the default flow again ('*': back to DEFAULT_FLOW)."""
     from bot.cli.runtime import opened_runtime
+    from bot.services.audit import command_line
     from bot.services.flow_admin import FlowAdminError
     from bot.services.flow_routes import remove_route
 
     with opened_runtime() as rt:
         try:
-            removed = remove_route(rt, call_type)
+            removed = remove_route(rt, call_type, by=command_line())
         except FlowAdminError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo("route removed" if removed else f"{call_type!r} had no route of its own")

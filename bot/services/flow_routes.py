@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.ports import UnitOfWork
 from bot.scheduling.calltypes import normalise_call_type
+from bot.services.audit import SYSTEM, Action, record
 from bot.services.flow_admin.errors import FlowAdminError
 from bot.services.runtime import Runtime
 from storage.models import DEFAULT_ROUTE
@@ -50,16 +51,19 @@ def set_route(rt: Runtime, call_type: str, flow_id: str, by: str | None = None) 
         raise FlowAdminError({"flow": f"no live flow {flow_id!r} (flows: {offered})"})
     with rt.uow() as uow:
         uow.flows.set_route(key, flow_id, by, rt.clock())
+        record(uow, by or SYSTEM, Action.ROUTE_CHANGED, key, f"to flow {flow_id}", rt.clock())
         uow.commit()
     log.info("call type %s now routed to flow %s", key, flow_id)
     return key
 
 
-def remove_route(rt: Runtime, call_type: str) -> bool:
+def remove_route(rt: Runtime, call_type: str, by: str | None = None) -> bool:
     """Stop routing a call type to a flow of its own; say whether it had one."""
     key = route_key(rt, call_type)
     with rt.uow() as uow:
         removed = uow.flows.remove_route(key)
+        if removed:
+            record(uow, by or SYSTEM, Action.ROUTE_CHANGED, key, "route removed", rt.clock())
         uow.commit()
     return removed
 

@@ -19,6 +19,7 @@ from bot.engine.model import Flow
 from bot.i18n.controls import clean_text
 from bot.services.addresses import Channel
 from bot.services.chat_replies import start_word
+from bot.services.flow_admin import FlowAdminError, draft_flow
 from bot.services.preview import (
     CHANNELS,
     MAX_REPLIES,
@@ -44,9 +45,22 @@ TYPED, PRESSED = "t:", "b:"
 CHANNEL_NAMES = {Channel.SMS: "SMS", Channel.TELEGRAM: "Telegram"}
 
 
-def flow_to_preview(rt: Runtime, flow_id: str) -> Flow | None:
-    """Return the Flow to preview: the live version today (a flow's draft, once drafts exist)."""
-    return rt.flows.get(flow_id)
+def flow_to_preview(rt: Runtime, flow_id: str, draft: bool = False) -> Flow | None:
+    """Return the Flow to preview: the live version, or the flow's draft as it would publish.
+
+    PreviewError while the draft has problems (it cannot be built until they are fixed).
+    """
+    if not draft:
+        return rt.flows.get(flow_id)
+    try:
+        return draft_flow(rt, flow_id)
+    except FlowAdminError as exc:
+        raise PreviewError("; ".join(exc.fields.values())) from exc
+
+
+def _drafted() -> bool:
+    """Say whether the page previews the flow's draft (`?draft=1`) rather than its live version."""
+    return request.args.get("draft") == "1"
 
 
 @dataclass(frozen=True)
@@ -64,9 +78,12 @@ class Asked:
 def chat(flow_id: str) -> ResponseReturnValue:
     """Show the survey's first text; on a post, the replies so far and the new one, answered."""
     rt = runtime()
-    flow = flow_to_preview(rt, flow_id)
+    try:
+        flow = flow_to_preview(rt, flow_id, _drafted())
+    except PreviewError as exc:
+        return _refused(str(exc), 400)
     if flow is None:
-        return _refused(f"no flow {flow_id!r}", 404)
+        return _refused(f"no {'draft of ' if _drafted() else ''}flow {flow_id!r}", 404)
     try:
         asked = Asked(flow, _channel(), _language(flow), _transcript())
     except PreviewError as exc:
@@ -150,6 +167,7 @@ def _page(asked: Asked, shown: Preview, error: str | None) -> str:
         languages=[(code, names.get(code, code)) for code in asked.flow.languages],
         channels=CHANNEL_NAMES,
         max_chars=MAX_REPLY_CHARS,
+        draft=_drafted(),
     )
 
 

@@ -148,3 +148,13 @@ def test_the_cli_sets_and_shows_routes(rt: Runtime) -> None:
     assert code == 1 and "no live flow 'nosuch'" in output
     assert run("unroute", "*") == (0, "route removed\n")
     assert run("routes")[1].startswith("default -> post_contact (DEFAULT_FLOW setting)")
+    from bot.services.audit import audit_page
+    from storage.queries import AuditFilter
+
+    found = audit_page(rt.admin, AuditFilter(action="route_changed"), 1).entries
+    assert [(e.subject, e.detail) for e in found] == [
+        ("*", "route removed"),
+        ("*", f"to flow {TRAFFIC}"),
+        ("traffic_stop", f"to flow {TRAFFIC}"),
+    ]
+    assert all(e.actor.startswith("command line") for e in found)

@@ -30,7 +30,7 @@ def app(make_app: Callable[..., Flask], own_database_url: str, tmp_path: Path) -
 
 def test_the_list_shows_versions_languages_and_running_surveys(app: Flask) -> None:
     before = page_text(signed_in(app, "supervisor").get("/admin/flows"))
-    assert '<th scope="row">tiny</th>' in before and "Version 1" in before
+    assert ">tiny</a></th>" in before and "Version 1" in before
     assert "English</span> (en, base):" in before
     assert "machine draft, not offered until reviewed" in before
     row = before.split('id="flow-tiny"')[1]

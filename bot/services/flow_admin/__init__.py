@@ -7,6 +7,7 @@ from bot.services.flow_admin.diff import FlowDiff, QuestionDiff, TextChange, dif
 from bot.services.flow_admin.drafts import (
     DraftView,
     discard_draft,
+    draft_flow,
     get_draft,
     open_draft,
     save_draft,
@@ -33,6 +34,7 @@ __all__ = [
     "VersionInfo",
     "diff_versions",
     "discard_draft",
+    "draft_flow",
     "export_files",
     "get_draft",
     "list_versions",

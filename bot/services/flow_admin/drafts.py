@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.engine.model import Flow
 from bot.flows.emit import files_of_data
+from bot.flows.files import build_definition
 from bot.flows.problems import FieldProblem, file_problems
+from bot.flows.texts import source_of_texts
 from bot.ports import UnitOfWork
+from bot.services.audit import SYSTEM, Action, record
 from bot.services.flow_admin.errors import FlowAdminError
 from bot.services.flow_admin.versions import version_files
 from bot.services.runtime import Runtime
@@ -51,6 +55,8 @@ def open_draft(rt: Runtime, flow_id: str, by: str | None = None) -> DraftView:
                 raise FlowAdminError({"flow": f"no flow {flow_id!r}"})
             files = version_files(latest)
             draft = uow.flows.save_draft(flow_id, files, latest.number, by, rt.clock())
+            detail = f"opened from version {latest.number}"
+            record(uow, by or SYSTEM, Action.FLOW_DRAFT_SAVED, flow_id, detail, rt.clock())
             uow.commit()
         return _view(rt, draft)
 
@@ -75,6 +81,8 @@ def save_draft(
         based_on = draft.based_on if draft is not None else _live_number(uow, flow_id)
         saved = uow.flows.save_draft(flow_id, files, based_on, by, rt.clock())
         view = _view(rt, saved)
+        detail = f"{len(view.problems)} problem(s)" if view.problems else "no problems"
+        record(uow, by or SYSTEM, Action.FLOW_DRAFT_SAVED, flow_id, detail, rt.clock())
         uow.commit()
     return view
 
@@ -90,12 +98,25 @@ def save_draft_data(
     return save_draft(rt, flow_id, files_of_data(base, translations), by)
 
 
-def discard_draft(rt: Runtime, flow_id: str) -> bool:
+def discard_draft(rt: Runtime, flow_id: str, by: str | None = None) -> bool:
     """Throw the flow's draft away; say whether it had one."""
     with rt.uow() as uow:
         discarded = uow.flows.discard_draft(flow_id)
+        if discarded:
+            record(uow, by or SYSTEM, Action.FLOW_DRAFT_DISCARDED, flow_id, "", rt.clock())
         uow.commit()
     return discarded
+
+
+def draft_flow(rt: Runtime, flow_id: str) -> Flow | None:
+    """Build the flow's draft as publishing would (None: none); refused while it has problems."""
+    draft = get_draft(rt, flow_id)
+    if draft is None:
+        return None
+    if draft.problems:
+        count = len(draft.problems)
+        raise FlowAdminError({"draft": f"the draft has {count} problem(s): fix them to preview it"})
+    return build_definition(source_of_texts(flow_id, draft.files)).flow
 
 
 def _live_number(uow: UnitOfWork, flow_id: str) -> int | None:

@@ -20,6 +20,7 @@ from bot.flows.problems import FieldProblem, field_name, file_problems
 from bot.flows.store import from_file, stored_definition, unused_digest
 from bot.flows.texts import base_file_name, source_of_texts
 from bot.ports import UnitOfWork
+from bot.services.audit import SYSTEM, Action, record
 from bot.services.flow_admin.errors import FlowAdminError, PublishRefusedError
 from bot.services.runtime import Runtime
 from storage.models import FlowVersion
@@ -119,6 +120,8 @@ def publish(rt: Runtime, flow_id: str, by: str | None = None, *, force: bool = F
             raise PublishRefusedError([FieldProblem("", base_file_name(flow_id), 1, reason)])
         published = _add_version(rt, uow, flow_id, files, PUBLISHED, by)
         uow.flows.discard_draft(flow_id)
+        detail = f"version {published.number}"
+        record(uow, by or SYSTEM, Action.FLOW_PUBLISHED, flow_id, detail, rt.clock())
         uow.commit()
     log.info("flow %s version %d published", flow_id, published.number)
     return published
@@ -131,6 +134,8 @@ def rollback(rt: Runtime, flow_id: str, number: int, by: str | None = None) -> P
         files = version_files(old)
         _refuse_problems(rt, flow_id, files)
         published = _add_version(rt, uow, flow_id, files, f"rollback to version {number}", by)
+        detail = f"version {number} published again as version {published.number}"
+        record(uow, by or SYSTEM, Action.FLOW_ROLLED_BACK, flow_id, detail, rt.clock())
         uow.commit()
     log.info("flow %s rolled back to version %d as %d", flow_id, number, published.number)
     return published

@@ -5,7 +5,17 @@ acknowledge their own unit's alerts; officers may open nothing. Every route name
 it (`role_required`).
 """
 
-from bot.web.admin import accounts, alerts, audit, flow_editor, flow_grid, flows
+from bot.web.admin import (
+    accounts,
+    alerts,
+    audit,
+    flow_editor,
+    flow_grid,
+    flow_versions,
+    flow_yaml,
+    flows,
+    routes_page,
+)
 from bot.web.admin.blueprint import READERS, WRITERS, bp
 
 __all__ = [
@@ -17,5 +27,8 @@ __all__ = [
     "bp",
     "flow_editor",
     "flow_grid",
+    "flow_versions",
+    "flow_yaml",
     "flows",
+    "routes_page",
 ]

@@ -1,10 +1,11 @@
-"""The flows list: each flow's live version, its languages and the surveys running on it."""
+"""The flows list: each flow's live version, its draft, its languages and the surveys on it."""
 
 from __future__ import annotations
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
 
+from bot.services.flow_admin import get_draft
 from bot.services.flow_overview import flow_overview
 from bot.web.admin.blueprint import READERS, bp
 from bot.web.auth import role_required
@@ -15,5 +16,7 @@ from bot.web.context import runtime, settings
 @role_required(*READERS)
 def flows() -> ResponseReturnValue:
     """List the flows residents are surveyed with (read-only)."""
-    rows, errors = flow_overview(runtime(), settings())
-    return render_template("admin/flows.html", flows=rows, errors=errors)
+    rt = runtime()
+    rows, errors = flow_overview(rt, settings())
+    drafts = {row.id: get_draft(rt, row.id) for row in rows}
+    return render_template("admin/flows.html", flows=rows, errors=errors, drafts=drafts)
