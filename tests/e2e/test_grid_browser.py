@@ -20,8 +20,9 @@ LONG_ARABIC = "هل استمع الضابط إلى ما أردت قوله عن �
 def save_cell(page: Page, label: str, text: str, language: str) -> None:
     """Type a text into one cell and save its language column."""
     page.get_by_label(label, exact=True).fill(text)
-    page.get_by_role("button", name=f"Save {language}", exact=True).click()
-    page.wait_for_load_state()
+    # Wait for the posted form's answer: load state alone may be read before it starts.
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Save {language}", exact=True).click()
     assert page.get_by_role("status").first.inner_text() == f"Saved in {language}: 1 text."
 
 
@@ -45,8 +46,8 @@ def test_an_admin_edits_three_languages_and_sees_the_badges(
     assert "Warning: Longer than 2 SMS segments" in badge.inner_text()
     assert_accessible(laptop)
     shoot(laptop, "grid_typing")
-    laptop.get_by_role("button", name="Save ar", exact=True).click()
-    laptop.wait_for_load_state()
+    with laptop.expect_navigation():
+        laptop.get_by_role("button", name="Save ar", exact=True).click()
     saved = laptop.get_by_label("listened: text, ar", exact=True)
     assert saved.input_value() == LONG_ARABIC.strip()
     assert "UCS-2, 3 segments" in laptop.locator(f"#b-{saved.get_attribute('id')}").inner_text()
