@@ -1,4 +1,4 @@
-"""Issue 11's promise in a real browser: an admin changes a question, no resident mid-survey notices.
+"""Issue 11 in a real browser: an admin changes a question, and no resident mid-survey notices.
 
 An admin who has never seen YAML rewords a question in English (the question editor, where a
 mistake shows beside its field), in Spanish and in Arabic (the translation grid), previews the
