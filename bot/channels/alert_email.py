@@ -60,10 +60,14 @@ class SmtpAlertOutlet:
             )
         else:
             smtp = smtplib.SMTP(self._host, self._port, timeout=TIMEOUT_SECONDS)
-            if self._starttls:
+        try:
+            if self._starttls and not self._tls:
                 smtp.starttls(context=context)
-        if self._user:
-            smtp.login(self._user, self._password)
+            if self._user:
+                smtp.login(self._user, self._password)
+        except BaseException:
+            smtp.close()  # A refused upgrade or sign-in must not leave the socket open.
+            raise
         return smtp
 
 
