@@ -7,9 +7,8 @@ other tests' residents are asked.
 from __future__ import annotations
 
 import logging
-import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,16 +26,15 @@ from bot.services.flow_admin import (
     publish,
     save_draft,
 )
-from storage.db import make_engine, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
-from tests.integration.scheduling.conftest import DEFAULTS, new_york
-from tests.integration.scheduling.helpers import report, run, sent_to, text, trigger
+from tests.integration.scheduling.conftest import new_york
+from tests.integration.scheduling.helpers import report, run, sent_to, trigger
+from tests.integration.test_flow_versions import _say
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 from tests.translation_samples import ROOT
 
 if TYPE_CHECKING:
-    from bot.config.settings import Settings
     from bot.services.runtime import Runtime
 
 BASE, FRENCH = "post_contact.yaml", "post_contact.fr.yaml"
@@ -54,49 +52,6 @@ def flows_dir(tmp_path: Path) -> Path:
     directory = tmp_path / "flows"
     shutil.copytree(ROOT / "flows", directory)
     return directory
-
-
-@pytest.fixture()
-def start(
-    own_database_url: str,
-    make_settings: Callable[[str], Settings],
-    clock: FakeClock,
-    flows_dir: Path,
-) -> Iterator[Callable[[], Runtime]]:
-    """Return a starter of the app on the test's own database: each call is a (re)start."""
-    from bot.bootstrap import bootstrap
-
-    started: list[Runtime] = []
-    settings = make_settings(own_database_url).with_overrides(
-        send_policy=DEFAULTS,
-        flows_dir=flows_dir,
-        twilio_from_number=f"+1555{secrets.randbelow(10**7):07d}",
-    )
-
-    def restart() -> Runtime:
-        for rt in started:
-            rt.close()
-        started.clear()
-        started.append(bootstrap(settings, clock=clock))
-        return started[0]
-
-    yield restart
-    for rt in started:
-        rt.close()
-
-
-@pytest.fixture()
-def engine(own_database_url: str) -> Iterator[Engine]:
-    """Open the test's own database, migrated."""
-    engine = make_engine(own_database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-def _say(rt: Runtime, number: str, body: str) -> str:
-    """Deliver a resident's SMS; return the replies as one text."""
-    return "\n".join(text(rt, number, body))
 
 
 def _reworded(rt: Runtime) -> None:
