@@ -45,12 +45,12 @@ def test_drafts_publishing_and_rollback_are_audited(rt: Runtime, database: FakeD
     assert _entries(database) == [
         (ADMIN, "flow_draft_saved", "post_contact", "no problems"),
         (SYSTEM, "flow_published", "post_contact", "version 1"),
-        (ADMIN, "flow_draft_saved", "post_contact", "opened from version 1"),
+        (ADMIN, "flow_draft_saved", "post_contact", "opened a draft from version 1"),
         (ADMIN, "flow_draft_saved", "post_contact", "10 problem(s)"),
         (ADMIN, "flow_draft_saved", "post_contact", "no problems"),
         (ADMIN, "flow_published", "post_contact", "version 2"),
         (ADMIN, "flow_rolled_back", "post_contact", "version 1 published again as version 3"),
-        (SYSTEM, "flow_draft_saved", "post_contact", "opened from version 3"),
+        (SYSTEM, "flow_draft_saved", "post_contact", "opened a draft from version 3"),
         (ADMIN, "flow_draft_discarded", "post_contact", ""),
     ]
 

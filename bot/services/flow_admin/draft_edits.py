@@ -16,7 +16,6 @@ from bot.flows.sources import FlowFileError, is_translation_file
 from bot.services.audit import Action, record
 from bot.services.flow_admin.drafts import DraftView, get_draft
 from bot.services.flow_admin.errors import FlowAdminError
-from bot.services.flow_admin.versions import version_files
 from bot.services.runtime import Runtime
 
 
@@ -33,21 +32,6 @@ class EditableDraft:
     def base_language(self) -> str:
         """Return the language the editor shows and edits texts in."""
         return str(self.base.get("base_language") or "en")
-
-
-def open_for_editing(rt: Runtime, flow_id: str, by: str) -> None:
-    """Copy the live version into a draft, audited, unless the flow has a draft already."""
-    with rt.uow() as uow:
-        if uow.flows.draft(flow_id) is not None:
-            return
-        latest = uow.flows.latest(flow_id)
-        if latest is None:
-            raise FlowAdminError({"flow": f"no flow {flow_id!r}"})
-        now = rt.clock()
-        uow.flows.save_draft(flow_id, version_files(latest), latest.number, by, now)
-        detail = f"opened a draft from version {latest.number}"
-        record(uow, by, Action.FLOW_DRAFT_SAVED, flow_id, detail, now)
-        uow.commit()
 
 
 def editable_draft(rt: Runtime, flow_id: str) -> EditableDraft | None:

@@ -55,7 +55,7 @@ def open_draft(rt: Runtime, flow_id: str, by: str | None = None) -> DraftView:
                 raise FlowAdminError({"flow": f"no flow {flow_id!r}"})
             files = version_files(latest)
             draft = uow.flows.save_draft(flow_id, files, latest.number, by, rt.clock())
-            detail = f"opened from version {latest.number}"
+            detail = f"opened a draft from version {latest.number}"
             record(uow, by or SYSTEM, Action.FLOW_DRAFT_SAVED, flow_id, detail, rt.clock())
             uow.commit()
         return _view(rt, draft)

@@ -11,11 +11,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from bot.engine.flowdef import ALLOWED_PLACEHOLDERS
-from bot.services.flow_admin import FlowAdminError
+from bot.services.flow_admin import FlowAdminError, open_draft
 from bot.services.flow_admin.draft_edits import (
     EditableDraft,
     editable_draft,
-    open_for_editing,
     save_edit,
 )
 from bot.services.flow_admin.editing import (
@@ -65,7 +64,7 @@ def draft_questions(flow_id: str) -> ResponseReturnValue:
 def open_flow_draft(flow_id: str) -> ResponseReturnValue:
     """Open a draft as a copy of the live version, then list its questions."""
     try:
-        open_for_editing(runtime(), flow_id, _by())
+        open_draft(runtime(), flow_id, _by())
     except FlowAdminError as exc:
         abort(404, "; ".join(exc.fields.values()))
     return redirect(url_for(_LIST, flow_id=flow_id), 303)
