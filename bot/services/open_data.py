@@ -10,9 +10,7 @@ had no unit recorded.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import json
 from typing import Any
 
 from bot.services.export_format import neutralise
@@ -79,9 +77,3 @@ def as_csv(report: Transparency) -> str:
         flags = {"suppressed": "true" if row["suppressed"] else "false"}
         writer.writerow({**row, "group": neutralise(row["group"]), **flags})
     return out.getvalue()
-
-
-def fingerprint(report: Transparency) -> str:
-    """Return a short digest of the figures: the same figures always give the same one."""
-    text = json.dumps(as_json(report), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -13,13 +13,18 @@ that entry would be the line's total less its shown entries (or their sum, for a
 total). While some line has exactly one, the smallest shown non-zero entry of that line is
 hidden too (a hidden entry is never zero, so its line always has a non-zero entry to hide
 with it), until every line has none or at least two. This is the usual rule of statistical
-offices for a single table; it does not solve the linear programs a dedicated tool such as
-τ-ARGUS runs to bound hidden cells through chains of several lines.
+offices; it does not solve the linear programs a dedicated tool such as τ-ARGUS runs to bound
+hidden cells through chains of several lines.
+
+Tables published side by side share figures (the same months' totals; a score's answers per
+cell nearly equal the surveys per cell), so one table must not show what another hides:
+`hidden` lets the caller hide in one table what another hid, until the tables agree
+(bot.services.transparency does so).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # An entry of the grid: (row, column); row len(rows) is the totals row, and column
@@ -55,10 +60,16 @@ class Suppressed:
         return self.shown(len(self.row_totals), len(self.column_totals))
 
 
-def suppress(cells: Sequence[Sequence[int]], k: int, width: int | None = None) -> Suppressed:
+def suppress(
+    cells: Sequence[Sequence[int]],
+    k: int,
+    width: int | None = None,
+    hidden: Iterable[Position] = (),
+) -> Suppressed:
     """Return the table with its totals and the entries to hide so no group under `k` shows.
 
-    `width` gives the number of columns when there are no rows to tell it.
+    `width` gives the number of columns when there are no rows to tell it; `hidden` names
+    entries to hide whatever their count (hidden in a linked table), before completing.
     """
     if k < 2:
         raise ValueError(f"k must be 2 or more, got {k}")
@@ -66,14 +77,14 @@ def suppress(cells: Sequence[Sequence[int]], k: int, width: int | None = None) -
     if any(len(row) != columns or min(row, default=0) < 0 for row in cells):
         raise ValueError("every row needs the same number of counts, none negative")
     grid = _grid(cells, columns)
-    hidden = {pos for pos, n in _entries(grid) if 0 < n < k}
-    _complete(grid, hidden)
+    hiding = {pos for pos, n in _entries(grid) if 0 < n < k} | set(hidden)
+    _complete(grid, hiding)
     return Suppressed(
         cells=tuple(tuple(row) for row in cells),
         row_totals=tuple(row[-1] for row in grid[:-1]),
         column_totals=tuple(grid[-1][:-1]),
         total=grid[-1][-1],
-        hidden=frozenset(hidden),
+        hidden=frozenset(hiding),
     )
 
 
@@ -105,9 +116,11 @@ def _complete(grid: list[list[int]], hidden: set[Position]) -> None:
         for line in lines:
             if sum(pos in hidden for pos in line) != 1:
                 continue
-            shown = [pos for pos in line if pos not in hidden and grid[pos[0]][pos[1]] > 0]
-            # Smallest first (least lost to readers); ties go to the earliest entry.
-            hidden.add(min(shown, key=lambda pos: grid[pos[0]][pos[1]]))
+            shown = [pos for pos in line if pos not in hidden]
+            # The smallest non-zero entry (least lost to readers; ties: the earliest). Only an
+            # entry hidden for a linked table can be zero and leave nothing but zeros to pick.
+            nonzero = [pos for pos in shown if grid[pos[0]][pos[1]] > 0] or shown
+            hidden.add(min(nonzero, key=lambda pos: grid[pos[0]][pos[1]]))
             changed = True
 
 

@@ -15,11 +15,12 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.engine.model import Flow, LocalText, NodeKind
 from bot.ports import PublicQueries
-from bot.services.suppression import Suppressed, suppress
+from bot.services.suppression import Position, Suppressed, suppress
 
 if TYPE_CHECKING:
     from storage.queries import ValueCount
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 MONTHS = 12
 # A cell of a table: (district or language, month).
 Cell = tuple[str | None, str | None]
+# A table's figures, row by row.
+Grid = tuple[tuple[int, ...], ...]
 # Questions whose answers are numbers a mean can be taken of.
 SCORE_KINDS = frozenset({NodeKind.SCALE, NodeKind.NPS})
 
@@ -58,7 +61,7 @@ class CountTable:
     months: tuple[str, ...]
     counts: Suppressed
     # Per cell, the sum of the scores counted (score tables only): means are sum / count.
-    sums: tuple[tuple[int, ...], ...] = ()
+    sums: Grid = ()
 
     def count(self, row: int, column: int) -> int | None:
         """Return a count (row or column past the cells: a total), None where it is hidden."""
@@ -114,17 +117,50 @@ def build(queries: PublicQueries, flows: Iterable[Flow], k: int, now: datetime) 
     units = queries.completed("unit", since, until)
     languages = queries.completed("language", since, until)
     districts = _ordered({c.group for c in units})
-    counts: dict[Cell, int] = {(c.group, c.month): c.count for c in units}
-    by_language: dict[Cell, int] = {(c.group, c.month): c.count for c in languages}
+    spoken = _ordered({c.group for c in languages})
     questions = score_questions(flows)
     values = queries.values_by_unit([(q.flow_id, q.question_id) for q in questions], since, until)
+    scores = [_scores(q, values, districts, months) for q in questions]
+    tables = [_grid(districts, months, {(c.group, c.month): c.count for c in units})]
+    tables += [counts for counts, _ in scores]
+    language_cells = _grid(spoken, months, {(c.group, c.month): c.count for c in languages})
+    patterns, language = agree(tables, language_cells, k, len(months))
+    table = partial(CountTable, months=tuple(months))
     return Transparency(
         k=k,
         months=tuple(months),
-        by_district=_table(districts, months, counts, k),
-        by_language=_table(_ordered({c.group for c in languages}), months, by_language, k),
-        scores=tuple((q, _scores(q, values, districts, months, k)) for q in questions),
+        by_district=table(rows=tuple(districts), counts=patterns[0]),
+        by_language=table(rows=tuple(spoken), counts=language),
+        scores=tuple(
+            (q, table(rows=tuple(districts), counts=pattern, sums=sums))
+            for q, (_, sums), pattern in zip(questions, scores, patterns[1:], strict=True)
+        ),
     )
+
+
+def agree(
+    district_tables: Sequence[Grid], language_cells: Grid, k: int, width: int
+) -> tuple[list[Suppressed], Suppressed]:
+    """Suppress tables shown side by side until none shows a figure another hides.
+
+    The district tables (surveys, then each score's answers) share their layout, so a cell
+    hidden in one is hidden in all; the language table shares the months' totals with them.
+    Each round can only hide more, so the rounds end.
+    """
+    rows, spoken = len(district_tables[0]), len(language_cells)
+    shared: set[Position] = set()
+    months: set[int] = set()
+    while True:
+        forced = shared | {(rows, m) for m in months}
+        tables = [suppress(cells, k, width, forced) for cells in district_tables]
+        language = suppress(language_cells, k, width, {(spoken, m) for m in months})
+        hidden = set().union(*(t.hidden for t in tables))
+        totals = {c for r, c in hidden if r == rows} | {
+            c for r, c in language.hidden if r == spoken
+        }
+        if hidden == shared and totals == months:
+            return tables, language
+        shared, months = hidden, totals
 
 
 def _scores(
@@ -132,8 +168,7 @@ def _scores(
     values: Iterable[ValueCount],
     districts: Sequence[str | None],
     months: Sequence[str],
-    k: int,
-) -> CountTable:
+) -> tuple[Grid, Grid]:
     """Count one question's numeric answers and add up their scores per district and month."""
     counts: dict[Cell, int] = {}
     sums: dict[Cell, int] = {}
@@ -143,7 +178,7 @@ def _scores(
         if isinstance(v.value, int) and not isinstance(v.value, bool):
             counts[v.group, v.month] = counts.get((v.group, v.month), 0) + v.count
             sums[v.group, v.month] = sums.get((v.group, v.month), 0) + v.value * v.count
-    return _table(districts, months, counts, k, sums)
+    return _grid(districts, months, counts), _grid(districts, months, sums)
 
 
 def _ordered(groups: set[str | None]) -> list[str | None]:
@@ -151,22 +186,9 @@ def _ordered(groups: set[str | None]) -> list[str | None]:
     return sorted(groups, key=lambda g: (g is None, g or ""))
 
 
-def _table(
-    rows: Sequence[str | None],
-    months: Sequence[str],
-    counts: Mapping[Cell, int],
-    k: int,
-    sums: Mapping[Cell, int] | None = None,
-) -> CountTable:
-    """Lay counts (and score sums) out as rows by months, and suppress them."""
-    cells = [[counts.get((row, month), 0) for month in months] for row in rows]
-    sum_cells = [[(sums or {}).get((row, month), 0) for month in months] for row in rows]
-    return CountTable(
-        rows=tuple(rows),
-        months=tuple(months),
-        counts=suppress(cells, k, width=len(months)),
-        sums=tuple(tuple(r) for r in sum_cells) if sums is not None else (),
-    )
+def _grid(rows: Sequence[str | None], months: Sequence[str], found: Mapping[Cell, int]) -> Grid:
+    """Lay figures found per (group, month) out as rows by months, zero where none."""
+    return tuple(tuple(found.get((row, month), 0) for month in months) for row in rows)
 
 
 def _entry(table: Suppressed, row: int, column: int, cells: Sequence[Sequence[int]]) -> int:

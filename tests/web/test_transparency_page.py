@@ -168,3 +168,18 @@ def test_charts_carry_their_figures_as_json_and_run_no_inline_script(client: Fla
     assert charts["responses"]["series"][0]["data"][-3:] == [13, 12, 11]
     assert body.count("<script") == 3  # Chart.js, the page's script, the figures
     assert "<script>" not in body
+
+
+def test_an_agency_with_no_surveys_yet_gets_a_page_that_says_so(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    client = make_app(sqlite(tmp_path)).test_client()
+
+    page = client.get("/transparency")
+    assert page.status_code == 200
+    assert "No surveys were completed in these months." in text(page)
+    rows = client.get("/transparency/data.json").get_json()["rows"]
+    assert {(row["level"], row["responses"]) for row in rows if row["question"] == ""} == {
+        ("month", 0),
+        ("total", 0),
+    }
