@@ -15,9 +15,10 @@ from bot.errors import ConfigError
 # Below this a group of residents is too small to hide one of them; 1 would show single answers.
 MIN_K = 2
 # A source a CSP frame-ancestors list accepts: an http(s) origin, optionally a *. subdomain
-# wildcard and a port, and nothing after it (no path, no quote, no `;` to end the directive).
+# wildcard and a port (or :* for any), and nothing after it (no path, no quote, no `;`).
 _ORIGIN = re.compile(
-    r"https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?"
+    r"https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
+    r"(:([0-9]{1,5}|\*))?"
 )
 
 

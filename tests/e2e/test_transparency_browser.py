@@ -110,20 +110,49 @@ def test_the_page_in_arabic_reads_right_to_left(served: str, browser: Browser) -
     assert errors == []
 
 
-def test_an_agency_site_may_embed_the_page(
+def framed(browser: Browser, host_page: str, sources: dict[str, str]) -> dict[str, str]:
+    """Open `host_page`, frame each source in it, and return what each frame's heading says."""
+    page, _ = open_page(browser, LAPTOP, "en-US")
+    page.goto(host_page)
+    frames = "".join(
+        f'<iframe title="{name}" src="{src}"></iframe>' for name, src in sources.items()
+    )
+    page.set_content(frames)
+    page.wait_for_load_state("load")
+    # A frame the browser refused shows its error page, at another URL and with no heading.
+    loaded = {frame.url: frame for frame in page.frames}
+    found = {}
+    for name, src in sources.items():
+        heading = loaded[src].locator("h1") if src in loaded else None
+        found[name] = heading.inner_text() if heading is not None and heading.count() else ""
+    page.context.close()
+    return found
+
+
+def test_an_agency_site_may_embed_the_page_and_no_other(
+    make_app: Callable[..., Flask], tmp_path: Path, browser: Browser
+) -> None:
+    # The "agency's site" is http://localhost:<port>; Parley is http://127.0.0.1:<port>.
+    app = make_app(
+        sqlite(tmp_path), public_base_url="", transparency_frame_ancestors="http://localhost:*"
+    )
+    with serving(app) as url:
+        agency = url.replace("127.0.0.1", "localhost") + "/healthz"
+        seen = framed(
+            browser,
+            agency,
+            {"results": f"{url}/transparency?lang=es", "staff": f"{url}/login"},
+        )
+    assert seen == {"results": "Resultados de la encuesta", "staff": ""}
+
+
+def test_by_default_only_parley_itself_may_frame_the_page(
     make_app: Callable[..., Flask], tmp_path: Path, browser: Browser
 ) -> None:
     app = make_app(sqlite(tmp_path), public_base_url="")
     with serving(app) as url:
-        page, _ = open_page(browser, LAPTOP, "en-US")
-        # The same origin frames it (the default, 'self'); the staff pages refuse any frame.
-        page.goto(f"{url}/healthz")
-        page.set_content(
-            f'<iframe title="results" src="{url}/transparency?lang=es"></iframe>'
-            f'<iframe title="staff" src="{url}/login"></iframe>'
-        )
-        frames = {frame.url: frame for frame in page.frames}
-        public = frames[f"{url}/transparency?lang=es"]
-        public.wait_for_selector("h1")
-        assert public.locator("h1").inner_text() == "Resultados de la encuesta"
-        page.context.close()
+        other_site = url.replace("127.0.0.1", "localhost") + "/healthz"
+        seen = framed(browser, other_site, {"results": f"{url}/transparency"})
+        own_site = framed(browser, f"{url}/healthz", {"results": f"{url}/transparency"})
+    assert seen == {"results": ""}
+    assert own_site == {"results": "Survey results"}
