@@ -71,6 +71,17 @@ def charts_drawn(page: Page) -> list[bool]:
     )
 
 
+def scrolled_to_newest(page: Page) -> list[bool]:
+    """Say, for each wide table, whether it starts scrolled to its end (its newest month)."""
+    return list(
+        page.evaluate(
+            """[...document.querySelectorAll('.table-wrap')]
+               .filter(w => w.scrollWidth > w.clientWidth)
+               .map(w => Math.abs(w.scrollLeft) + w.clientWidth >= w.scrollWidth - 1)"""
+        )
+    )
+
+
 def test_the_page_in_english_on_a_laptop(served: str, browser: Browser) -> None:
     page, errors = open_page(browser, LAPTOP, "en-US")
     page.goto(f"{served}/transparency")
@@ -82,6 +93,8 @@ def test_the_page_in_english_on_a_laptop(served: str, browser: Browser) -> None:
     # South's single October survey is hidden; screen readers hear "hidden".
     assert "hidden" in table.get_by_role("row", name="South").inner_text()
     assert "B-" not in page.content()
+    # Twelve months overflow the tables: each opens on its newest months.
+    assert scrolled_to_newest(page) and all(scrolled_to_newest(page))
     assert_accessible(page)
     shoot(page, "en")
     page.context.close()
@@ -99,6 +112,7 @@ def test_the_page_in_arabic_reads_right_to_left(served: str, browser: Browser) -
     ]
     assert page.get_by_role("heading", level=1).inner_text() == "نتائج الاستبيان"
     assert charts_drawn(page) == [True, True]
+    assert scrolled_to_newest(page) and all(scrolled_to_newest(page))
     # The language menu names each language in itself and leads to it.
     page.get_by_role("link", name="English").click()
     page.wait_for_url(f"{served}/transparency?lang=en")

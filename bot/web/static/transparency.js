@@ -2,12 +2,19 @@
 // Every chart has a table of the same figures beside it; a hidden figure is a gap (null).
 (function () {
   "use strict";
+  var root = document.documentElement;
+
+  // Tables run oldest to newest; start each scrolled to its newest months (its end), which is
+  // what a visitor comes for. In right-to-left pages the end is at a negative scrollLeft.
+  Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+    wrap.scrollLeft = (root.dir === "rtl" ? -1 : 1) * wrap.scrollWidth;
+  });
+
   var source = document.getElementById("chart-data");
   if (!source || typeof window.Chart === "undefined") {
     return;
   }
   var figures = JSON.parse(source.textContent);
-  var root = document.documentElement;
   var rtl = root.dir === "rtl";
   var colours = ["#0b5cad", "#a4161a", "#17663a", "#8a4b08", "#5b2a86", "#00727a"];
 
