@@ -39,6 +39,7 @@ from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.queries import (
     SqlAlchemyAdminQueries,
     SqlAlchemyResponseQueries,
+    SqlAlchemyResultsQueries,
     SqlAlchemySurveyQueries,
 )
 from storage.scratch import scratch_engine
@@ -210,6 +211,7 @@ def _storage(
         "surveys": SqlAlchemySurveyQueries(session_factory),
         "admin": SqlAlchemyAdminQueries(session_factory),
         "responses": SqlAlchemyResponseQueries(session_factory),
+        "results": SqlAlchemyResultsQueries(session_factory),
         "flow_store": store,
     }
 

@@ -36,6 +36,7 @@ from bot.ports.repositories import (
     RespondentRepository,
     ScheduleRepository,
 )
+from bot.ports.results import ResultsQueries
 from bot.ports.storage import (
     AccountRepository,
     AdminQueries,
@@ -78,6 +79,7 @@ __all__ = [
     "Renderer",
     "RespondentRepository",
     "ResponseQueries",
+    "ResultsQueries",
     "ScheduleRepository",
     "Sender",
     "StoredFlowVersion",

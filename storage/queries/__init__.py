@@ -13,6 +13,8 @@ from storage.queries.responses import (
     ResponseRow,
     SqlAlchemyResponseQueries,
 )
+from storage.queries.results import ResultsFilter
+from storage.queries.results_reader import SqlAlchemyResultsQueries
 from storage.queries.surveys import (
     AnswerView,
     ItemView,
@@ -29,9 +31,11 @@ __all__ = [
     "ResponseAnswer",
     "ResponseKey",
     "ResponseRow",
+    "ResultsFilter",
     "RunningCount",
     "SqlAlchemyAdminQueries",
     "SqlAlchemyResponseQueries",
+    "SqlAlchemyResultsQueries",
     "SqlAlchemySurveyQueries",
     "SurveyView",
 ]
