@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import ColumnElement, Float, Select, String, and_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models import Contact, Conversation, FlowVersion, Respondent
 
+# A statement of any columns (SQLAlchemy 2.1 types a Select by its columns).
+Query: TypeAlias = Select[*tuple[Any, ...]]
 # What every query function takes first: a session, or a connection (the benchmarks use one).
 Executor = Session | Connection
 
@@ -55,11 +57,11 @@ class ResultsFilter:
 
 
 def scoped(
-    query: Select[Any],
+    query: Query,
     where: ResultsFilter,
     contact: bool = False,
     respondent: bool = False,
-) -> Select[Any]:
+) -> Query:
     """Restrict `query` (selecting from conversations) to `where`, joining what it needs."""
     if contact or where.needs_contact:
         query = query.outerjoin(Contact, Contact.id == Conversation.contact_id)
@@ -81,14 +83,18 @@ def _conditions(where: ResultsFilter) -> list[ColumnElement[bool]]:
     )
     found += [column == value for column, value in pairs if value is not None]
     if where.flow_version is not None:
-        digest = select(FlowVersion.digest).where(
-            FlowVersion.flow_id == Conversation.flow_id, FlowVersion.number == where.flow_version
+        # Aliased and correlated to conversations alone: some queries join flow_versions too.
+        version = aliased(FlowVersion)
+        digest = (
+            select(version.digest)
+            .where(version.flow_id == Conversation.flow_id, version.number == where.flow_version)
+            .correlate(Conversation)
         )
         found.append(Conversation.flow_version.in_(digest.scalar_subquery()))
     return found
 
 
-def with_version_number(query: Select[Any]) -> Select[Any]:
+def with_version_number(query: Query) -> Query:
     """Join each conversation's flow version row, for its number (NULL if never recorded)."""
     return query.outerjoin(
         FlowVersion,
@@ -105,7 +111,7 @@ class period(FunctionElement[str]):  # noqa: N801  # an SQL function, named as S
     type = String()
     inherit_cache = True
 
-    def __init__(self, unit: str, moment: ColumnElement[Any]) -> None:
+    def __init__(self, unit: str, moment: Any) -> None:
         if unit not in BUCKETS:
             raise ValueError(f"a period is a week or a month, not {unit!r}")
         self.unit = unit

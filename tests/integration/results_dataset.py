@@ -39,11 +39,11 @@ V1, V2 = "a" * 32, "b" * 32
 #  outbound statuses, created day, answers {question: value}, comment (text, translation))
 SURVEYS: list[tuple[Any, ...]] = [
     ("c1", "north", "A", "traffic", "sms", "en", "completed", "complete", None, True,
-     ["delivered"], (11, 2), {"overall": 5, "listened": "yes"}, ("Great", None)),
+     ["delivered"], (11, 2), {"overall": 5, "listened": True}, ("Great", None)),
     ("c2", "north", "A", "theft", "sms", "es", "completed", "complete", None, True,
-     ["read"], (11, 3), {"overall": 3, "listened": "no"}, ("Muy bien", "Very good")),
+     ["read"], (11, 3), {"overall": 3, "listened": False}, ("Muy bien", "Very good")),
     ("c3", "north", "B", "traffic", "whatsapp", "en", "expired", "partial", None, True,
-     ["sent"], (11, 10), {"overall": 4, "listened": "yes"}, None),
+     ["sent"], (11, 10), {"overall": 4, "listened": True}, None),
     ("c4", "south", "C", "traffic", "sms", "en", "expired", "no_response", None, True,
      ["delivered"], (11, 10), {}, None),
     ("c5", "south", "C", "traffic", "sms", "en", "expired", "undeliverable", None, True,
@@ -70,7 +70,9 @@ def _day(month_day: tuple[int, int]) -> datetime:
     return datetime(2026, *month_day, 10, tzinfo=UTC)
 
 
-def _add(session: Session, row: tuple[Any, ...], comment_at: datetime) -> None:
+def _add(
+    session: Session, row: tuple[Any, ...], comment_at: datetime, versions: tuple[str, str]
+) -> None:
     """Store one survey: its respondent, contact, conversation, texts and answers."""
     name, unit, officer, call, channel, language, status, disposition, reason, started = row[:10]
     statuses, day, answers, comment = row[10:]
@@ -95,7 +97,7 @@ def _add(session: Session, row: tuple[Any, ...], comment_at: datetime) -> None:
         respondent_id=respondent.id,
         contact_id=contact_id,
         flow_id=FLOW,
-        flow_version=V2 if name == "c3" else V1,
+        flow_version=versions[1] if name == "c3" else versions[0],
         language=language,
         status=status,
         disposition=disposition,
@@ -122,7 +124,7 @@ def _add(session: Session, row: tuple[Any, ...], comment_at: datetime) -> None:
         session.add(
             Answer(
                 conversation_id=conversation.id,
-                question_id="comments",
+                question_id="comment",
                 raw_text=text,
                 value=text,
                 language=language,
@@ -149,14 +151,18 @@ def _answer(
     )
 
 
-def store_surveys(engine: Engine) -> None:
-    """Store the surveys above, and versions 1 and 2 of their flow."""
+def store_surveys(engine: Engine, versions: tuple[str, str] | None = None) -> None:
+    """Store the surveys above on `versions` (1 and 2 of their flow, recorded here if None)."""
     with Session(engine) as session:
-        for number, digest in ((1, V1), (2, V2)):
-            session.add(
-                FlowVersion(flow_id=FLOW, number=number, digest=digest, definition={}, origin="t")
-            )
+        if versions is None:
+            versions = (V1, V2)
+            for number, digest in enumerate(versions, start=1):
+                session.add(
+                    FlowVersion(
+                        flow_id=FLOW, number=number, digest=digest, definition={}, origin="t"
+                    )
+                )
         # Comments answered c1 first, c12 last: newest first lists c12, c2, c1.
         for order, row in enumerate(SURVEYS):
-            _add(session, row, datetime(2026, 11, 25, 12, order, tzinfo=UTC))
+            _add(session, row, datetime(2026, 11, 25, 12, order, tzinfo=UTC), versions)
         session.commit()

@@ -66,6 +66,9 @@ def test_filters_combine(db: Session) -> None:
     assert funnel(db, replace(NOVEMBER, flow_id=FLOW, flow_version=2)).partial == 1
     assert funnel(db, replace(NOVEMBER, flow_id=FLOW, flow_version=2)).triggered == 1
     assert funnel(db, replace(NOVEMBER, flow_id="other")).triggered == 0
+    two = replace(NOVEMBER, flow_id=FLOW, flow_version=2)
+    assert [v.number for v in flow_versions(db, two)] == [2]
+    assert [r.key for r in breakdown(db, two, "flow_version")] == [f"{FLOW} v2"]
 
 
 def test_the_range_is_half_open_by_creation_time(db: Session) -> None:
@@ -98,7 +101,7 @@ def test_each_question_is_counted_per_value_and_week(db: Session) -> None:
     for row in rows:
         if row.question_id == "listened":
             listened[row.value] += row.count
-    assert listened == {"yes": 2, "no": 1}
+    assert listened == {True: 2, False: 1}
     assert {r.flow_id for r in rows} == {FLOW}
 
 
