@@ -154,7 +154,7 @@ def test_the_page_shows_every_figure_and_no_resident(app: Flask) -> None:
     ]
     assert "response rate: 57.1%" in html
     assert tables["table-trend-post_contact-overall"][1:] == [["2026-11-01", "5", "3.6"]]
-    listened = dict((r[0], r[1]) for r in tables["table-dist-post_contact-listened"][1:])
+    listened = {r[0]: r[1] for r in tables["table-dist-post_contact-listened"][1:]}
     assert listened == {"Yes": "2", "No": "1"}
     assert 'type="application/json" class="chart-data"' in html
     assert not re.search(r"\+1555\d{7}", html)
