@@ -8,7 +8,7 @@ is a `FilterError` naming the field and the reason (a 400 or a form error, never
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -86,20 +86,25 @@ def read_request(
     page = _whole(args, "page", 1, MAX_PAGE, errors) or 1
     if errors:
         raise FilterError(errors)
-    where = ResultsFilter(
-        since=_start_of(first, zone),
-        until=_start_of(last + timedelta(days=1), zone),
+    where = _filter(texts, _start_of(first, zone), _start_of(last + timedelta(days=1), zone))
+    where = replace(where, flow_version=version)
+    shown = {**texts, "since": first.isoformat(), "until": last.isoformat()}
+    shown |= {"version": str(version or ""), "bucket": bucket, "by": dimension}
+    return ResultsRequest(where, first, last, bucket, dimension, page, shown)
+
+
+def _filter(texts: Mapping[str, str], since: datetime, until: datetime) -> ResultsFilter:
+    """Return the filter the checked texts set (an empty text sets nothing)."""
+    return ResultsFilter(
+        since=since,
+        until=until,
         unit=texts["unit"] or None,
         officer_id=texts["officer"] or None,
         call_type=texts["call_type"] or None,
         language=texts["language"] or None,
         channel=texts["channel"] or None,
         flow_id=texts["flow"] or None,
-        flow_version=version,
     )
-    shown = {**texts, "since": first.isoformat(), "until": last.isoformat()}
-    shown |= {"version": str(version or ""), "bucket": bucket, "by": dimension}
-    return ResultsRequest(where, first, last, bucket, dimension, page, shown)
 
 
 def _text(args: Mapping[str, str], name: str, errors: dict[str, str]) -> str:

@@ -83,7 +83,8 @@ def _distribution(question: QuestionInfo, counts: Sequence[AnswerCount]) -> Tabl
         label = question.answer_label(count.value)
         totals[label] = totals.get(label, 0) + count.count
     n = sum(totals.values())
-    rows = tuple((label, total, percent(total, n)) for label, total in totals.items())
+    # A question nobody answered shows no chart of zeros: the page says there is nothing.
+    rows = tuple((label, total, percent(total, n)) for label, total in totals.items() if n)
     caption = f"{question.label}: answers ({n} in all)"
     columns = ("Answer", "Answers", "Share (%)")
     return Table(slug("dist", question.flow_id, question.id), caption, columns, rows)

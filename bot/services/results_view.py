@@ -19,7 +19,7 @@ from bot.services.results_figures import (
     question_tables,
     refusal_table,
 )
-from bot.services.results_questions import questions_of
+from bot.services.results_questions import QuestionInfo, questions_of
 from bot.services.results_table import Table
 from bot.services.runtime import Runtime
 
@@ -53,10 +53,7 @@ class Dashboard:
 def dashboard(rt: Runtime, asked: ResultsRequest) -> Dashboard:
     """Read every figure of the dashboard for a checked request."""
     queries, where = rt.results, asked.where
-    versions = queries.flow_versions(where)
-    # Oldest first per flow: the newest wording of a question wins.
-    ordered = sorted(versions, key=lambda v: (v.flow_id, v.number or 0))
-    questions = questions_of(rt.flow_store, [(v.flow_id, v.digest) for v in ordered])
+    questions = _questions(rt, asked)
     counts = queries.answer_counts(where, sorted({q.id for q in questions}), asked.bucket)
     scored = sorted({q.id for q in questions if q.scored})
     per_question = [
@@ -84,6 +81,14 @@ def dashboard(rt: Runtime, asked: ResultsRequest) -> Dashboard:
         has_next=found.has_next,
     )
     return _indexed(board)
+
+
+def _questions(rt: Runtime, asked: ResultsRequest) -> list[QuestionInfo]:
+    """Return the counted questions of the flow versions the surveys in scope ran on."""
+    versions = rt.results.flow_versions(asked.where)
+    # Oldest first per flow: the newest wording of a question wins.
+    ordered = sorted(versions, key=lambda v: (v.flow_id, v.number or 0))
+    return questions_of(rt.flow_store, [(v.flow_id, v.digest) for v in ordered])
 
 
 def _indexed(board: Dashboard) -> Dashboard:

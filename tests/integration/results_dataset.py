@@ -70,7 +70,7 @@ def _day(month_day: tuple[int, int]) -> datetime:
     return datetime(2026, *month_day, 10, tzinfo=UTC)
 
 
-def _add(
+def add_survey_row(
     session: Session, row: tuple[Any, ...], comment_at: datetime, versions: tuple[str, str]
 ) -> None:
     """Store one survey: its respondent, contact, conversation, texts and answers."""
@@ -121,6 +121,7 @@ def _add(
         session.add(_answer(conversation.id, question, value, language, created, minutes))
     if comment is not None:
         text, translation = comment
+        done = translation is not None
         session.add(
             Answer(
                 conversation_id=conversation.id,
@@ -131,8 +132,8 @@ def _add(
                 answered_at=comment_at,
                 detected_language=language,
                 translation=translation,
-                translation_language="en" if translation else None,
-                translation_status="done" if translation else "not_needed",
+                translation_language="en" if done else None,
+                translation_status="done" if done else "not_needed",
             )
         )
 
@@ -164,5 +165,5 @@ def store_surveys(engine: Engine, versions: tuple[str, str] | None = None) -> No
                 )
         # Comments answered c1 first, c12 last: newest first lists c12, c2, c1.
         for order, row in enumerate(SURVEYS):
-            _add(session, row, datetime(2026, 11, 25, 12, order, tzinfo=UTC), versions)
+            add_survey_row(session, row, datetime(2026, 11, 25, 12, order, tzinfo=UTC), versions)
         session.commit()

@@ -69,3 +69,24 @@ def html_tables(page: str) -> dict[str, list[list[str]]]:
 def csv_rows(text: str) -> list[list[str]]:
     """Read a CSV download's rows, header first."""
     return list(csv.reader(io.StringIO(text)))
+
+
+def add_survey(app: Flask, unit: str, comment: str, language: str, translation: str) -> None:
+    """Store one more completed survey of `unit` in November with a comment in `language`."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from tests.integration.results_dataset import add_survey_row
+
+    digest = app.extensions["parley.runtime"].flow_store.live(FLOW).version
+    answers = {"overall": 2, "listened": False}
+    row = ("x1", unit, "D", "traffic", "sms", language, "completed", "complete", None, True,
+           ["delivered"], (11, 20), answers, (comment, translation))  # fmt: skip
+    engine = make_engine(app.extensions["parley.settings"].database_url)
+    try:
+        with Session(engine) as session:
+            add_survey_row(session, row, datetime(2026, 11, 26, 9, tzinfo=UTC), (digest, digest))
+            session.commit()
+    finally:
+        engine.dispose()
