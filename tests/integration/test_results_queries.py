@@ -160,3 +160,11 @@ def test_comments_newest_first_with_translation_and_no_identity(db: Session) -> 
     assert comments(db, replace(NOVEMBER, unit="north", language="es"), 1, 5).comments[0].text == (
         "Muy bien"
     )
+
+
+def test_a_connection_serves_as_well_as_a_session(engine: Engine, db: Session) -> None:
+    # The benchmarks call the query functions on a bare connection.
+    expected = funnel(db, NOVEMBER), comments(db, NOVEMBER, 1, 5)
+    db.close()  # one transaction at a time on SQLite
+    with engine.connect() as connection:
+        assert (funnel(connection, NOVEMBER), comments(connection, NOVEMBER, 1, 5)) == expected
