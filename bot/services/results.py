@@ -112,6 +112,9 @@ def _text(args: Mapping[str, str], name: str, errors: dict[str, str]) -> str:
     value = (args.get(name) or "").strip()
     if len(value) > MAX_TEXT:
         errors[name] = f"Use at most {MAX_TEXT} characters."
+    # PostgreSQL refuses a NUL in text, and no unit or officer holds a control character.
+    elif any(ord(c) < 32 or ord(c) == 127 for c in value):
+        errors[name] = "Remove the control characters."
     return value[:MAX_TEXT]
 
 

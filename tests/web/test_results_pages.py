@@ -104,6 +104,7 @@ def test_a_supervisor_without_a_unit_is_told_why_they_cannot_read(app: Flask) ->
         ("bucket=day", "Pick one of"),
         ("page=0", "whole number"),
         ("officer=" + "x" * 65, "at most 64 characters"),
+        ("unit=north%00", "control characters"),
     ],
 )
 def test_bad_filters_get_400_with_the_reason(app: Flask, query: str, reason: str) -> None:
