@@ -12,7 +12,8 @@ over conversations in Python, each is one statement):
     comments(db, where, page, per_page) -> CommentPage   free text, newest first
 
 `SqlAlchemyResultsQueries` (results_reader.py) runs each in a short read-only transaction
-(bot.ports' ResultsQueries). The stages, precisely (a conversation counts in each stage it reached):
+(bot.ports' ResultsQueries). The stages are SQL in results_stages.py; precisely (a conversation
+counts in each stage it reached):
 
 triggered      every conversation created in the range (a survey asked for);
 refused        never sent: a send rule refused it, or staff cancelled it, before a text left
@@ -37,12 +38,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import func, select
 
-from bot.engine.model import Status
-from bot.scheduling.disposition import Disposition
-from bot.scheduling.states import Direction, MessageStatus
-from storage.models import Answer, Contact, Conversation, FlowVersion, Message, Respondent
+from storage.models import Answer, Contact, Conversation, FlowVersion, Respondent
 from storage.queries.results_answers import (
     AnswerCount,
     Comment,
@@ -54,11 +52,13 @@ from storage.queries.results_sql import (
     BUCKETS,
     DIMENSIONS,
     Executor,
+    Query,
     ResultsFilter,
     json_number,
     scoped,
     with_version_number,
 )
+from storage.queries.results_stages import REFUSED, Progress
 
 __all__ = [
     "BUCKETS",
@@ -81,19 +81,6 @@ __all__ = [
     "refusals",
     "score_means",
 ]
-
-# A provider took the text: what "sent" means (a failed or cancelled text never left).
-REACHED = (
-    MessageStatus.ACCEPTED,
-    MessageStatus.SCHEDULED,
-    MessageStatus.SENT,
-    MessageStatus.DELIVERED,
-    MessageStatus.READ,
-    MessageStatus.UNDELIVERED,
-    MessageStatus.REPLIED_INLINE,
-)
-DELIVERED = (MessageStatus.DELIVERED, MessageStatus.READ)
-UNFINISHED = (Disposition.NO_RESPONSE, Disposition.BREAKOFF, Disposition.PARTIAL)
 
 
 @dataclass(frozen=True)
@@ -163,52 +150,22 @@ class VersionCount:
     count: int
 
 
-def _message(statuses: Sequence[str]) -> ColumnElement[bool]:
-    """Say whether the conversation has an outbound text in one of `statuses`."""
-    return exists().where(
-        Message.conversation_id == Conversation.id,
-        Message.direction == Direction.OUT,
-        Message.status.in_(statuses),
-    )
-
-
-def _stages() -> dict[str, ColumnElement[bool]]:
-    """Return the condition of each counted stage but `triggered` (every row)."""
-    return {
-        "refused": and_(Conversation.status == Status.REFUSED, Conversation.started_at.is_(None)),
-        "sent": _message(REACHED),
-        "delivered": _message(DELIVERED),
-        "started": exists().where(Answer.conversation_id == Conversation.id),
-        "completed": Conversation.disposition == Disposition.COMPLETE,
-        "partial": Conversation.disposition == Disposition.PARTIAL,
-        "expired": and_(
-            Conversation.status == Status.EXPIRED, Conversation.disposition.in_(UNFINISHED)
-        ),
-        "undeliverable": Conversation.disposition == Disposition.UNDELIVERABLE,
-        "opted_out": Conversation.status == Status.OPTED_OUT,
-    }
-
-
-def _counted(names: Sequence[str]) -> list[Any]:
-    """Return COUNT(*) FILTER (WHERE stage) for each named stage, labelled with its name."""
-    stages = _stages()
-    return [func.count().filter(stages[name]).label(name) for name in names]
-
-
 def funnel(db: Executor, where: ResultsFilter) -> Funnel:
     """Count every stage of the funnel in one statement."""
-    names = [name for name in Funnel.__dataclass_fields__ if name != "triggered"]
-    query = scoped(select(func.count().label("triggered"), *_counted(names)), where)
-    row = db.execute(query.select_from(Conversation)).one()
+    names = tuple(name for name in Funnel.__dataclass_fields__ if name != "triggered")
+    progress = Progress.of(where)
+    query = select(func.count().label("triggered"), *progress.counted(names))
+    query = scoped(progress.joined(query.select_from(Conversation)), where)
+    row = db.execute(query).one()
     return Funnel(**row._asdict())
 
 
 def refusals(db: Executor, where: ResultsFilter) -> list[Count]:
     """Count the surveys refused before sending, per reason, most frequent first."""
-    query = scoped(
+    query: Query = scoped(
         select(Conversation.refusal_reason, func.count().label("n")).select_from(Conversation),
         where,
-    ).where(_stages()["refused"])
+    ).where(REFUSED)
     query = query.group_by(Conversation.refusal_reason).order_by(
         func.count().desc(), Conversation.refusal_reason
     )
@@ -232,7 +189,7 @@ def _dimension(dimension: str) -> list[Any]:
 
 def _grouped(columns: Sequence[Any], *selected: Any) -> Any:
     """Select `columns` and `selected` from conversations, joined for any dimension."""
-    query = select(*columns, *selected).select_from(Conversation)
+    query: Query = select(*columns, *selected).select_from(Conversation)
     return with_version_number(query) if FlowVersion.number in columns else query
 
 
@@ -247,9 +204,10 @@ def _key(values: Sequence[Any]) -> str | None:
 def breakdown(db: Executor, where: ResultsFilter, dimension: str) -> list[BreakdownRow]:
     """Count the funnel's core stages per group of `dimension`, largest group first."""
     columns = _dimension(dimension)
-    counted = _counted(["sent", "started", "completed", "partial"])
+    progress = Progress.of(where)
+    counted = progress.counted(("sent", "started", "completed", "partial"))
     query = scoped(
-        _grouped(columns, func.count().label("triggered"), *counted),
+        progress.joined(_grouped(columns, func.count().label("triggered"), *counted)),
         where,
         contact=True,
         respondent=dimension == "channel",
@@ -268,7 +226,7 @@ def score_means(
         return []
     columns = _dimension(dimension)
     score = json_number(Answer.value)
-    query = _grouped(
+    query: Query = _grouped(
         columns, Conversation.flow_id, Answer.question_id, func.avg(score), func.count(score)
     ).join(Answer, Answer.conversation_id == Conversation.id)
     query = scoped(query, where, contact=True, respondent=dimension == "channel")
@@ -283,7 +241,7 @@ def score_means(
 
 def flow_versions(db: Executor, where: ResultsFilter) -> list[VersionCount]:
     """Return each flow version the surveys in scope ran on, with how many ran on it."""
-    query = with_version_number(
+    query: Query = with_version_number(
         select(
             Conversation.flow_id, Conversation.flow_version, FlowVersion.number, func.count()
         ).select_from(Conversation)
