@@ -14,6 +14,7 @@ from bot.engine.model import Flow, Node, NodeKind
 from bot.ports import FlowStore, UnknownFlowVersionError
 
 COUNTED = frozenset({NodeKind.CHOICE, NodeKind.SCALE, NodeKind.YES_NO, NodeKind.NPS})
+ASKED = COUNTED | {NodeKind.TEXT}
 SCORED = frozenset({NodeKind.SCALE, NodeKind.NPS})
 
 
@@ -30,6 +31,11 @@ class QuestionInfo:
     order: int
 
     @property
+    def counted(self) -> bool:
+        """Say whether its answers are categories or scores to count (not free text)."""
+        return self.kind in COUNTED
+
+    @property
     def scored(self) -> bool:
         """Say whether its answers are scores to average (a scale or NPS)."""
         return self.kind in SCORED
@@ -43,7 +49,7 @@ class QuestionInfo:
 
 
 def questions_of(store: FlowStore, versions: Iterable[tuple[str, str]]) -> list[QuestionInfo]:
-    """Return the counted questions of the given (flow, digest) versions, in flow order.
+    """Return the questions of the given (flow, digest) versions, in flow order.
 
     Versions are given oldest first, so the newest wording of a question wins.
     """
@@ -54,7 +60,7 @@ def questions_of(store: FlowStore, versions: Iterable[tuple[str, str]]) -> list[
         except UnknownFlowVersionError:
             continue  # begun before versions were kept: its answers count, unlabelled
         for order, node in enumerate(flow.nodes.values()):
-            if node.kind in COUNTED:
+            if node.kind in ASKED:
                 found[flow_id, node.id] = _info(flow, node, order)
     return sorted(found.values(), key=lambda q: (q.flow_id, q.order, q.id))
 
@@ -71,6 +77,8 @@ def _answers(node: Node, base: str) -> tuple[tuple[object, str], ...]:
     """Return each answer a question offers, with its label."""
     if node.kind is NodeKind.CHOICE:
         return tuple((o.value, o.label.get(base, o.value)) for o in node.options)
+    if node.kind is NodeKind.TEXT:
+        return ()
     if node.kind is NodeKind.YES_NO:
         return ((True, "Yes"), (False, "No"))
     low, high = (0, 10) if node.kind is NodeKind.NPS else (node.min, node.max)

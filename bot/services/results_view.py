@@ -53,28 +53,23 @@ class Dashboard:
 def dashboard(rt: Runtime, asked: ResultsRequest) -> Dashboard:
     """Read every figure of the dashboard for a checked request."""
     queries, where = rt.results, asked.where
-    questions = _questions(rt, asked)
+    asked_questions = _questions(rt, asked)
+    questions = [q for q in asked_questions if q.counted]
     counts = queries.answer_counts(where, sorted({q.id for q in questions}), asked.bucket)
-    scored = sorted({q.id for q in questions if q.scored})
-    per_question = [
-        QuestionFigures(q.label, *question_tables(q, counts, asked.bucket)) for q in questions
-    ]
+    scored = [q for q in questions if q.scored]
+    means = queries.score_means(where, asked.dimension, sorted({q.id for q in scored}))
     found = queries.comments(where, asked.page, COMMENTS_PER_PAGE)
+    labels = {(q.flow_id, q.id): q.label for q in asked_questions}
     board = Dashboard(
         funnel=funnel_table(queries.funnel(where)),
         refusals=refusal_table(queries.refusals(where)),
-        questions=tuple(per_question),
+        questions=tuple(
+            QuestionFigures(q.label, *question_tables(q, counts, asked.bucket)) for q in questions
+        ),
         breakdown=breakdown_table(
-            asked.dimension,
-            queries.breakdown(where, asked.dimension),
-            queries.score_means(where, asked.dimension, scored),
-            [q for q in questions if q.scored],
+            asked.dimension, queries.breakdown(where, asked.dimension), means, scored
         ),
-        comments=comment_table(
-            found.comments,
-            {(q.flow_id, q.id): q.label for q in questions},
-            rt.policy.default_zone,
-        ),
+        comments=comment_table(found.comments, labels, rt.policy.default_zone),
         comment_languages=tuple(
             (c.detected_language or c.language, c.translation_language) for c in found.comments
         ),
@@ -84,7 +79,7 @@ def dashboard(rt: Runtime, asked: ResultsRequest) -> Dashboard:
 
 
 def _questions(rt: Runtime, asked: ResultsRequest) -> list[QuestionInfo]:
-    """Return the counted questions of the flow versions the surveys in scope ran on."""
+    """Return the questions of the flow versions the surveys in scope ran on."""
     versions = rt.results.flow_versions(asked.where)
     # Oldest first per flow: the newest wording of a question wins.
     ordered = sorted(versions, key=lambda v: (v.flow_id, v.number or 0))

@@ -140,6 +140,8 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(app: Flask) -> Non
     rows = csv_rows(admin.get(f"/results/comments.csv?{NOVEMBER}").get_data(as_text=True))
     assert [row[2] for row in rows[1:]] == ["'=cmd()", "Muy bien", "Great"]
     assert rows[2][3] == "Very good"
+    # The free-text question is named by its text in the flow's base language.
+    assert {row[1][:36] for row in rows[1:]} == {"Anything else you'd like to tell us?"}
 
 
 def test_the_page_shows_every_figure_and_no_resident(app: Flask) -> None:
