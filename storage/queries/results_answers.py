@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Text, cast, func, select
 
 from storage.models import Answer, AnswerJson, Conversation
-from storage.queries.results_sql import Executor, ResultsFilter, period, scoped
+from storage.queries.results_sql import Executor, Query, ResultsFilter, period, scoped
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,9 @@ def answer_counts(
         return []
     when = period(bucket, Conversation.created_at)
     value = cast(Answer.value, Text)
-    query = select(Conversation.flow_id, Answer.question_id, when, value, func.count()).select_from(
-        Conversation
-    )
+    query: Query = select(
+        Conversation.flow_id, Answer.question_id, when, value, func.count()
+    ).select_from(Conversation)
     query = scoped(query.join(Answer, Answer.conversation_id == Conversation.id), where)
     query = query.where(Answer.question_id.in_(questions), Answer.value.is_not(None))
     query = query.group_by(Conversation.flow_id, Answer.question_id, when, value)
@@ -77,7 +77,7 @@ def answer_counts(
 
 def comments(db: Executor, where: ResultsFilter, page: int, per_page: int) -> CommentPage:
     """Return page `page` (from 1) of free-text answers, newest first."""
-    query = select(
+    query: Query = select(
         Conversation.flow_id,
         Answer.question_id,
         Answer.answered_at,

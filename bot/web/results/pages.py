@@ -88,9 +88,7 @@ def _today() -> date:
     return rt.clock().astimezone(rt.policy.default_zone).date()
 
 
-def _render(
-    asked: ResultsRequest | None, board: Any, errors: dict[str, str]
-) -> str:
+def _render(asked: ResultsRequest | None, board: Any, errors: dict[str, str]) -> str:
     """Render the dashboard (or only its form, with errors)."""
     rt = runtime()
     account = signed_in().account
