@@ -19,6 +19,8 @@ PUBLIC_BASE_URL = "https://parley.example.org"
 # The tests' contact-detail keys (fixed, so a database outlives a runtime); never used elsewhere.
 DATA_KEY = "dGVzdC1kYXRhLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE="
 ADDRESS_HASH_KEY = "dGVzdC1oYXNoLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE="
+# Settings(**TEST_KEYS): the keys a runtime on a test database needs (production needs them).
+TEST_KEYS = {"data_keys": (DATA_KEY,), "address_hash_key": ADDRESS_HASH_KEY}
 
 
 class FakeClock:

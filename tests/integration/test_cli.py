@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from bot.cli.main import main
 from tests.standins import TwilioStandIn
-from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
+from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TEST_KEYS
 
 
 @pytest.fixture()
@@ -43,7 +43,7 @@ def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> 
     code, out = run(env, "token", "create", "--name", "cad")
     assert code == 0
     token = next(line for line in out.splitlines() if line.startswith("pk_"))
-    rt = bootstrap(Settings(database_url=env["DATABASE_URL"]))
+    rt = bootstrap(Settings(database_url=env["DATABASE_URL"], **TEST_KEYS))
     try:
         bearer = authenticate(rt.uow, token, datetime.now(UTC))
         assert bearer is not None and bearer.name == "cad"
@@ -337,7 +337,7 @@ def test_a_revoked_token_stops_working_at_once(env: dict[str, str]) -> None:
     code, out = run(env, "token", "revoke", "cad")
     assert code == 1 and "no live token" in out
     assert "revoked" in run(env, "token", "list")[1]
-    rt = bootstrap(Settings(database_url=env["DATABASE_URL"]))
+    rt = bootstrap(Settings(database_url=env["DATABASE_URL"], **TEST_KEYS))
     try:
         assert authenticate(rt.uow, token, datetime.now(UTC)) is None
     finally:
