@@ -9,13 +9,25 @@ from click.testing import CliRunner
 
 from bot.cli.main import main
 from tests.standins import TwilioStandIn
-from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TEST_KEYS
+from tests.support import (
+    ACCOUNT_SID,
+    ADDRESS_HASH_KEY,
+    AUTH_TOKEN,
+    DATA_KEY,
+    FROM_NUMBER,
+    TEST_KEYS,
+)
 
 
 @pytest.fixture()
 def env(tmp_path: Path) -> dict[str, str]:
     """Environment for a CLI run on a fresh SQLite file."""
-    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "LOG_LEVEL": "WARNING"}
+    return {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "LOG_LEVEL": "WARNING",
+        "DATA_KEY": DATA_KEY,
+        "ADDRESS_HASH_KEY": ADDRESS_HASH_KEY,
+    }
 
 
 def run(env: dict[str, str], *args: str, input: str | None = None) -> tuple[int, str]:
