@@ -165,8 +165,16 @@ def postgres_url() -> Iterator[str]:
 
 
 def parley_env(database_url: str) -> dict[str, str]:
-    """Environment for Parley under the benchmark."""
-    return {"DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": ""}
+    """Environment for Parley under the benchmark (fresh contact-detail keys for its database)."""
+    from bot.config.privacy import new_key
+
+    return {
+        "DATABASE_URL": database_url,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "PUBLIC_BASE_URL": "",
+        "DATA_KEY": new_key(),
+        "ADDRESS_HASH_KEY": new_key(),
+    }
 
 
 def report(name: str, figures: dict[str, float], floor: float) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.alert_email import SmtpAlertOutlet
 from bot.channels.alert_webhook import WebhookAlertOutlet
 from bot.config.alert_rules import AlertRules, load_alert_words
+from bot.config.privacy import contact_keys
 from bot.config.settings import Settings
 from bot.engine.locale import language_values
 from bot.engine.model import Flow, Locale
@@ -35,13 +36,14 @@ from bot.services.runtime import Runtime
 from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from storage import queries
-from storage.db import make_engine, make_session_factory, upgrade
+from storage.contact_cipher import ContactCipher
+from storage.db import key_problem, make_engine, make_session_factory, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.scratch import scratch_engine
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 if TYPE_CHECKING:
-    from bot.channels.telegram import TelegramSender
+    from bot.channels.telegram import ChatTag, TelegramSender
 
 
 def utc_now() -> datetime:
@@ -57,7 +59,7 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("bot").setLevel(settings.log_level)
 
 
-def build_senders(settings: Settings) -> dict[str, Sender]:
+def build_senders(settings: Settings, chat_tag: ChatTag) -> dict[str, Sender]:
     """Build a sender for every channel the settings configure."""
     senders: dict[str, Sender] = {}
     if settings.twilio_configured:
@@ -69,15 +71,15 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
 
         senders[Channel.WHATSAPP] = TwilioWhatsAppSender.from_settings(settings)
     if settings.telegram_bot_token:
-        senders[Channel.TELEGRAM] = telegram_client(settings)
+        senders[Channel.TELEGRAM] = telegram_client(settings, chat_tag)
     return senders
 
 
-def telegram_client(settings: Settings) -> TelegramSender:
-    """Build the Telegram bot's client: the sender, and the CLI's webhook calls."""
+def telegram_client(settings: Settings, chat_tag: ChatTag | None = None) -> TelegramSender:
+    """Build the Telegram bot's client: the sender (chats named by `chat_tag`), the CLI's calls."""
     from bot.channels.telegram import TelegramSender
 
-    return TelegramSender.from_settings(settings)
+    return TelegramSender.from_settings(settings, chat_tag)
 
 
 def build_renderers() -> dict[str, Renderer]:
@@ -177,32 +179,32 @@ def load_definitions(settings: Settings) -> Definitions:
     return Definitions(loaded, locales, LanguageDetector(locales, flows), words)
 
 
-def _unit_of_work(session_factory: sessionmaker[Session]) -> UnitOfWork:
+def _unit_of_work(session_factory: sessionmaker[Session], cipher: ContactCipher) -> UnitOfWork:
     """Open a unit of work on the database (typed as the port, so mypy checks the adapter)."""
-    return SqlAlchemyUnitOfWork(session_factory)
+    return SqlAlchemyUnitOfWork(session_factory, cipher)
 
 
-def open_database(settings: Settings, migrate: bool | None = None) -> Engine:
-    """Create the database engine; bring the schema up to date when asked."""
+def open_database(settings: Settings, migrate: bool | None, cipher: ContactCipher) -> Engine:
+    """Create the engine; bring the schema up to date when asked; refuse keys that don't fit."""
     engine = make_engine(settings.database_url)
     if settings.migrate_on_start if migrate is None else migrate:
-        upgrade(engine)
-        # Drop the migration's connections: a preloading server forks after this point.
-        engine.dispose()
+        upgrade(engine, cipher)
+    problem = key_problem(engine, cipher)
+    engine.dispose()  # drop the start-up connections: a preloading server forks after this
+    if problem:
+        raise ConfigError(problem)
     return engine
 
 
 def _storage(
-    engine: Engine, definitions: Definitions, now: datetime, refresh_seconds: float
+    engine: Engine, definitions: Definitions, now: datetime, refresh: float, cipher: ContactCipher
 ) -> dict[str, Any]:
     """Return the runtime's database side: units of work, the read side, the flow versions."""
     session_factory = make_session_factory(engine)
     # The flow files seed the database; the newest published version of each flow is live.
-    store = open_flow_store(
-        SqlAlchemyFlowVersions(engine), definitions.loaded, now, refresh_seconds
-    )
+    store = open_flow_store(SqlAlchemyFlowVersions(engine), definitions.loaded, now, refresh)
     return {
-        "uow": partial(_unit_of_work, session_factory),
+        "uow": partial(_unit_of_work, session_factory, cipher),
         "surveys": queries.SqlAlchemySurveyQueries(session_factory),
         "admin": queries.SqlAlchemyAdminQueries(session_factory),
         "responses": queries.SqlAlchemyResponseQueries(session_factory),
@@ -212,13 +214,10 @@ def _storage(
     }
 
 
-def _channels(settings: Settings, senders: Mapping[str, Sender] | None) -> dict[str, Any]:
+def _channels(senders: Mapping[str, Sender]) -> dict[str, Any]:
     """Return how the runtime reaches residents: a sender, a renderer, buttons per channel."""
-    return {
-        "senders": dict(build_senders(settings) if senders is None else senders),
-        "renderers": build_renderers(),
-        "keyboards": build_keyboards(),
-    }
+    renderers, keyboards = build_renderers(), build_keyboards()
+    return {"senders": dict(senders), "renderers": renderers, "keyboards": keyboards}
 
 
 def _from_settings(settings: Settings, locales: Mapping[str, Locale]) -> dict[str, Any]:
@@ -250,8 +249,9 @@ def bootstrap(
 ) -> Runtime:
     """Wire the runtime: database, flows (`definitions` unless given), senders, translator."""
     settings = settings or Settings.from_env()
+    cipher = ContactCipher(*contact_keys(settings))
     translator, dispatcher = build_background(settings)
-    engine = open_database(settings, migrate)
+    engine = open_database(settings, migrate, cipher)
     definitions = definitions or load_definitions(settings)
     locales = dict(definitions.locales)
     rt = Runtime(
@@ -262,8 +262,8 @@ def bootstrap(
         detect=definitions.detector.detect,
         close=_closer(engine, dispatcher),
         alerting=build_alerting(settings, definitions.alert_words),
-        **_storage(engine, definitions, clock(), settings.flow_refresh_seconds),
-        **_channels(settings, senders),
+        **_storage(engine, definitions, clock(), settings.flow_refresh_seconds, cipher),
+        **_channels(build_senders(settings, cipher.chat_tag) if senders is None else senders),
         **_from_settings(settings, locales),
     )
     if dispatcher is not None:
@@ -283,7 +283,7 @@ def sandbox(rt: Runtime, flows: Mapping[str, Flow]) -> Iterator[Runtime]:
     session_factory = make_session_factory(engine)
     scratch = replace(
         rt,
-        uow=partial(_unit_of_work, session_factory),
+        uow=partial(_unit_of_work, session_factory, ContactCipher.throwaway()),
         surveys=queries.SqlAlchemySurveyQueries(session_factory),
         flow_store=RecordedFlowStore(flows, SqlAlchemyFlowVersions(engine)),
         senders={},

@@ -6,16 +6,20 @@ import logging
 import os
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.contact_cipher import ContactCipher, UnreadableContactError, address_context
+from storage.models import Respondent
 from storage.sqlite import make_sqlite_engine
 
 logger = logging.getLogger(__name__)
@@ -64,26 +68,95 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """Build an Alembic config for storage/migrations, optionally bound to a connection."""
+def alembic_config(
+    connection: Connection | None = None, cipher: ContactCipher | None = None
+) -> Config:
+    """Build an Alembic config for storage/migrations, optionally bound to a connection.
+
+    `cipher` seals the contact details a migration moves (else it reads DATA_KEY and
+    ADDRESS_HASH_KEY from the environment, and refuses to move rows without them).
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
         config.attributes["connection"] = connection
+    if cipher is not None:
+        config.attributes["contact_cipher"] = cipher
     return config
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, cipher: ContactCipher | None = None) -> None:
     """Migrate the database to the newest schema; does nothing when it is already there."""
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    with _migrating(engine) as connection:
+        command.upgrade(alembic_config(connection, cipher), "head")
     logger.info("database schema at %s", head_revision())
+
+
+def downgrade(engine: Engine, revision: str, cipher: ContactCipher | None = None) -> None:
+    """Migrate the database back to `revision` (the keys open what a migration sealed)."""
+    with _migrating(engine) as connection:
+        command.downgrade(alembic_config(connection, cipher), revision)
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in one transaction; on SQLite, with foreign-key actions held off.
+
+    SQLite alters most things by copying a table and dropping the old one, and dropping a
+    table with foreign keys on runs its ON DELETE actions: every contact and conversation of
+    the respondents table would go with it. The pragma only changes outside a transaction;
+    the keys are checked before the migration commits.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migration left rows whose foreign keys point nowhere")
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def current_revision(engine: Engine) -> str | None:
     """Return the schema revision the database is at, or None before the first migration."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def key_problem(engine: Engine, cipher: ContactCipher) -> str | None:
+    """Open the newest respondent's address and hash it again; say what is wrong, if anything.
+
+    A wrong ADDRESS_HASH_KEY would not fail anything by itself: every resident would look new,
+    and be surveyed again under a second row. One row read at start-up catches it.
+    """
+    schema = inspect(engine)
+    if not schema.has_table("respondents") or "address_hash" not in {
+        column["name"] for column in schema.get_columns("respondents")
+    }:
+        return None  # not migrated yet (MIGRATE_ON_START=false): nothing sealed to check
+    newest = (
+        select(Respondent.channel, Respondent.address_hash, Respondent.address_enc)
+        .order_by(Respondent.created_at.desc())
+        .limit(1)
+    )
+    with engine.connect() as connection:
+        row = connection.execute(newest).first()
+    if row is None:
+        return None
+    try:
+        plain = cipher.open(row.address_enc, address_context(row.channel, row.address_hash))
+    except UnreadableContactError as exc:
+        return f"DATA_KEY: {exc}"
+    if cipher.digest(plain) != row.address_hash:
+        return (
+            "ADDRESS_HASH_KEY: it is not the key the stored addresses were hashed with;"
+            " every resident would look new"
+        )
+    return None
 
 
 def head_revision() -> str:

@@ -9,6 +9,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.contact_cipher import ContactCipher
 from storage.repositories import (
     SqlAlchemyAccountRepository,
     SqlAlchemyAlertRepository,
@@ -43,10 +44,10 @@ class _Repositories:
     flows: SqlAlchemyFlowRepository
 
     @classmethod
-    def on(cls, session: Session) -> _Repositories:
-        """Bind one repository per aggregate to `session`."""
+    def on(cls, session: Session, cipher: ContactCipher) -> _Repositories:
+        """Bind one repository per aggregate to `session` (respondents' addresses to `cipher`)."""
         return cls(
-            respondents=SqlAlchemyRespondentRepository(session),
+            respondents=SqlAlchemyRespondentRepository(session, cipher),
             conversations=SqlAlchemyConversationRepository(session),
             contacts=SqlAlchemyContactRepository(session),
             messages=SqlAlchemyMessageRepository(session),
@@ -64,8 +65,9 @@ class _Repositories:
 class SqlAlchemyUnitOfWork:
     """Open a Session per `with` block; commit explicitly, roll back otherwise."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], cipher: ContactCipher) -> None:
         self._session_factory = session_factory
+        self._cipher = cipher
         self._session: Session | None = None
         self._repositories: _Repositories | None = None
         self._after_commit: list[Callable[[], None]] = []
@@ -135,7 +137,7 @@ class SqlAlchemyUnitOfWork:
         if self._session is not None:
             raise RuntimeError("unit of work is already open")
         self._session = self._session_factory()
-        self._repositories = _Repositories.on(self._session)
+        self._repositories = _Repositories.on(self._session, self._cipher)
         return self
 
     def __exit__(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,9 @@ from tests.backing_services import REDIS_URL, postgres_schema, require_service
 from tests.standins import TwilioStandIn, twilio_standin
 from tests.support import (
     ACCOUNT_SID,
+    ADDRESS_HASH_KEY,
     AUTH_TOKEN,
+    DATA_KEY,
     FROM_NUMBER,
     IMMEDIATE_POLICY,
     PUBLIC_BASE_URL,
@@ -27,6 +30,12 @@ if TYPE_CHECKING:
     from bot.config.settings import Settings
 
 # App fixtures import the application lazily, so the pure unit tests never load it.
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give every runtime the tests start from the environment (CLI, servers) the test keys."""
+    os.environ.setdefault("DATA_KEY", DATA_KEY)
+    os.environ.setdefault("ADDRESS_HASH_KEY", ADDRESS_HASH_KEY)
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +111,8 @@ def make_settings(twilio: TwilioStandIn) -> Callable[[str], Settings]:
             send_policy=IMMEDIATE_POLICY,
             sms_segments_per_second=1000.0,
             sweep_seconds=None,
+            data_keys=(DATA_KEY,),
+            address_hash_key=ADDRESS_HASH_KEY,
         )
 
     return build

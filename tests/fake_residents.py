@@ -40,7 +40,12 @@ class FakeRespondentRepository:
         """Get or create the respondent, with its open conversation."""
         found = self.find(channel, address)
         if found is None:
-            found = self._uow.add(Respondent(channel=channel, address=address, created_at=now))
+            # No cipher in memory: the hash and ciphertext stand in, the address is revealed.
+            row = Respondent(
+                channel=channel, address_hash=address, address_enc=address, created_at=now
+            )
+            row.reveal(address)
+            found = self._uow.add(row)
         return found, self._uow.conversations.open_for(found.id)
 
     def find(self, channel: str, address: str) -> Respondent | None:

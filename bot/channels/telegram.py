@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -117,18 +117,36 @@ def _media_count(message: Message) -> int:
     return sum(1 for kind in kinds if kind)
 
 
+# Names a chat in the message ids we store, without its id (bootstrap: the keyed hash's start).
+ChatTag = Callable[[str], str]
+
+
 class TelegramSender:
     """Send texts to private chats through python-telegram-bot's Bot."""
 
-    def __init__(self, token: str, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        token: str,
+        base_url: str,
+        timeout: float = 10.0,
+        chat_tag: ChatTag | None = None,
+    ) -> None:
         self._token = token
         self._base_url = base_url
         self._timeout = timeout
+        # None for a client that only manages the webhook (the CLI) and sends nothing.
+        self._chat_tag = chat_tag
 
     @classmethod
-    def from_settings(cls, config: Settings) -> TelegramSender:
+    def from_settings(cls, config: Settings, chat_tag: ChatTag | None = None) -> TelegramSender:
         """Build the sender from TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL."""
-        return cls(config.telegram_bot_token, config.telegram_api_base_url)
+        return cls(config.telegram_bot_token, config.telegram_api_base_url, chat_tag=chat_tag)
+
+    def message_key(self, chat_id: str, message_id: int) -> str:
+        """Name a message we sent: Telegram numbers messages per chat, so the chat's tag leads."""
+        if self._chat_tag is None:
+            raise RuntimeError("this Telegram client manages the webhook; it sends nothing")
+        return f"{self._chat_tag(chat_id)}:{message_id}"
 
     @property
     def identity(self) -> str:
@@ -140,12 +158,9 @@ class TelegramSender:
         return 1
 
     def send(self, address: str, body: str) -> str | None:
-        """Send `body` to the chat `address`; return "<chat id>:<message id>".
-
-        Telegram numbers messages per chat, so the chat's id makes the id unique on the channel.
-        """
+        """Send `body` to the chat `address`; return its message key (no chat id in it)."""
         sent = self.call(lambda bot: bot.send_message(chat_id=int(address), text=body))
-        return f"{address}:{sent.message_id}"
+        return self.message_key(address, sent.message_id)
 
     def send_buttons(self, address: str, body: str, buttons: Buttons) -> str | None:
         """Send `body` with an inline keyboard of answer buttons under it."""
@@ -158,7 +173,7 @@ class TelegramSender:
         sent = self.call(
             lambda bot: bot.send_message(chat_id=int(address), text=body, reply_markup=markup)
         )
-        return f"{address}:{sent.message_id}"
+        return self.message_key(address, sent.message_id)
 
     def answer_press(self, callback_id: str, toast: str | None) -> None:
         """Stop the pressed button's spinner, with a short toast when the press changed nothing."""

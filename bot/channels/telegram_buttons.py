@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,8 +86,13 @@ class TelegramPress:
     message_id: int
 
 
-def button_press(update: Update, received_at: datetime) -> TelegramPress | None:
-    """Read a press from an update; None when the update is no press on a message."""
+def button_press(
+    update: Update, received_at: datetime, message_key: Callable[[str, int], str]
+) -> TelegramPress | None:
+    """Read a press from an update; None when the update is no press on a message.
+
+    `message_key` names the pressed message as the sender stored it (TelegramSender.message_key).
+    """
     query = update.callback_query
     message = query.message if query is not None else None
     if query is None or message is None or not query.data:
@@ -97,8 +102,7 @@ def button_press(update: Update, received_at: datetime) -> TelegramPress | None:
         channel=Channel.TELEGRAM,
         address=chat_id,
         presser=str(query.from_user.id),
-        # As TelegramSender.send stores it: Telegram numbers messages per chat.
-        pressed_message_id=f"{chat_id}:{message.message_id}",
+        pressed_message_id=message_key(chat_id, message.message_id),
         data=query.data,
         provider_message_id=f"tg-update-{update.update_id}",
         received_at=received_at,

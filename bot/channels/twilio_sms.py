@@ -145,7 +145,7 @@ class TwilioSender:
                 limit=LOOKUP_PAGE,
             )
         except TwilioRestException as exc:
-            raise DeliveryError(str(exc.msg), str(exc.code or exc.status)) from exc
+            raise DeliveryError(without_numbers(exc.msg), str(exc.code or exc.status)) from exc
         except (TwilioException, OSError) as exc:
             raise DeliveryError(f"Twilio unreachable: {type(exc).__name__}") from exc
         earliest = since - CLOCK_SKEW
@@ -156,6 +156,10 @@ class TwilioSender:
             and m.date_created
             and m.date_created >= earliest
         ]
+
+
+# A phone number as Twilio writes one in an error: E.164, or digits with spaces and dashes.
+_NUMBER = re.compile(r"\+?[0-9][0-9 ().-]{5,}[0-9]")
 
 
 def never_sent(exc: Exception) -> bool:
@@ -180,10 +184,19 @@ def delivery_error(exc: TwilioRestException) -> DeliveryError:
     client keeps no response headers on its errors, so there is no Retry-After to pass on:
     the delivery backoff applies.)
     """
-    code = str(exc.code or exc.status)
+    code, text = str(exc.code or exc.status), without_numbers(exc.msg)
     if exc.status == 429 or exc.status >= 500:
-        return DeliveryError(str(exc.msg), code, uncertain=exc.status >= 500)
-    return DeliveryError(str(exc.msg), code, failure_kind(exc.code))
+        return DeliveryError(text, code, uncertain=exc.status >= 500)
+    return DeliveryError(text, code, failure_kind(exc.code))
+
+
+def without_numbers(text: object) -> str:
+    """Return Twilio's error text without the phone numbers it may quote.
+
+    ("The 'To' number +15550100 is not a valid phone number"): the text is kept on the
+    scheduled item for staff, where a resident's number must not be.
+    """
+    return _NUMBER.sub("[number]", str(text))
 
 
 def failure_kind(code: int | None) -> DeliveryFailure:

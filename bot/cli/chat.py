@@ -45,6 +45,7 @@ def chat(flow: str, language: str | None, live: bool) -> None:
 def _chat_runtime(live: bool) -> Iterator[Runtime]:
     """Open the runtime the simulator talks to; close it (and drop a throwaway database)."""
     from bot.cli.runtime import opened_runtime
+    from bot.config.privacy import new_key
 
     # INFO lines on stderr would break up the conversation on the terminal.
     overrides: dict[str, Any] = {"log_level": "WARNING"}
@@ -53,5 +54,7 @@ def _chat_runtime(live: bool) -> Iterator[Runtime]:
             overrides["database_url"] = f"sqlite:///{Path(scratch) / 'chat.db'}"
             # A configured Redis would hand this database's work to workers reading another.
             overrides["redis_url"] = ""
+            # Throwaway keys for a throwaway database: no key needs setting to try a survey.
+            overrides["data_keys"], overrides["address_hash_key"] = (new_key(),), new_key()
         with opened_runtime(overrides=overrides) as rt:
             yield rt

@@ -1,4 +1,4 @@
-"""Command line: python -m bot cards|db|token|flows|contacts|survey|export|user|chat|worker …"""
+"""Command line: python -m bot cards|db|keys|token|flows|contacts|survey|export|user|chat|worker…"""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.cli.contacts import contacts
 from bot.cli.db import db
 from bot.cli.export import export
 from bot.cli.flows import flows
+from bot.cli.keys import keys
 from bot.cli.surveys import survey
 from bot.cli.telegram import telegram
 from bot.cli.tokens import token
@@ -22,5 +23,6 @@ def main() -> None:
     """Parley: multilingual post-contact surveys by SMS and chat."""
 
 
-for command in (cards, chat, contacts, db, export, flows, survey, telegram, token, user, worker):
+for command in (cards, chat, contacts, db, export, flows, keys, survey, telegram, token, user):
     main.add_command(command)
+main.add_command(worker)

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.config.contacts import DEFAULT_CONTACTS, read_contacts
+from bot.config.privacy import data_keys, hash_key
 from bot.config.publishing import cache_seconds, delay_days, frame_ancestors, k_anonymity
 from bot.config.values import (
     auto_flag,
@@ -38,13 +39,14 @@ if TYPE_CHECKING:
 
 # The checkout: flows/, locales/ and instance/ sit beside bot/.
 ROOT = Path(__file__).resolve().parents[2]
+EMBEDDED_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'parley.db'}"
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything Parley is configured with; see the README's configuration table."""
 
-    database_url: str = f"sqlite:///{ROOT / 'instance' / 'parley.db'}"
+    database_url: str = EMBEDDED_DATABASE_URL
     public_base_url: str = ""
     trusted_proxies: int = 0
     twilio_account_sid: str = ""
@@ -125,6 +127,10 @@ class Settings:
     feedback_delay_days: int = 7
     transparency_frame_ancestors: str = "'self'"
     transparency_cache_seconds: int = 300
+    # Contact details at rest (bot/config/privacy.py): the data keys, current first, and the
+    # key addresses are hashed with; required unless the database is the embedded default.
+    data_keys: tuple[str, ...] = ()
+    address_hash_key: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -159,6 +165,11 @@ class Settings:
             bot = "telegram:" + self.telegram_bot_token.split(":", 1)[0]
             rates.setdefault(bot, self.telegram_messages_per_second)
         return Pacing(self.sms_segments_per_second, MappingProxyType(rates))
+
+    @property
+    def dev_keys_dir(self) -> Path | None:
+        """Return where development keys live: instance/ on the embedded default, else None."""
+        return ROOT / "instance" if self.database_url == EMBEDDED_DATABASE_URL else None
 
     @property
     def twilio_configured(self) -> bool:
@@ -235,6 +246,8 @@ _ENV: dict[str, tuple[str, Any]] = {
     "feedback_delay_days": ("FEEDBACK_DELAY_DAYS", delay_days),
     "transparency_frame_ancestors": ("TRANSPARENCY_FRAME_ANCESTORS", frame_ancestors),
     "transparency_cache_seconds": ("TRANSPARENCY_CACHE_SECONDS", cache_seconds),
+    "data_keys": ("DATA_KEY", data_keys),
+    "address_hash_key": ("ADDRESS_HASH_KEY", hash_key),
 }
 
 

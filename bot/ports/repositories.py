@@ -44,6 +44,16 @@ class RespondentRepository(Protocol):
         """Return the respondent with this id, if any."""
         ...
 
+    def reseal_batch(
+        self, after: uuid.UUID | None, limit: int
+    ) -> tuple[uuid.UUID | None, int, int]:
+        """Re-encrypt the next rows after `after` with the current key: (last id, read, changed)."""
+        ...
+
+    def count_by_key(self) -> dict[str, int]:
+        """Count the respondents sealed with each data key, by key id."""
+        ...
+
 
 class ConversationRepository(Protocol):
     """Read and write conversations and the answers given in them."""

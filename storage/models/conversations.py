@@ -31,14 +31,20 @@ def incident_key(incident_id: str) -> str:
 
 
 class Respondent(Base):
-    """A resident we survey, reachable on one channel at one address."""
+    """A resident we survey, reachable on one channel at one address (stored encrypted).
+
+    The address (an E.164 number or a chat id) is never stored as text: `address_hash` (keyed
+    HMAC-SHA256) finds the row, `address_enc` (AES-GCM) holds it for sending. `address` is the
+    plaintext the repository revealed when it found or opened the row (storage/contact_cipher).
+    """
 
     __tablename__ = "respondents"
-    __table_args__ = (UniqueConstraint("channel", "address"),)
+    __table_args__ = (UniqueConstraint("channel", "address_hash"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    channel: Mapped[str] = mapped_column(String(16))  # sms, telegram, console
-    address: Mapped[str] = mapped_column(String(64))  # E.164 number or Telegram chat id
+    channel: Mapped[str] = mapped_column(String(16))  # sms, whatsapp, telegram, console
+    address_hash: Mapped[str] = mapped_column(String(64))
+    address_enc: Mapped[str] = mapped_column(String(255))
     language: Mapped[str | None] = mapped_column(String(35))
     opted_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set while the numbered language menu awaits a choice: a digit then picks a language.
@@ -46,6 +52,18 @@ class Respondent(Base):
     # Texted NOSURVEY (or listed by the agency): never surveyed again; other texts still allowed.
     do_not_survey_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    @property
+    def address(self) -> str:
+        """Return the resident's address, as the repository revealed it."""
+        plain: str | None = self.__dict__.get("_address")
+        if plain is None:
+            raise LookupError("a respondent's address is revealed only by its repository")
+        return plain
+
+    def reveal(self, address: str) -> None:
+        """Keep the decrypted (or looked-up) address in memory, never in the database."""
+        self.__dict__["_address"] = address
 
 
 class Contact(Base):

@@ -1,14 +1,20 @@
-"""Respondents: found or created race-safely, and locked while one of their turns runs."""
+"""Respondents: found by keyed hash or created race-safely, and locked while a turn runs.
+
+Addresses are looked up by their keyed hash (one HMAC per request, then the unique index on
+(channel, address_hash)) and stored sealed; the plaintext is revealed on the row in memory:
+the address asked for, or the ciphertext opened when a row is read by id (to send to it).
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.contact_cipher import ContactCipher, address_context
 from storage.models import Conversation, Respondent
 from storage.repositories.statements import dialect_of, statements
 
@@ -16,8 +22,9 @@ from storage.repositories.statements import dialect_of, statements
 class SqlAlchemyRespondentRepository:
     """Find, create and lock respondents."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cipher: ContactCipher) -> None:
         self._session = session
+        self._cipher = cipher
 
     def for_update(self, channel: str, address: str, now: datetime) -> Respondent:
         """Get or create the respondent at an address and lock its row until commit."""
@@ -36,15 +43,17 @@ class SqlAlchemyRespondentRepository:
         address makes it fail and re-read the winner's row.
         """
         prepared = statements(dialect_of(self._session))
-        params = {"channel": channel, "address": address}
+        digest = self._cipher.digest(address)
+        params = {"channel": channel, "address_hash": digest}
         respondent = self._session.scalars(prepared.respondent_for_update, params).first()
         if respondent is None:
             try:
                 with self._session.begin_nested():
-                    self._session.add(Respondent(channel=channel, address=address, created_at=now))
+                    self._session.add(self._new(channel, address, digest, now))
             except IntegrityError:
                 pass  # Another transaction created it first; the row is committed now.
             respondent = self._session.scalars(prepared.respondent_for_update, params).one()
+        respondent.reveal(address)
         open_conversation: Conversation | None = self._session.scalars(
             prepared.open_conversation, {"respondent_id": respondent.id}
         ).first()
@@ -53,10 +62,61 @@ class SqlAlchemyRespondentRepository:
     def find(self, channel: str, address: str) -> Respondent | None:
         """Return the respondent at an address, if any, without locking."""
         query = select(Respondent).where(
-            Respondent.channel == channel, Respondent.address == address
+            Respondent.channel == channel, Respondent.address_hash == self._cipher.digest(address)
         )
-        return self._session.scalars(query).one_or_none()
+        found = self._session.scalars(query).one_or_none()
+        if found is not None:
+            found.reveal(address)
+        return found
 
     def get(self, respondent_id: uuid.UUID) -> Respondent | None:
-        """Return the respondent with this id, if any."""
-        return self._session.get(Respondent, respondent_id)
+        """Return the respondent with this id, if any, its address decrypted (fails closed)."""
+        found = self._session.get(Respondent, respondent_id)
+        if found is not None and "_address" not in found.__dict__:
+            context = address_context(found.channel, found.address_hash)
+            found.reveal(self._cipher.open(found.address_enc, context))
+        return found
+
+    def _new(self, channel: str, address: str, digest: str, now: datetime) -> Respondent:
+        """Build a respondent row holding only the address's hash and ciphertext."""
+        sealed = self._cipher.seal(address, address_context(channel, digest))
+        row = Respondent(channel=channel, address_hash=digest, address_enc=sealed, created_at=now)
+        row.reveal(address)
+        return row
+
+    def reseal_batch(
+        self, after: uuid.UUID | None, limit: int
+    ) -> tuple[uuid.UUID | None, int, int]:
+        """Re-encrypt the next `limit` rows after `after` (id order) with the current key.
+
+        The rows are locked until commit, so a turn or a send meanwhile waits for them; rows
+        already under the current key are left alone, so a rerun resumes where one stopped.
+        Returns the last id read (None past the end), the rows read and the rows re-encrypted.
+        """
+        columns = (Respondent.id, Respondent.channel, Respondent.address_hash)
+        query = select(*columns, Respondent.address_enc).order_by(Respondent.id).limit(limit)
+        if after is not None:
+            query = query.where(Respondent.id > after)
+        rows = self._session.execute(query.with_for_update()).all()
+        changed = []
+        for row in rows:
+            if not self._cipher.is_current(row.address_enc):
+                context = address_context(row.channel, row.address_hash)
+                plain = self._cipher.open(row.address_enc, context)
+                changed.append({"row_id": row.id, "sealed": self._cipher.seal(plain, context)})
+        if changed:
+            self._session.execute(_RESEAL, changed)
+        return (rows[-1].id if rows else None), len(rows), len(changed)
+
+    def count_by_key(self) -> dict[str, int]:
+        """Count the respondents sealed with each data key, by key id."""
+        key = func.substr(Respondent.address_enc, 1, 8)
+        counted = self._session.execute(select(key, func.count()).group_by(key)).all()
+        return {str(kid): int(total) for kid, total in counted}
+
+
+_RESEAL = (
+    update(Respondent.__table__)  # type: ignore[arg-type]
+    .where(Respondent.__table__.c.id == bindparam("row_id"))
+    .values(address_enc=bindparam("sealed"))
+)

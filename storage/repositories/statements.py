@@ -50,7 +50,7 @@ def statements(dialect: str) -> Statements:
         message_insert=insert(cast(Table, Message.__table__)),
         respondent_for_update=select(Respondent)
         .where(Respondent.channel == bindparam("channel"))
-        .where(Respondent.address == bindparam("address"))
+        .where(Respondent.address_hash == bindparam("address_hash"))
         .with_for_update()
         .execution_options(populate_existing=True),
         open_conversation=select(Conversation)

@@ -11,6 +11,7 @@ import pytest
 from bot.services.audit import Action, record
 from bot.services.runtime import Runtime
 from storage.queries import AuditFilter
+from tests.support import TEST_KEYS
 
 NOW = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)
 
@@ -21,7 +22,7 @@ def rt(database_url: str) -> Iterator[Runtime]:
     from bot.bootstrap import bootstrap
     from bot.config.settings import Settings
 
-    runtime = bootstrap(Settings(database_url=database_url), clock=lambda: NOW)
+    runtime = bootstrap(Settings(database_url=database_url, **TEST_KEYS), clock=lambda: NOW)
     yield runtime
     runtime.close()
 

@@ -9,13 +9,25 @@ from click.testing import CliRunner
 
 from bot.cli.main import main
 from tests.standins import TwilioStandIn
-from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
+from tests.support import (
+    ACCOUNT_SID,
+    ADDRESS_HASH_KEY,
+    AUTH_TOKEN,
+    DATA_KEY,
+    FROM_NUMBER,
+    TEST_KEYS,
+)
 
 
 @pytest.fixture()
 def env(tmp_path: Path) -> dict[str, str]:
     """Environment for a CLI run on a fresh SQLite file."""
-    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "LOG_LEVEL": "WARNING"}
+    return {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "LOG_LEVEL": "WARNING",
+        "DATA_KEY": DATA_KEY,
+        "ADDRESS_HASH_KEY": ADDRESS_HASH_KEY,
+    }
 
 
 def run(env: dict[str, str], *args: str, input: str | None = None) -> tuple[int, str]:
@@ -30,7 +42,7 @@ def test_db_upgrade_then_status_is_current(env: dict[str, str]) -> None:
     code, out = run(env, "db", "upgrade")
     assert code == 0 and "database at revision" in out
     code, after = run(env, "db", "status")
-    assert code == 0 and "current: 0018_results_indexes" in after
+    assert code == 0 and "current: 0019_encrypted_addresses" in after
 
 
 def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> None:
@@ -43,7 +55,7 @@ def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> 
     code, out = run(env, "token", "create", "--name", "cad")
     assert code == 0
     token = next(line for line in out.splitlines() if line.startswith("pk_"))
-    rt = bootstrap(Settings(database_url=env["DATABASE_URL"]))
+    rt = bootstrap(Settings(database_url=env["DATABASE_URL"], **TEST_KEYS))
     try:
         bearer = authenticate(rt.uow, token, datetime.now(UTC))
         assert bearer is not None and bearer.name == "cad"
@@ -337,7 +349,7 @@ def test_a_revoked_token_stops_working_at_once(env: dict[str, str]) -> None:
     code, out = run(env, "token", "revoke", "cad")
     assert code == 1 and "no live token" in out
     assert "revoked" in run(env, "token", "list")[1]
-    rt = bootstrap(Settings(database_url=env["DATABASE_URL"]))
+    rt = bootstrap(Settings(database_url=env["DATABASE_URL"], **TEST_KEYS))
     try:
         assert authenticate(rt.uow, token, datetime.now(UTC)) is None
     finally:

@@ -14,7 +14,7 @@ from bot.cli.main import main
 from bot.ports import InboundMessage
 from bot.services.inbound.handle import handle_inbound
 from bot.services.runtime import Runtime
-from tests.support import IMMEDIATE_POLICY
+from tests.support import ADDRESS_HASH_KEY, DATA_KEY, IMMEDIATE_POLICY
 
 KEY = secrets.token_hex(32)
 
@@ -28,6 +28,8 @@ def env(database_url: str) -> dict[str, str]:
         "SECRET_KEY": KEY,
         "TELEGRAM_BOT_USERNAME": "SpringPDBot",
         "AGENCY_NAME": "Springfield Police",
+        "DATA_KEY": DATA_KEY,
+        "ADDRESS_HASH_KEY": ADDRESS_HASH_KEY,
     }
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from bot.cli.main import main
 from bot.services.accounts import LoginPolicy, log_in
 from bot.services.runtime import Runtime
-from tests.support import FakeClock
+from tests.support import TEST_KEYS, FakeClock
 
 PASSWORD = "correct horse battery staple"
 
@@ -29,7 +29,7 @@ def rt(env: dict[str, str], clock: FakeClock) -> Iterator[Runtime]:
     from bot.bootstrap import bootstrap
     from bot.config.settings import Settings
 
-    runtime = bootstrap(Settings(database_url=env["DATABASE_URL"]), clock=clock)
+    runtime = bootstrap(Settings(database_url=env["DATABASE_URL"], **TEST_KEYS), clock=clock)
     yield runtime
     runtime.close()
 

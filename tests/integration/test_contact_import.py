@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from bot.cli.main import main
+from storage.contact_cipher import address_context
 from storage.db import make_engine
 from storage.models import Base, Contact, Conversation, Respondent
 from tests.standins import TwilioStandIn
-from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
+from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, cipher_for_tests
 
 if TYPE_CHECKING:
     from bot.services.runtime import Runtime
@@ -96,10 +97,13 @@ def contacts(url: str, data: Data) -> dict[str, tuple[Contact, Conversation, Res
     )
     try:
         with engine.connect() as conn, sa.orm.Session(conn) as session:
-            rows = session.execute(query)
-            return {c.incident_id or "": (c, survey, who) for c, survey, who in rows}
+            rows = session.execute(query).all()
     finally:
         engine.dispose()
+    cipher = cipher_for_tests()  # the address is stored sealed: open it as the app would
+    for _, _, who in rows:
+        who.reveal(cipher.open(who.address_enc, address_context(who.channel, who.address_hash)))
+    return {c.incident_id or "": (c, survey, who) for c, survey, who in rows}
 
 
 def table_counts(url: str) -> dict[str, int]:

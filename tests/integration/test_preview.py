@@ -24,7 +24,7 @@ from bot.services.preview import (
 )
 from bot.services.runtime import Runtime
 from storage.db import make_engine
-from tests.support import FakeClock
+from tests.support import TEST_KEYS, FakeClock
 
 if TYPE_CHECKING:
     from bot.bootstrap import Definitions
@@ -40,6 +40,7 @@ def rt(
         agency_name="Springfield Police",
         help_contact="555-0100",
         sweep_seconds=None,
+        **TEST_KEYS,
     )
     runtime = bootstrap(settings, clock=clock, definitions=definitions(settings))
     yield runtime

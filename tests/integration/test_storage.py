@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import AnswerJson, Conversation, Message, Respondent
 from storage.unit_of_work import SqlAlchemyUnitOfWork
+from tests.support import cipher_for_tests
 
 # How long the first of two overlapping transactions keeps its locks.
 HOLD_SECONDS = 0.4
@@ -42,7 +43,11 @@ def _address() -> str:
 
 def _count_respondents(factory: sessionmaker[Session], address: str) -> int:
     """Count the respondents stored at an SMS address."""
-    query = sa.select(sa.func.count()).select_from(Respondent).where(Respondent.address == address)
+    query = (
+        sa.select(sa.func.count())
+        .select_from(Respondent)
+        .where(Respondent.address_hash == cipher_for_tests().digest(address))
+    )
     with factory() as session:
         return session.scalars(query).one()
 
@@ -65,7 +70,7 @@ def _conversation(
 
 def test_respondent_for_update_gets_or_creates(factory: sessionmaker[Session]) -> None:
     address = _address()
-    uow = SqlAlchemyUnitOfWork(factory)
+    uow = SqlAlchemyUnitOfWork(factory, cipher_for_tests())
     with uow:
         assert uow.respondents.find("sms", address) is None
         created = uow.respondents.for_update("sms", address, T0)
@@ -81,14 +86,14 @@ def test_respondent_for_update_gets_or_creates(factory: sessionmaker[Session]) -
 
 
 def test_open_conversation_is_the_newest_active_one(factory: sessionmaker[Session]) -> None:
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         old = _conversation(uow, "active", T0)
         rid = old.respondent_id
         newer = _conversation(uow, "active", T0 + timedelta(hours=1), rid)
         for status in ("scheduled", "completed", "expired"):
             _conversation(uow, status, T0 + timedelta(hours=2), rid)
         uow.commit()
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         found = uow.conversations.open_for(rid)
         assert found is not None and found.id == newer.id
         assert uow.conversations.get(old.id) is not None
@@ -96,13 +101,13 @@ def test_open_conversation_is_the_newest_active_one(factory: sessionmaker[Sessio
 
 
 def test_save_answer_replaces_the_earlier_answer(factory: sessionmaker[Session]) -> None:
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         cid = _conversation(uow, "active", T0).id
         uow.conversations.save_answer(cid, "respect", "2", 2, "en", T0 + timedelta(minutes=1))
         uow.conversations.save_answer(cid, "comment", "ok", "ok", "en", T0 + timedelta(minutes=3))
         uow.conversations.save_answer(cid, "respect", "cuatro", 4, "es", T0 + timedelta(minutes=2))
         uow.commit()
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         answers = uow.conversations.answers(cid)
     assert [(a.question_id, a.raw_text, a.value, a.language) for a in answers] == [
         ("respect", "cuatro", 4, "es"),
@@ -112,11 +117,11 @@ def test_save_answer_replaces_the_earlier_answer(factory: sessionmaker[Session])
 
 @pytest.mark.parametrize("value", ["yes", "", 7, 0, True, False, None])
 def test_answer_values_round_trip(factory: sessionmaker[Session], value: AnswerJson) -> None:
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         cid = _conversation(uow, "active", T0).id
         uow.conversations.save_answer(cid, "q", None, value, "en", T0)
         uow.commit()
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         (answer,) = uow.conversations.answers(cid)
     # Compare types too: a bool must not come back as 1/0, nor None as the string "null".
     assert (type(answer.value), answer.value) == (type(value), value)
@@ -124,7 +129,7 @@ def test_answer_values_round_trip(factory: sessionmaker[Session], value: AnswerJ
 
 def test_duplicate_inbound_message_is_stored_once(factory: sessionmaker[Session]) -> None:
     sid = f"SM{secrets.token_hex(16)}"
-    uow = SqlAlchemyUnitOfWork(factory)
+    uow = SqlAlchemyUnitOfWork(factory, cipher_for_tests())
     with uow:
         first = uow.messages.add_inbound("sms", sid, None, None, T0)
         assert first is not None
@@ -143,25 +148,25 @@ def test_duplicate_inbound_message_is_stored_once(factory: sessionmaker[Session]
 
 def test_replies_keep_their_order(factory: sessionmaker[Session]) -> None:
     bodies = [f"reply {n}" for n in range(8)]
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         inbound = uow.messages.add_inbound("sms", secrets.token_hex(8), None, None, T0)
         assert inbound is not None
         for body in bodies:  # one turn: every reply shares the same `now`
             uow.messages.add_outbound("sms", body, None, None, inbound, T0)
         uow.commit()
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         # Status updates rewrite rows (PostgreSQL moves them), so storage order is no guide.
         for reply in reversed(uow.messages.replies_to(inbound)[::2]):
             reply.status, reply.provider_message_id = "sent", secrets.token_hex(8)
         uow.commit()
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         replies = uow.messages.replies_to(inbound)
     assert [r.body for r in replies] == bodies
     assert [r.status for r in replies] == ["sent", "queued"] * 4
 
 
 def test_get_message_can_lock_it_for_sending(factory: sessionmaker[Session]) -> None:
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         queued = uow.messages.add_outbound("sms", "hello", None, None, None, T0)
         uow.commit()
 
@@ -174,28 +179,28 @@ def test_get_message_can_lock_it_for_sending(factory: sessionmaker[Session]) -> 
 
     first, second, _, _ = _overlapping(factory, claim)
     assert (first, second) == (queued, None)
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         assert uow.messages.get(uuid.uuid4()) is None
 
 
 def test_token_lookup_hides_revoked_tokens(factory: sessionmaker[Session]) -> None:
     token_hash = secrets.token_hex(32)
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         token = uow.tokens.add("dashboard", token_hash, T0)
         uow.commit()
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         found = uow.tokens.by_hash(token_hash)
         assert found is not None and (found.id, found.name) == (token.id, "dashboard")
         assert uow.tokens.by_hash(secrets.token_hex(32)) is None
         found.revoked_at = T0 + timedelta(days=1)
         uow.commit()
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         assert uow.tokens.by_hash(token_hash) is None
 
 
 def test_work_is_rolled_back_unless_committed(factory: sessionmaker[Session]) -> None:
     kept, dropped, failed = _address(), _address(), _address()
-    uow = SqlAlchemyUnitOfWork(factory)
+    uow = SqlAlchemyUnitOfWork(factory, cipher_for_tests())
     with uow:
         uow.respondents.for_update("sms", kept, T0)
         uow.commit()
@@ -211,10 +216,10 @@ def test_work_is_rolled_back_unless_committed(factory: sessionmaker[Session]) ->
 def test_datetimes_come_back_aware_utc(factory: sessionmaker[Session]) -> None:
     local = datetime(2025, 3, 1, 14, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
     address = _address()
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         uow.respondents.for_update("sms", address, local)
         uow.commit()
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         respondent = uow.respondents.find("sms", address)
         assert respondent is not None and respondent.created_at == local
         assert respondent.created_at.utcoffset() == timedelta(0)
@@ -231,7 +236,7 @@ def _turn(
     # The first turn holds its transaction open after acting; the second starts then.
     if not first:
         assert acted.wait(timeout=10)
-    with SqlAlchemyUnitOfWork(factory) as uow:
+    with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
         result = act(uow)
         if first:
             acted.set()
@@ -257,7 +262,7 @@ def _overlapping(factory: sessionmaker[Session], act: Turn) -> tuple[object, obj
 def test_respondent_lock_serialises_turns(factory: sessionmaker[Session], exists: bool) -> None:
     address = _address()
     if exists:
-        with SqlAlchemyUnitOfWork(factory) as uow:
+        with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
             uow.respondents.for_update("sms", address, T0)
             uow.commit()
 
@@ -290,7 +295,7 @@ def test_simultaneous_first_messages_make_one_respondent(factory: sessionmaker[S
 
     def first_message() -> uuid.UUID:
         start.wait(timeout=10)
-        with SqlAlchemyUnitOfWork(factory) as uow:
+        with SqlAlchemyUnitOfWork(factory, cipher_for_tests()) as uow:
             respondent = uow.respondents.for_update("sms", address, T0)
             uow.commit()
             return respondent.id
@@ -311,7 +316,7 @@ def test_latest_conversation_is_the_newest_in_any_status(database_url: str) -> N
 
     engine = make_engine(database_url)
     upgrade(engine)
-    uow = SqlAlchemyUnitOfWork(make_session_factory(engine))
+    uow = SqlAlchemyUnitOfWork(make_session_factory(engine), cipher_for_tests())
     now = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
     try:
         with uow:

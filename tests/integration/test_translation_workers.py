@@ -25,7 +25,7 @@ from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from tests.integration.test_translations import SPANISH, _comment, _settings, _translation
 from tests.standins import LibreStandIn, libre_standin
-from tests.support import FakeClock
+from tests.support import ADDRESS_HASH_KEY, DATA_KEY, FakeClock
 from tests.web.helpers import post_sms, random_number, reply
 
 if TYPE_CHECKING:
@@ -115,6 +115,8 @@ def worker_env(
         "TRANSLATOR_TIMEOUT_SECONDS": "2",
         "REDIS_URL": redis_url,
         "AGENCY_LANGUAGE": "en",
+        "DATA_KEY": DATA_KEY,
+        "ADDRESS_HASH_KEY": ADDRESS_HASH_KEY,
     }
     for name, value in environ.items():
         monkeypatch.setenv(name, value)

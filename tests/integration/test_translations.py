@@ -25,7 +25,7 @@ from bot.services.runtime import Runtime
 from bot.services.translations import sweep_translations, translate_answer
 from storage.models import Answer
 from tests.standins import LibreStandIn, libre_standin
-from tests.support import FakeClock
+from tests.support import TEST_KEYS, FakeClock
 from tests.web.helpers import random_number
 
 SPANISH = "El agente fue muy amable y me explicó todo"
@@ -75,6 +75,7 @@ def _settings(database_url: str, libre: LibreStandIn, **changes: Any) -> Setting
         translator="libre",
         translator_url=libre.url,
         translator_timeout_seconds=0.5,
+        **TEST_KEYS,
     )
     return settings.with_overrides(**changes)
 

@@ -52,16 +52,18 @@ def answer(client: FlaskClient, number: str, *said: str) -> None:
 
 
 def addresses(app: Flask) -> list[str]:
-    """Return every respondent's address stored in the app's database."""
+    """Return every respondent's address stored (sealed) in the app's database, opened."""
     from storage.db import make_engine
     from storage.models import Respondent
 
     engine = make_engine(app.extensions["parley.settings"].database_url)
     try:
         with engine.connect() as connection:
-            return list(connection.scalars(sa.select(Respondent.address)))
+            ids = list(connection.scalars(sa.select(Respondent.id)))
     finally:
         engine.dispose()
+    with app.extensions["parley.runtime"].uow() as uow:
+        return [uow.respondents.get(rid).address for rid in ids]
 
 
 def assert_no_address(values: Any, known: list[str]) -> None:

@@ -49,7 +49,10 @@ def inbound_update() -> Response:
         update = read_update(request.get_json(silent=True))
     except PayloadError as exc:
         abort(400, str(exc))
-    pressed = button_press(update, rt.clock())
+    sender = rt.senders.get(Channel.TELEGRAM)
+    # No sender, no message of ours to press: a press then finds nothing and is refused.
+    key = sender.message_key if isinstance(sender, TelegramSender) else _unsent
+    pressed = button_press(update, rt.clock(), key)
     message = (
         pressed_answer(rt, pressed)
         if pressed
@@ -60,6 +63,11 @@ def inbound_update() -> Response:
     elif message is not None:
         answer_in_chat(rt, message)
     return Response(status=200)
+
+
+def _unsent(chat_id: str, message_id: int) -> str:
+    """Name a message no sender of this process could have sent (no Telegram sender)."""
+    return f"unsent:{message_id}"
 
 
 def pressed_answer(rt: Runtime, pressed: TelegramPress) -> InboundMessage | None:

@@ -17,7 +17,7 @@ from bot.services.scheduled_items import sweep_items
 from tests.integration.scheduling.conftest import new_york
 from tests.integration.scheduling.helpers import report, run, schedule, sent_to, text, trigger
 from tests.standins import TwilioStandIn
-from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeClock
+from tests.support import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, TEST_KEYS, FakeClock
 
 EARLIER = timedelta(hours=3)
 # The client gives up after TIMEOUT seconds; the slow stand-in answers after SLOW.
@@ -179,6 +179,7 @@ def test_the_sender_tells_a_request_that_never_left_from_one_that_may_have(
         twilio_from_number=FROM_NUMBER,
         twilio_api_base_url=base,
         twilio_timeout_seconds=TIMEOUT,
+        **TEST_KEYS,
     )
     with pytest.raises(DeliveryError) as raised:
         TwilioSender.from_settings(settings).send(new_york(), "hello")
