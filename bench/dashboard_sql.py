@@ -1,0 +1,152 @@
+"""Stand-ins for the dashboard's and the public page's queries, timed until the real ones land.
+
+Each is plain SQL of the shape those pages need (issue 12): the funnel with COUNT(*) FILTER,
+each question's distribution through the answers, trends by date_trunc, breakdowns, the
+comments page newest first, per-district figures and an officer's own against the agency's.
+bench/dashboard.py times them and finds the indexes they need; storage/queries/results.py
+replaces them in its registry once it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bench.seed_results import NOW
+
+Timed = Callable[[Session], int]
+
+# Conversations created in [since, until); the "sent" ones left the building.
+_FUNNEL = """
+SELECT count(*) AS triggered,
+  count(*) FILTER (WHERE c.status = 'refused') AS refused,
+  count(*) FILTER (WHERE c.status NOT IN ('refused', 'scheduled')) AS sent,
+  count(*) FILTER (WHERE d.delivered) AS delivered,
+  count(*) FILTER (WHERE c.started_at IS NOT NULL) AS started,
+  count(*) FILTER (WHERE c.status = 'completed') AS completed,
+  count(*) FILTER (WHERE c.status = 'expired') AS expired,
+  count(*) FILTER (WHERE c.status = 'opted_out') AS opted_out
+FROM conversations AS c
+LEFT JOIN (
+  SELECT m.conversation_id, bool_or(m.status IN ('delivered', 'read')) AS delivered
+  FROM messages AS m
+  WHERE m.direction = 'out' AND m.created_at >= :since AND m.created_at < :until + interval '3 days'
+  GROUP BY m.conversation_id
+) AS d ON d.conversation_id = c.id
+WHERE c.created_at >= :since AND c.created_at < :until
+"""
+
+_REFUSALS = """
+SELECT c.refusal_reason, count(*) FROM conversations AS c
+WHERE c.status = 'refused' AND c.created_at >= :since AND c.created_at < :until
+GROUP BY c.refusal_reason
+"""
+
+# json has no equality: values are grouped by their text (1, true, "disrespect").
+_DISTRIBUTION = """
+SELECT a.question_id, a.value::text AS value, count(*)
+FROM answers AS a JOIN conversations AS c ON c.id = a.conversation_id
+WHERE c.created_at >= :since AND c.created_at < :until AND c.flow_id = 'post_contact'
+  AND a.value IS NOT NULL AND a.question_id <> 'comment'
+GROUP BY a.question_id, a.value::text
+"""
+
+_TREND = """
+SELECT date_trunc(:period, c.created_at) AS period, a.value::text AS value, count(*)
+FROM answers AS a JOIN conversations AS c ON c.id = a.conversation_id
+WHERE c.created_at >= :since AND c.created_at < :until AND a.question_id = 'overall'
+GROUP BY 1, 2
+"""
+
+# :dimension is one of the contact's or conversation's columns, named by the registry.
+_BREAKDOWN = """
+SELECT {dimension} AS key, count(*) AS triggered,
+  count(*) FILTER (WHERE c.status = 'completed') AS completed,
+  avg((a.value::text)::numeric) AS overall
+FROM conversations AS c
+LEFT JOIN contacts AS k ON k.id = c.contact_id
+LEFT JOIN answers AS a ON a.conversation_id = c.id AND a.question_id = 'overall'
+WHERE c.created_at >= :since AND c.created_at < :until {where}
+GROUP BY 1
+"""
+
+_COMMENTS = """
+SELECT a.raw_text, a.translation, a.language, a.answered_at, k.unit, k.call_type
+FROM answers AS a JOIN conversations AS c ON c.id = a.conversation_id
+LEFT JOIN contacts AS k ON k.id = c.contact_id
+WHERE a.question_id = 'comment' AND a.value IS NOT NULL {where}
+ORDER BY a.answered_at DESC, a.id DESC
+LIMIT 50
+"""
+
+# The public page: completed surveys per district and month, and the languages answered in.
+_DISTRICTS = """
+SELECT k.unit, date_trunc('month', c.completed_at) AS month, count(*) AS responses,
+  avg((a.value::text)::numeric) AS overall
+FROM conversations AS c JOIN contacts AS k ON k.id = c.contact_id
+LEFT JOIN answers AS a ON a.conversation_id = c.id AND a.question_id = 'overall'
+WHERE c.status = 'completed' AND c.completed_at >= :since AND c.completed_at < :until
+GROUP BY 1, 2
+"""
+
+_LANGUAGES = """
+SELECT c.language, count(*) FROM conversations AS c
+WHERE c.started_at IS NOT NULL AND c.created_at >= :since AND c.created_at < :until
+GROUP BY 1
+"""
+
+# An officer's feedback: their scores against the agency's, per question.
+_OFFICER = """
+SELECT a.question_id, (k.officer_id = :officer) AS own, count(*),
+  avg((a.value::text)::numeric) AS mean
+FROM answers AS a JOIN conversations AS c ON c.id = a.conversation_id
+JOIN contacts AS k ON k.id = c.contact_id
+WHERE a.question_id IN ('respect', 'explained', 'overall', 'trust')
+  AND c.created_at >= :since AND c.created_at < :until
+GROUP BY 1, 2
+"""
+
+
+def _window(days: int) -> dict[str, Any]:
+    """Return the bounds of the last `days` days before the seeded NOW."""
+    return {"since": NOW - timedelta(days=days), "until": NOW}
+
+
+def _rows(statement: str, **bound: Any) -> Timed:
+    """Return a callable that runs `statement` and counts its rows."""
+    query = sa.text(statement)
+    return lambda session: len(session.execute(query, bound).all())
+
+
+def standins() -> dict[str, Timed]:
+    """Name each stand-in query with its parameters: the dashboard's and the public page's."""
+    month, year, both = _window(30), _window(365), _window(730)
+    unit = "AND k.unit = 'precinct-03'"
+    return {
+        "funnel 30 days": _rows(_FUNNEL, **month),
+        "funnel 2 years": _rows(_FUNNEL, **both),
+        "refusals by reason 2 years": _rows(_REFUSALS, **both),
+        "distribution 30 days": _rows(_DISTRIBUTION, **month),
+        "distribution 2 years": _rows(_DISTRIBUTION, **both),
+        "trend by week 90 days": _rows(_TREND, period="week", **_window(90)),
+        "trend by month 2 years": _rows(_TREND, period="month", **both),
+        "by officer 30 days": _rows(_BREAKDOWN.format(dimension="k.officer_id", where=""), **month),
+        "by officer 1 year": _rows(_BREAKDOWN.format(dimension="k.officer_id", where=""), **year),
+        "by call type, one unit, 1 year": _rows(
+            _BREAKDOWN.format(dimension="k.call_type", where=unit), **year
+        ),
+        "by language, one unit, es, 30 days": _rows(
+            _BREAKDOWN.format(dimension="c.language", where=unit + " AND c.language = 'es'"),
+            **month,
+        ),
+        "comments newest 50": _rows(_COMMENTS.format(where="")),
+        "comments newest 50, one unit": _rows(_COMMENTS.format(where=unit)),
+        "comments newest 50, es": _rows(_COMMENTS.format(where="AND a.language = 'es'")),
+        "public: districts by month 2 years": _rows(_DISTRICTS, **both),
+        "public: languages 1 year": _rows(_LANGUAGES, **year),
+        "officer feedback 1 year": _rows(_OFFICER, officer="officer-042", **year),
+    }
