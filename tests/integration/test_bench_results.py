@@ -39,26 +39,46 @@ def test_seeding_stores_the_size_once(seeded_url: str) -> None:
     assert not ensure_seeded(seeded_url, SIZE, io.StringIO())
 
 
+def test_seeding_again_gives_the_same_rows(seeded_url: str) -> None:
+    fingerprint = (
+        "SELECT md5(string_agg(c.id::text || c.status || coalesce(a.value::text, '-'), ','"
+        " ORDER BY c.id, a.question_id)) FROM conversations AS c"
+        " LEFT JOIN answers AS a ON a.conversation_id = c.id"
+    )
+    before = _scalar(seeded_url, fingerprint)
+    assert ensure_seeded(seeded_url, SIZE, io.StringIO(), force=True)
+    assert _scalar(seeded_url, fingerprint) == before
+
+
 def test_seeded_rows_follow_the_flow(seeded_url: str) -> None:
     # Every answer belongs to one of post_contact's questions; what_wrong follows a low score.
-    assert _scalar(
-        seeded_url,
-        "SELECT count(*) FROM answers WHERE question_id NOT IN"
-        " ('listened', 'respect', 'explained', 'overall', 'what_wrong', 'trust', 'comment')",
-    ) == 0
-    assert _scalar(
-        seeded_url,
-        "SELECT count(*) FROM answers AS w JOIN answers AS o"
-        " ON o.conversation_id = w.conversation_id AND o.question_id = 'overall'"
-        " WHERE w.question_id = 'what_wrong' AND (o.value::text)::int > 2",
-    ) == 0
+    assert (
+        _scalar(
+            seeded_url,
+            "SELECT count(*) FROM answers WHERE question_id NOT IN"
+            " ('listened', 'respect', 'explained', 'overall', 'what_wrong', 'trust', 'comment')",
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            seeded_url,
+            "SELECT count(*) FROM answers AS w JOIN answers AS o"
+            " ON o.conversation_id = w.conversation_id AND o.question_id = 'overall'"
+            " WHERE w.question_id = 'what_wrong' AND (o.value::text)::int > 2",
+        )
+        == 0
+    )
     # Refused surveys carry their reason, and nothing was sent for them.
-    assert _scalar(
-        seeded_url,
-        "SELECT count(*) FROM conversations AS c WHERE c.status = 'refused'"
-        " AND (c.refusal_reason IS NULL"
-        " OR EXISTS (SELECT 1 FROM messages AS m WHERE m.conversation_id = c.id))",
-    ) == 0
+    assert (
+        _scalar(
+            seeded_url,
+            "SELECT count(*) FROM conversations AS c WHERE c.status = 'refused'"
+            " AND (c.refusal_reason IS NULL"
+            " OR EXISTS (SELECT 1 FROM messages AS m WHERE m.conversation_id = c.id))",
+        )
+        == 0
+    )
     assert _scalar(seeded_url, "SELECT count(DISTINCT language) FROM conversations") == 13
 
 
