@@ -20,23 +20,20 @@ from bench.seed_results import NOW
 
 Timed = Callable[[Session], int]
 
-# Conversations created in [since, until); the "sent" ones left the building.
+# Conversations created in [since, until); the "sent" ones left the building, the delivered
+# ones have a text the provider reported delivered (or read).
 _FUNNEL = """
 SELECT count(*) AS triggered,
   count(*) FILTER (WHERE c.status = 'refused') AS refused,
   count(*) FILTER (WHERE c.status NOT IN ('refused', 'scheduled')) AS sent,
-  count(*) FILTER (WHERE d.delivered) AS delivered,
+  count(*) FILTER (WHERE EXISTS (
+    SELECT 1 FROM messages AS m WHERE m.conversation_id = c.id AND m.direction = 'out'
+      AND m.status IN ('delivered', 'read'))) AS delivered,
   count(*) FILTER (WHERE c.started_at IS NOT NULL) AS started,
   count(*) FILTER (WHERE c.status = 'completed') AS completed,
   count(*) FILTER (WHERE c.status = 'expired') AS expired,
   count(*) FILTER (WHERE c.status = 'opted_out') AS opted_out
 FROM conversations AS c
-LEFT JOIN (
-  SELECT m.conversation_id, bool_or(m.status IN ('delivered', 'read')) AS delivered
-  FROM messages AS m
-  WHERE m.direction = 'out' AND m.created_at >= :since AND m.created_at < :until + interval '3 days'
-  GROUP BY m.conversation_id
-) AS d ON d.conversation_id = c.id
 WHERE c.created_at >= :since AND c.created_at < :until
 """
 
@@ -52,6 +49,15 @@ SELECT a.question_id, a.value::text AS value, count(*)
 FROM answers AS a JOIN conversations AS c ON c.id = a.conversation_id
 WHERE c.created_at >= :since AND c.created_at < :until AND c.flow_id = 'post_contact'
   AND a.value IS NOT NULL AND a.question_id <> 'comment'
+GROUP BY a.question_id, a.value::text
+"""
+
+# The same, by when the answers were given: the answers alone, without the conversations.
+_DISTRIBUTION_ANSWERED = """
+SELECT a.question_id, a.value::text AS value, count(*)
+FROM answers AS a
+WHERE a.answered_at >= :since AND a.answered_at < :until AND a.value IS NOT NULL
+  AND a.question_id IN ('listened', 'respect', 'explained', 'overall', 'what_wrong', 'trust')
 GROUP BY a.question_id, a.value::text
 """
 
@@ -132,6 +138,8 @@ def standins() -> dict[str, Timed]:
         "refusals by reason 2 years": _rows(_REFUSALS, **both),
         "distribution 30 days": _rows(_DISTRIBUTION, **month),
         "distribution 2 years": _rows(_DISTRIBUTION, **both),
+        "distribution 30 days, by answer date": _rows(_DISTRIBUTION_ANSWERED, **month),
+        "distribution 2 years, by answer date": _rows(_DISTRIBUTION_ANSWERED, **both),
         "trend by week 90 days": _rows(_TREND, period="week", **_window(90)),
         "trend by month 2 years": _rows(_TREND, period="month", **both),
         "by officer 30 days": _rows(_BREAKDOWN.format(dimension="k.officer_id", where=""), **month),
