@@ -34,13 +34,9 @@ from bot.services.alert_findings import Alerting
 from bot.services.runtime import Runtime
 from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
+from storage import queries
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
-from storage.queries import (
-    SqlAlchemyAdminQueries,
-    SqlAlchemyResponseQueries,
-    SqlAlchemySurveyQueries,
-)
 from storage.scratch import scratch_engine
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -207,9 +203,10 @@ def _storage(
     )
     return {
         "uow": partial(_unit_of_work, session_factory),
-        "surveys": SqlAlchemySurveyQueries(session_factory),
-        "admin": SqlAlchemyAdminQueries(session_factory),
-        "responses": SqlAlchemyResponseQueries(session_factory),
+        "surveys": queries.SqlAlchemySurveyQueries(session_factory),
+        "admin": queries.SqlAlchemyAdminQueries(session_factory),
+        "responses": queries.SqlAlchemyResponseQueries(session_factory),
+        "public": queries.SqlAlchemyPublicQueries(session_factory),
         "flow_store": store,
     }
 
@@ -286,7 +283,7 @@ def sandbox(rt: Runtime, flows: Mapping[str, Flow]) -> Iterator[Runtime]:
     scratch = replace(
         rt,
         uow=partial(_unit_of_work, session_factory),
-        surveys=SqlAlchemySurveyQueries(session_factory),
+        surveys=queries.SqlAlchemySurveyQueries(session_factory),
         flow_store=RecordedFlowStore(flows, SqlAlchemyFlowVersions(engine)),
         senders={},
         dispatcher=None,

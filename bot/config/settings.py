@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.config.contacts import DEFAULT_CONTACTS, read_contacts
+from bot.config.publishing import cache_seconds, delay_days, frame_ancestors, k_anonymity
 from bot.config.values import (
     auto_flag,
     count,
@@ -117,6 +118,13 @@ class Settings:
     alert_from: str = ""
     alert_webhook_url: str = ""
     alert_webhook_secret: str = ""
+    # Officer feedback and the public page: no figure rests on fewer than K responses; an
+    # answer waits some days before it reaches its officer's feedback; the public page may be
+    # framed by these sources (a CSP frame-ancestors list) and cached for this long.
+    k_anonymity: int = 5
+    feedback_delay_days: int = 7
+    transparency_frame_ancestors: str = "'self'"
+    transparency_cache_seconds: int = 300
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -223,6 +231,10 @@ _ENV: dict[str, tuple[str, Any]] = {
     "alert_from": ("ALERT_FROM", str.strip),
     "alert_webhook_url": ("ALERT_WEBHOOK_URL", http_url),
     "alert_webhook_secret": ("ALERT_WEBHOOK_SECRET", str.strip),
+    "k_anonymity": ("K_ANONYMITY", k_anonymity),
+    "feedback_delay_days": ("FEEDBACK_DELAY_DAYS", delay_days),
+    "transparency_frame_ancestors": ("TRANSPARENCY_FRAME_ANCESTORS", frame_ancestors),
+    "transparency_cache_seconds": ("TRANSPARENCY_CACHE_SECONDS", cache_seconds),
 }
 
 

@@ -29,6 +29,7 @@ from bot.ports.messages import (
     Sender,
     TemplateSender,
 )
+from bot.ports.published import PublicQueries
 from bot.ports.repositories import (
     ContactRepository,
     ConversationRepository,
@@ -75,6 +76,7 @@ __all__ = [
     "InboundMessage",
     "Keyboard",
     "MessageRepository",
+    "PublicQueries",
     "Renderer",
     "RespondentRepository",
     "ResponseQueries",

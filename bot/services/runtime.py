@@ -18,6 +18,7 @@ from bot.ports import (
     Dispatcher,
     FlowStore,
     Keyboard,
+    PublicQueries,
     Renderer,
     ResponseQueries,
     Sender,
@@ -82,6 +83,8 @@ class Runtime:
     whatsapp_number: str = ""
     # Which answers raise alerts for supervisors, and how they hear of them (None: no alerts).
     alerting: Alerting | None = None
+    # The read side of officer feedback and the public page (None: neither is served).
+    public: PublicQueries | None = None
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

@@ -7,6 +7,7 @@ from storage.queries.admin import (
     RunningCount,
     SqlAlchemyAdminQueries,
 )
+from storage.queries.public import Comment, GroupCount, SqlAlchemyPublicQueries, ValueCount
 from storage.queries.responses import (
     ResponseAnswer,
     ResponseKey,
@@ -25,13 +26,17 @@ __all__ = [
     "AuditFilter",
     "AuditPage",
     "AuditView",
+    "Comment",
+    "GroupCount",
     "ItemView",
     "ResponseAnswer",
     "ResponseKey",
     "ResponseRow",
     "RunningCount",
     "SqlAlchemyAdminQueries",
+    "SqlAlchemyPublicQueries",
     "SqlAlchemyResponseQueries",
     "SqlAlchemySurveyQueries",
     "SurveyView",
+    "ValueCount",
 ]
