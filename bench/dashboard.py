@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+from bench.dashboard_public import public_queries  # noqa: E402
 from bench.dashboard_sql import Timed, standins  # noqa: E402
 from bench.seed_results import DEFAULT_SIZE, DEFAULT_URL, ensure_seeded  # noqa: E402
 from storage.db import make_engine, make_session_factory  # noqa: E402
@@ -66,7 +67,7 @@ def baseline(session: Session) -> int:
 
 def registry() -> dict[str, Timed]:
     """Name every timed query: the bare baseline first, then the dashboard's and public page's."""
-    return {BASELINE: baseline, **standins()}
+    return {BASELINE: baseline, **standins(), **public_queries()}
 
 
 def selected(queries: dict[str, Timed], only: list[str] | None) -> dict[str, Timed]:

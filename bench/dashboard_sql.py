@@ -1,10 +1,9 @@
-"""Stand-ins for the dashboard's and the public page's queries, timed until the real ones land.
+"""Stand-ins for the results dashboard's queries, timed until storage/queries/results.py lands.
 
-Each is plain SQL of the shape those pages need (issue 12): the funnel with COUNT(*) FILTER,
-each question's distribution through the answers, trends by date_trunc, breakdowns, the
-comments page newest first, per-district figures and an officer's own against the agency's.
-bench/dashboard.py times them and finds the indexes they need; storage/queries/results.py
-replaces them in its registry once it exists.
+Each is plain SQL of the shape the dashboard needs (issue 12): the funnel with COUNT(*) FILTER,
+each question's distribution through the answers, trends by date_trunc, breakdowns and the
+comments page newest first. bench/dashboard.py times them and finds the indexes they need; the
+dashboard's own functions replace them in its registry once they exist.
 """
 
 from __future__ import annotations
@@ -89,33 +88,6 @@ ORDER BY a.answered_at DESC, a.id DESC
 LIMIT 50
 """
 
-# The public page: completed surveys per district and month, and the languages answered in.
-_DISTRICTS = """
-SELECT k.unit, date_trunc('month', c.completed_at) AS month, count(*) AS responses,
-  avg((a.value::text)::numeric) AS overall
-FROM conversations AS c JOIN contacts AS k ON k.id = c.contact_id
-LEFT JOIN answers AS a ON a.conversation_id = c.id AND a.question_id = 'overall'
-WHERE c.status = 'completed' AND c.completed_at >= :since AND c.completed_at < :until
-GROUP BY 1, 2
-"""
-
-_LANGUAGES = """
-SELECT c.language, count(*) FROM conversations AS c
-WHERE c.started_at IS NOT NULL AND c.created_at >= :since AND c.created_at < :until
-GROUP BY 1
-"""
-
-# An officer's feedback: their scores against the agency's, per question.
-_OFFICER = """
-SELECT a.question_id, (k.officer_id = :officer) AS own, count(*),
-  avg((a.value::text)::numeric) AS mean
-FROM answers AS a JOIN conversations AS c ON c.id = a.conversation_id
-JOIN contacts AS k ON k.id = c.contact_id
-WHERE a.question_id IN ('respect', 'explained', 'overall', 'trust')
-  AND c.created_at >= :since AND c.created_at < :until
-GROUP BY 1, 2
-"""
-
 
 def _window(days: int) -> dict[str, Any]:
     """Return the bounds of the last `days` days before the seeded NOW."""
@@ -129,7 +101,7 @@ def _rows(statement: str, **bound: Any) -> Timed:
 
 
 def standins() -> dict[str, Timed]:
-    """Name each stand-in query with its parameters: the dashboard's and the public page's."""
+    """Name each stand-in query of the dashboard with its parameters."""
     month, year, both = _window(30), _window(365), _window(730)
     unit = "AND k.unit = 'precinct-03'"
     return {
@@ -154,7 +126,4 @@ def standins() -> dict[str, Timed]:
         "comments newest 50": _rows(_COMMENTS.format(where="")),
         "comments newest 50, one unit": _rows(_COMMENTS.format(where=unit)),
         "comments newest 50, es": _rows(_COMMENTS.format(where="AND a.language = 'es'")),
-        "public: districts by month 2 years": _rows(_DISTRICTS, **both),
-        "public: languages 1 year": _rows(_LANGUAGES, **year),
-        "officer feedback 1 year": _rows(_OFFICER, officer="officer-042", **year),
     }
