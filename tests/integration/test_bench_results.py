@@ -84,7 +84,7 @@ def test_seeded_rows_follow_the_flow(seeded_url: str) -> None:
 
 def test_harness_prints_a_row_per_query(seeded_url: str) -> None:
     out = io.StringIO()
-    dashboard.main(["--url", seeded_url, "--size", str(SIZE), "--runs", "2"], out=out)
+    dashboard.main(["--url", seeded_url, "--size", str(SIZE), "--runs", "1"], out=out)
     table = out.getvalue()
     assert "PostgreSQL" in table and "cores" in table
     for name in dashboard.registry():
