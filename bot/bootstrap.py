@@ -207,6 +207,7 @@ def _storage(
         "admin": queries.SqlAlchemyAdminQueries(session_factory),
         "responses": queries.SqlAlchemyResponseQueries(session_factory),
         "public": queries.SqlAlchemyPublicQueries(session_factory),
+        "results": queries.SqlAlchemyResultsQueries(session_factory),
         "flow_store": store,
     }
 

@@ -240,6 +240,8 @@ def fake_runtime(
         admin=FakeAdminQueries(database),
         # No service on the fake database exports: exports are tested on real databases.
         responses=None,  # type: ignore[arg-type]
+        # Nor does any read results: the dashboard's figures are tested on real databases.
+        results=None,  # type: ignore[arg-type]
         flow_store=open_flow_store(FakeFlowVersionRecords(), definitions.loaded, clock()),
         locales=definitions.locales,
         values=settings.placeholder_values,

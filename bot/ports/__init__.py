@@ -37,6 +37,7 @@ from bot.ports.repositories import (
     RespondentRepository,
     ScheduleRepository,
 )
+from bot.ports.results import ResultsQueries
 from bot.ports.storage import (
     AccountRepository,
     AdminQueries,
@@ -80,6 +81,7 @@ __all__ = [
     "Renderer",
     "RespondentRepository",
     "ResponseQueries",
+    "ResultsQueries",
     "ScheduleRepository",
     "Sender",
     "StoredFlowVersion",

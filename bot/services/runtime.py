@@ -21,6 +21,7 @@ from bot.ports import (
     PublicQueries,
     Renderer,
     ResponseQueries,
+    ResultsQueries,
     Sender,
     SurveyQueries,
     Translator,
@@ -51,6 +52,8 @@ class Runtime:
     admin: AdminQueries
     # The read side of exports: pages of conversations with their contacts and answers.
     responses: ResponseQueries
+    # The results dashboard's read side: funnel, answers, breakdowns, comments.
+    results: ResultsQueries
     locales: Mapping[str, Locale]
     values: Mapping[str, str]
     senders: Mapping[str, Sender]

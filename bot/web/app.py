@@ -49,6 +49,7 @@ def _register_blueprints(app: Flask, config: Settings) -> None:
     from bot.web.officer_cards import bp as officer_cards_bp
     from bot.web.officer_feedback import bp as officer_feedback_bp
     from bot.web.preview import bp as preview_bp
+    from bot.web.results import bp as results_bp
     from bot.web.transparency import bp as transparency_bp
     from bot.web.webhooks.telegram import bp as telegram_bp
     from bot.web.webhooks.twilio import bp as twilio_bp
@@ -58,7 +59,7 @@ def _register_blueprints(app: Flask, config: Settings) -> None:
         app.register_blueprint(blueprint)
     # Staff pages: signed sessions, CSRF on every form (not on token- or signature-checked routes).
     init_auth(app, config, exempt=machines)
-    pages = (officer_bp, officer_cards_bp, officer_feedback_bp, preview_bp, admin_bp)
+    pages = (officer_bp, officer_cards_bp, officer_feedback_bp, preview_bp, admin_bp, results_bp)
     for blueprint in (*pages, transparency_bp):
         app.register_blueprint(blueprint)
 

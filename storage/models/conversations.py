@@ -54,7 +54,12 @@ class Contact(Base):
     __tablename__ = "contacts"
     # One survey per incident and resident: two officers at one scene, or a retried request,
     # find the first contact (NULL incident ids never conflict).
-    __table_args__ = (UniqueConstraint("respondent_id", "incident_id"),)
+    __table_args__ = (
+        UniqueConstraint("respondent_id", "incident_id"),
+        # The results dashboard filters by unit (always, for a supervisor) and by officer.
+        Index("ix_contacts_unit", "unit"),
+        Index("ix_contacts_officer_id", "officer_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     # Deleting a respondent (erasure request) deletes what we know about them.

@@ -14,6 +14,8 @@ from storage.queries.responses import (
     ResponseRow,
     SqlAlchemyResponseQueries,
 )
+from storage.queries.results import ResultsFilter
+from storage.queries.results_reader import SqlAlchemyResultsQueries
 from storage.queries.surveys import (
     AnswerView,
     ItemView,
@@ -32,10 +34,12 @@ __all__ = [
     "ResponseAnswer",
     "ResponseKey",
     "ResponseRow",
+    "ResultsFilter",
     "RunningCount",
     "SqlAlchemyAdminQueries",
     "SqlAlchemyPublicQueries",
     "SqlAlchemyResponseQueries",
+    "SqlAlchemyResultsQueries",
     "SqlAlchemySurveyQueries",
     "SurveyView",
     "ValueCount",

@@ -70,7 +70,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0017_flow_drafts"
+    assert current_revision(empty_engine) == head_revision() == "0018_results_indexes"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 

@@ -111,6 +111,7 @@ def _runtime(store: RecordedFlowStore) -> Runtime:
         surveys=None,  # type: ignore[arg-type]  # flow_of reads nothing
         admin=None,  # type: ignore[arg-type]
         responses=None,  # type: ignore[arg-type]
+        results=None,  # type: ignore[arg-type]
         locales={},
         values={},
         senders={},

@@ -31,6 +31,7 @@ def _runtime(directory: Path, default_flow: str) -> Runtime:
         surveys=None,  # type: ignore[arg-type]
         admin=None,  # type: ignore[arg-type]
         responses=None,  # type: ignore[arg-type]
+        results=None,  # type: ignore[arg-type]
         locales={},
         values={},
         senders={},

@@ -164,6 +164,7 @@ def _runtime(**renderers: object) -> Runtime:
         surveys=None,  # type: ignore[arg-type]
         admin=None,  # type: ignore[arg-type]
         responses=None,  # type: ignore[arg-type]
+        results=None,  # type: ignore[arg-type]
         locales={},
         values={},
         senders={},
