@@ -40,7 +40,8 @@ from storage.db import make_engine, make_session_factory  # noqa: E402
 
 BASELINE = "bare: SELECT count(*) FROM conversations"
 
-# The indexes the dashboard's queries need beyond the schema's own (README.md, Benchmarks).
+# Candidate indexes beyond the schema's own, measured in README.md's Benchmarks (the first is
+# recommended; the second did not show a gain on the real funnel).
 INDEXES = {
     # The comments page: free text is what has a translation status; newest first.
     "ix_answers_free_text_answered_at_id": (
