@@ -1,0 +1,1 @@
+"""Benchmarks that print figures; a package so that its scripts share modules."""
