@@ -6,13 +6,15 @@ the event itself, once: a later report or answer never moves it.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
 
+from bot.channels.console import run_chat
 from tests.standins import TwilioStandIn
 from tests.support import FakeClock
 from tests.web.helpers import post_sms, random_number, reply
@@ -109,3 +111,32 @@ def test_a_survey_started_by_keyword_is_sent_by_its_inline_twiml_reply(
 
     # No delivery report ever comes for a TwiML reply: it is sent, never known delivered.
     assert progress(app, conversation) == (started_at, None, answered_at)
+
+
+def test_a_console_chat_is_sent_when_printed_and_started_when_answered(
+    app: Flask, clock: FakeClock
+) -> None:
+    rt = app.extensions["parley.runtime"]
+    said = iter(["yes", "5"])
+
+    def ask() -> str:
+        """Answer as a resident at the console, a minute later each time, then leave."""
+        clock.advance(minutes=1)
+        text = next(said, None)
+        if text is None:
+            raise EOFError
+        return text
+
+    address = f"console-{uuid.uuid4().hex[:8]}"
+    printed_at = clock.now
+    run_chat(rt, "post_contact", "en", ask, io.StringIO(), address)
+    with rt.uow() as uow:
+        respondent = uow.respondents.find("console", address)
+        assert respondent is not None
+        conversation = uow.conversations.latest_for(respondent.id)
+        assert conversation is not None
+        conversation_id = conversation.id
+
+    sent_at, delivered_at, answered_at = progress(app, conversation_id)
+    assert (sent_at, delivered_at) == (printed_at, None)
+    assert answered_at == printed_at + timedelta(minutes=1)
