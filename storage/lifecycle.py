@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.engine.model import LIVE, ConversationState, Status
 from bot.scheduling.disposition import Disposition
 from bot.scheduling.model import RefusalReason
+from bot.scheduling.states import DELIVERED, REACHED
 
 
 class ConversationLifecycle:
@@ -29,6 +30,9 @@ class ConversationLifecycle:
         reminders_pending: bool
         retries: int
         started_at: datetime | None
+        sent_at: datetime | None
+        delivered_at: datetime | None
+        answered_at: datetime | None
         updated_at: datetime
         completed_at: datetime | None
 
@@ -102,6 +106,18 @@ class ConversationLifecycle:
         self._become(Status.REFUSED, Disposition.REFUSED, now)
         self.refusal_reason = reason
         self.reminders_pending = False
+
+    def record_text(self, status: str, now: datetime) -> None:
+        """Note that one of its texts reached `status`: the first sent and delivered are kept."""
+        if status in REACHED and self.sent_at is None:
+            self.sent_at = now
+        if status in DELIVERED and self.delivered_at is None:
+            self.delivered_at = now
+
+    def record_answered(self, at: datetime) -> None:
+        """Note that the resident answered at `at`: the first answer's time is kept."""
+        if self.answered_at is None:
+            self.answered_at = at
 
     def _become(self, status: Status, disposition: Disposition | None, now: datetime) -> None:
         """Set the status and the disposition together, and when they changed."""

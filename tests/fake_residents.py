@@ -128,6 +128,12 @@ class FakeConversationRepository:
         answer.raw_text, answer.value, answer.language = raw_text, value, language
         answer.answered_at = answered_at
 
+    def record_text(self, conversation_id: uuid.UUID, status: str, now: datetime) -> None:
+        """Note a text's status on its conversation, as the SQL repository does."""
+        conversation = self.get(conversation_id)
+        if conversation is not None:
+            conversation.record_text(status, now)
+
 
 class FakeMessageRepository:
     """Messages in memory; a provider's message id is stored once per channel."""

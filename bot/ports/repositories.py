@@ -100,6 +100,10 @@ class ConversationRepository(Protocol):
         """Store the answer to a question, replacing an earlier answer to it."""
         ...
 
+    def record_text(self, conversation_id: uuid.UUID, status: str, now: datetime) -> None:
+        """Note that a text of the conversation reached `status` (first sent, first delivered)."""
+        ...
+
 
 class ContactRepository(Protocol):
     """Store police contacts and find the surveys asked for about them."""

@@ -45,6 +45,20 @@ class MessageStatus(StrEnum):
 
 # Texts that may already have left: a provider call timed out, or its process died during it.
 IN_DOUBT = frozenset({MessageStatus.SENDING, MessageStatus.UNKNOWN})
+# A provider took the text (a failed or cancelled text never left): its conversation was sent.
+REACHED = frozenset(
+    {
+        MessageStatus.ACCEPTED,
+        MessageStatus.SCHEDULED,
+        MessageStatus.SENT,
+        MessageStatus.DELIVERED,
+        MessageStatus.READ,
+        MessageStatus.UNDELIVERED,
+        MessageStatus.REPLIED_INLINE,
+    }
+)
+# The resident's phone or app has the text: its conversation was delivered.
+DELIVERED = frozenset({MessageStatus.DELIVERED, MessageStatus.READ})
 
 
 class ItemKind(StrEnum):

@@ -47,6 +47,8 @@ def apply_result(
             answer.answered_at,
         )
     if result.answers:
+        # On the row the step has just changed: the funnel's "started" costs no statement.
+        conversation.record_answered(min(answer.answered_at for answer in result.answers))
         queue_translations(rt, uow, conversation, result.answers, now)
     if result.answers or completed:
         raise_alerts(rt, uow, conversation, now)

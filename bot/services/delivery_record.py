@@ -68,6 +68,8 @@ def _sent(
 ) -> None:
     """Record a text the provider took; a survey's first text plans its reminders and expiry."""
     message.status, message.provider_message_id = MessageStatus.SENT, provider_id
+    if message.conversation_id is not None:
+        uow.conversations.record_text(message.conversation_id, MessageStatus.SENT, now)
     item.close(ItemStatus.DONE, now)
     if item.kind != ItemKind.START:
         return

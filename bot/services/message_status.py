@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.ports import UnitOfWork
-from bot.scheduling.states import Direction, MessageStatus
+from bot.scheduling.states import DELIVERED, REACHED, Direction, MessageStatus
 from bot.services.optout import opt_out
 from bot.services.runtime import Runtime
 from storage.models import Message
@@ -60,6 +60,7 @@ def record_status(rt: Runtime, report: StatusReport) -> bool:
         message = _locked_outbound(uow, report)
         if message is None or not moves_forward(message.status, report.status):
             return False
+        _record_progress(uow, message, report.status, now)
         message.status = report.status
         message.error_code = report.error_code or message.error_code
         message.updated_at = now
@@ -70,6 +71,22 @@ def record_status(rt: Runtime, report: StatusReport) -> bool:
     level = logging.INFO if report.error_code else logging.DEBUG
     log.log(level, "message %s %s (error %s)", message.id, report.status, report.error_code)
     return True
+
+
+def _record_progress(
+    uow: UnitOfWork, message: Message, status: MessageStatus, now: datetime
+) -> None:
+    """Note on the message's conversation a first sent or delivered text, once.
+
+    Only news costs a statement: a text already sent that is now undelivered says nothing new.
+    """
+    if message.conversation_id is None:
+        return
+    news = (status in REACHED and message.status not in REACHED) or (
+        status in DELIVERED and message.status not in DELIVERED
+    )
+    if news:
+        uow.conversations.record_text(message.conversation_id, status, now)
 
 
 def _locked_outbound(uow: UnitOfWork, report: StatusReport) -> Message | None:

@@ -131,6 +131,12 @@ class Conversation(ConversationLifecycle, Base):
     # once per conversation, so an anxious resident is not answered with it again and again.
     emergency_pointer_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # How far it got, each set once with the event (storage.lifecycle): when a provider first
+    # took one of its texts, when one was first reported delivered, when it was first answered.
+    # The results funnel counts them on this row alone, with no join to messages or answers.
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

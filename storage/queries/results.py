@@ -12,17 +12,17 @@ over conversations in Python, each is one statement):
     comments(db, where, page, per_page) -> CommentPage   free text, newest first
 
 `SqlAlchemyResultsQueries` (results_reader.py) runs each in a short read-only transaction
-(bot.ports' ResultsQueries). The stages are SQL in results_stages.py; precisely (a conversation
-counts in each stage it reached):
+(bot.ports' ResultsQueries). The stages are SQL on the conversation's own row in
+results_stages.py; precisely (a conversation counts in each stage it reached):
 
 triggered      every conversation created in the range (a survey asked for);
 refused        never sent: a send rule refused it, or staff cancelled it, before a text left
                (status refused with no started_at); `refusals` splits them by reason;
-sent           at least one outbound text of it was taken by the provider: a message status
-               of accepted, scheduled, sent, delivered, read or undelivered, or replied inline
-               (returned in the answer to the resident's own text, as TwiML does);
-delivered      the provider reported one of its texts delivered or read;
-started        the resident answered (or skipped) at least one question: an answer row exists;
+sent           a provider took one of its texts (sent_at, set with the first message status
+               of accepted, scheduled, sent, delivered, read or undelivered, or replied inline:
+               returned in the answer to the resident's own text, as TwiML does);
+delivered      the provider reported one of its texts delivered or read (delivered_at);
+started        the resident answered (or skipped) at least one question (answered_at);
 completed      disposition complete: the resident reached the end of the flow;
 partial        closed unfinished with at least half of its questions answered;
 expired        closed unfinished after being sent (no_response, breakoff, partial);
@@ -58,7 +58,7 @@ from storage.queries.results_sql import (
     scoped,
     with_version_number,
 )
-from storage.queries.results_stages import REFUSED, Progress
+from storage.queries.results_stages import REFUSED, counted
 
 __all__ = [
     "BUCKETS",
@@ -153,9 +153,8 @@ class VersionCount:
 def funnel(db: Executor, where: ResultsFilter) -> Funnel:
     """Count every stage of the funnel in one statement."""
     names = tuple(name for name in Funnel.__dataclass_fields__ if name != "triggered")
-    progress = Progress.of(where)
-    query = select(func.count().label("triggered"), *progress.counted(names))
-    query = scoped(progress.joined(query.select_from(Conversation)), where)
+    query = select(func.count().label("triggered"), *counted(names))
+    query = scoped(query.select_from(Conversation), where)
     row = db.execute(query).one()
     return Funnel(**row._asdict())
 
@@ -204,10 +203,9 @@ def _key(values: Sequence[Any]) -> str | None:
 def breakdown(db: Executor, where: ResultsFilter, dimension: str) -> list[BreakdownRow]:
     """Count the funnel's core stages per group of `dimension`, largest group first."""
     columns = _dimension(dimension)
-    progress = Progress.of(where)
-    counted = progress.counted(("sent", "started", "completed", "partial"))
+    stages = counted(("sent", "started", "completed", "partial"))
     query = scoped(
-        progress.joined(_grouped(columns, func.count().label("triggered"), *counted)),
+        _grouped(columns, func.count().label("triggered"), *stages),
         where,
         contact=True,
         respondent=dimension == "channel",

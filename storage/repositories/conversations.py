@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.engine.model import Status
+from bot.scheduling.states import DELIVERED, REACHED
 from storage.models import LIVE, Answer, AnswerJson, Conversation
 from storage.repositories.statements import dialect_of, statements
 
@@ -107,3 +108,21 @@ class SqlAlchemyConversationRepository:
             "answered_at": answered_at,
         }
         self._session.execute(statements(dialect_of(self._session)).answer_upsert, params)
+
+    def record_text(self, conversation_id: uuid.UUID, status: str, now: datetime) -> None:
+        """Note that a text of the conversation reached `status`, in one UPDATE of its row.
+
+        The row is rarely loaded where a provider's report lands, so it is not read first:
+        only a time not yet set is written, so a repeated or later report moves nothing.
+        """
+        marks = [(Conversation.sent_at, REACHED), (Conversation.delivered_at, DELIVERED)]
+        unset = [column for column, statuses in marks if status in statuses]
+        if not unset:
+            return
+        query = (
+            update(Conversation)
+            .where(Conversation.id == conversation_id, or_(*(c.is_(None) for c in unset)))
+            .values({c.key: func.coalesce(c, now) for c in unset})
+            .execution_options(synchronize_session="fetch")
+        )
+        self._session.execute(query)

@@ -74,7 +74,7 @@ def _day(month_day: tuple[int, int]) -> datetime:
 def add_survey_row(
     session: Session, row: tuple[Any, ...], comment_at: datetime, versions: tuple[str, str]
 ) -> None:
-    """Store one survey: its respondent, contact, conversation, texts and answers."""
+    """Store one survey: respondent, contact, conversation (and its progress), texts, answers."""
     name, unit, officer, call, channel, language, status, disposition, reason, started = row[:10]
     statuses, day, answers, comment = row[10:]
     created = _day(day)
@@ -121,6 +121,9 @@ def add_survey_row(
                 status=status_,
             )
         )
+        conversation.record_text(status_, created)  # as the delivery services do
+    if answers or comment:
+        conversation.record_answered(created if answers else comment_at)  # as a turn does
     for minutes, (question, value) in enumerate(answers.items()):
         session.add(_answer(conversation.id, question, value, language, created, minutes))
     if comment is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from storage.db import alembic_config, current_revision, head_revision, make_engine, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.models import Base, Contact, Message  # every table joins Base.metadata
+from storage.models.base import UtcDateTime
 from tests.backing_services import postgres_schema
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -70,7 +71,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0019_encrypted_addresses"
+    assert current_revision(empty_engine) == head_revision() == "0020_conversation_progress"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 
@@ -132,6 +133,64 @@ def test_flow_versions_recorded_before_drafts_stay_readable_as_read_from_files(
     found = SqlAlchemyFlowVersions(empty_engine).find("tiny", "abc123")
     assert found is not None and found.definition == {"id": "tiny"}
     assert (found.number, found.origin, found.files) == (1, "from files", None)
+
+
+def _insert(connection: sa.Connection, table: str, **values: object) -> None:
+    """Insert one row with plain SQL (the models describe the head, not this revision)."""
+    names = ", ".join(values)
+    binds = [sa.bindparam(k, type_=UtcDateTime()) for k in values if k.endswith("_at")]
+    statement = sa.text(f"INSERT INTO {table} ({names}) VALUES (:{', :'.join(values)})")
+    connection.execute(statement.bindparams(*binds), values)
+
+
+def _conversation(connection: sa.Connection, respondent: str) -> str:
+    """Insert a conversation as stored before 0020 and return its id."""
+    conversation = uuid.uuid4().hex
+    _insert(connection, "conversations", id=conversation, respondent_id=respondent,
+            flow_id="f", flow_version="v", language="en", status="active", retries=0,
+            updated_at=T0, created_at=T0)  # fmt: skip
+    return conversation
+
+
+def _text(connection: sa.Connection, conversation: str, status: str, minutes: int) -> None:
+    """Insert an outbound text composed `minutes` after T0 and last updated an hour later."""
+    at = T0 + timedelta(minutes=minutes)
+    _insert(connection, "messages", id=uuid.uuid4().hex, seq=minutes, direction="out",
+            channel="sms", conversation_id=conversation, body="b", status=status,
+            created_at=at, updated_at=at + timedelta(hours=1))  # fmt: skip
+
+
+def test_progress_is_backfilled_from_the_stored_texts_and_answers(empty_engine: Engine) -> None:
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0019_encrypted_addresses")
+        respondent = uuid.uuid4().hex
+        _insert(connection, "respondents", id=respondent, channel="sms", address_hash="h",
+                address_enc="e", created_at=T0)  # fmt: skip
+        answered, failed = (
+            _conversation(connection, respondent),
+            _conversation(connection, respondent),
+        )
+        for minutes, status in ((1, "failed"), (2, "sent"), (3, "read"), (4, "delivered")):
+            _text(connection, answered, status, minutes)
+        _text(connection, failed, "failed", 5)
+        for minutes, question in ((7, "b"), (6, "a")):
+            _insert(connection, "answers", id=uuid.uuid4().hex, conversation_id=answered,
+                    question_id=question, language="en", value="1",
+                    answered_at=T0 + timedelta(minutes=minutes))  # fmt: skip
+
+    upgrade(empty_engine)
+
+    query = sa.text("SELECT sent_at, delivered_at, answered_at FROM conversations WHERE id = :id")
+    query = query.bindparams(sa.bindparam("id", type_=sa.Uuid()))
+    query = query.columns(
+        *(sa.column(c, UtcDateTime()) for c in ("sent_at", "delivered_at", "answered_at"))
+    )
+    with empty_engine.connect() as connection:
+        first = connection.execute(query, {"id": uuid.UUID(answered)}).one()
+        never = connection.execute(query, {"id": uuid.UUID(failed)}).one()
+    minutes = [T0 + timedelta(minutes=n) for n in (2, 3, 6)]
+    assert tuple(first) == (minutes[0], minutes[1] + timedelta(hours=1), minutes[2])
+    assert tuple(never) == (None, None, None)
 
 
 def test_downgrade_to_base_drops_every_table(empty_engine: Engine) -> None:

@@ -150,3 +150,33 @@ def test_a_status_read_back_as_text_is_still_live() -> None:
     conversation = Conversation(status="active", language="en", retries=0, updated_at=NOW)
     assert conversation.live
     assert conversation.undeliverable(LATER) is True
+
+
+@pytest.mark.parametrize("status", ["queued", "sending", "unknown", "failed", "cancelled"])
+def test_a_text_the_provider_never_took_does_not_make_a_survey_sent(status: str) -> None:
+    conversation = active()
+    conversation.record_text(status, NOW)
+    assert (conversation.sent_at, conversation.delivered_at) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("status", "delivered"),
+    [("accepted", False), ("sent", False), ("replied_inline", False), ("undelivered", False),
+     ("delivered", True), ("read", True)],
+)  # fmt: skip
+def test_the_first_text_a_provider_took_makes_it_sent(status: str, delivered: bool) -> None:
+    conversation = active()
+    conversation.record_text(status, NOW)
+    assert (conversation.sent_at, conversation.delivered_at) == (NOW, NOW if delivered else None)
+
+
+def test_progress_is_set_once_and_never_moved() -> None:
+    conversation = active()
+    conversation.record_text("sent", NOW)
+    conversation.record_answered(NOW)
+    conversation.record_text("delivered", NOW)
+    for status in ("sent", "read", "delivered"):
+        conversation.record_text(status, LATER)
+    conversation.record_answered(LATER)
+    progress = conversation.sent_at, conversation.delivered_at, conversation.answered_at
+    assert progress == (NOW, NOW, NOW)

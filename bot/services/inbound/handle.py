@@ -240,6 +240,8 @@ def _log_reply(
         status=MessageStatus.REPLIED_INLINE if inline else MessageStatus.QUEUED,
         buttons=json.dumps(turn.buttons) if turn.buttons and not inline else None,
     )
+    if inline and conversation is not None:
+        conversation.record_text(MessageStatus.REPLIED_INLINE, now)  # on the row already loaded
     if not inline:
         item = turn.uow.schedule.add_reply(reply_id, now)
         dispatcher = turn.rt.dispatcher
