@@ -82,10 +82,10 @@ UPDATE _bench_plan AS p SET overall = {score("4")},
 """
 
 RESPONDENTS = f"""
-INSERT INTO respondents (id, channel, address, language, created_at)
+INSERT INTO respondents (id, channel, address_hash, address_enc, language, created_at)
 SELECT {uuid_of("r", "r")}, channel,
-  CASE channel WHEN 'telegram' THEN (100000000 + r)::text
-    ELSE '+1555' || lpad(r::text, 7, '0') END,
+  -- Stand-ins for the keyed hash and the ciphertext: the dashboard never reads either.
+  encode(sha256(('r' || r::text)::bytea), 'hex'), 'bench:' || md5('r' || r::text),
   language, CAST(:start AS timestamptz)
 FROM (SELECT r, {pick("channel", u("r", 10))} AS channel,
         {pick("language", u("r", 11))} AS language
@@ -104,7 +104,7 @@ FROM _bench_plan
 CONVERSATIONS = f"""
 INSERT INTO conversations (id, respondent_id, contact_id, flow_id, flow_version, node_id,
   language, status, refusal_reason, disposition, scheduled_for, expires_at, reminders_pending,
-  retries, started_at, updated_at, completed_at, created_at)
+  retries, started_at, updated_at, completed_at, created_at, sent_at, delivered_at, answered_at)
 SELECT {uuid_of("c", "i")}, {uuid_of("r", "resp")}, {uuid_of("k", "i")}, 'post_contact',
   (CAST(:digests AS text[]))[version],
   CASE WHEN state = 'active' THEN (CAST(:questions AS text[]))[answered + 1] END,
@@ -123,7 +123,16 @@ SELECT {uuid_of("c", "i")}, {uuid_of("r", "resp")}, {uuid_of("k", "i")}, 'post_c
     WHEN state IN ('refused', 'scheduled') THEN created_at
     ELSE sent_at + interval '2 days' END,
   CASE WHEN state = 'complete' THEN first_reply_at + 6 * interval '50 seconds' END,
-  created_at
+  created_at,
+  -- The progress the services record with each event, as FIRST_TEXTS and REPLIES store them:
+  -- sent once the provider took the first text (a failed one never left), delivered at its
+  -- report or else at the first delivered reply, answered at the first answer.
+  CASE WHEN sent_at IS NOT NULL AND NOT (state = 'undeliverable' AND r_delay < 0.7)
+    THEN sent_at END,
+  CASE WHEN sent_at IS NOT NULL AND state <> 'undeliverable' AND r_reply < 0.92
+      THEN sent_at + interval '4 seconds'
+    WHEN answered > 0 THEN first_reply_at + interval '3 seconds' END,
+  CASE WHEN answered > 0 THEN first_reply_at END
 FROM _bench_plan
 """
 

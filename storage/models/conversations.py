@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -153,6 +154,14 @@ class Answer(Base):
         UniqueConstraint("conversation_id", "question_id"),
         # The sweep's query: pending translations whose time has come.
         Index("ix_answers_translation_status_due_at", "translation_status", "translation_due_at"),
+        # The results dashboard's comments page, newest first (free-text answers only).
+        Index(
+            "ix_answers_comments",
+            "answered_at",
+            "id",
+            postgresql_where=text("translation_status IS NOT NULL"),
+            sqlite_where=text("translation_status IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

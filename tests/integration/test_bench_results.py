@@ -50,6 +50,27 @@ def test_seeding_again_gives_the_same_rows(seeded_url: str) -> None:
     assert _scalar(seeded_url, fingerprint) == before
 
 
+def test_seeded_progress_is_what_the_stored_texts_and_answers_say(seeded_url: str) -> None:
+    # The columns the services write with each event, recomputed as migration 0020 backfills
+    # them: no conversation differs.
+    recomputed = (
+        "SELECT count(*) FROM conversations AS c"
+        " LEFT JOIN (SELECT conversation_id AS id,"
+        "   min(created_at) FILTER (WHERE status IN"
+        "     ('accepted', 'scheduled', 'sent', 'delivered', 'read', 'undelivered',"
+        "      'replied_inline')) AS sent,"
+        "   min(updated_at) FILTER (WHERE status IN ('delivered', 'read')) AS delivered"
+        "   FROM messages WHERE direction = 'out' GROUP BY conversation_id) AS m ON m.id = c.id"
+        " LEFT JOIN (SELECT conversation_id AS id, min(answered_at) AS answered"
+        "   FROM answers GROUP BY conversation_id) AS a ON a.id = c.id"
+        " WHERE c.sent_at IS DISTINCT FROM m.sent"
+        " OR c.delivered_at IS DISTINCT FROM m.delivered"
+        " OR c.answered_at IS DISTINCT FROM a.answered"
+    )
+    assert _scalar(seeded_url, recomputed) == 0
+    assert _scalar(seeded_url, "SELECT count(*) FROM conversations WHERE answered_at IS NOT NULL")
+
+
 def test_seeded_rows_follow_the_flow(seeded_url: str) -> None:
     # Every answer belongs to one of post_contact's questions; what_wrong follows a low score.
     assert (

@@ -71,7 +71,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0020_conversation_progress"
+    assert current_revision(empty_engine) == head_revision() == "0021_comment_index"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 
