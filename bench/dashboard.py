@@ -9,7 +9,7 @@ and --runs times more, each in a fresh session, and prints its median and p95 mi
 the rows it returned, beside the bare baseline of the same run: `SELECT count(*) FROM
 conversations` over the same data. --only keeps the queries whose name contains one of the
 texts; --explain prints EXPLAIN (ANALYZE, BUFFERS) of every statement each query runs;
---indexes add (or drop) the indexes recommended in README.md's Benchmarks before timing.
+--indexes drop (or add back) the indexes README.md's Benchmarks weighs, before timing.
 """
 
 from __future__ import annotations
@@ -40,18 +40,13 @@ from storage.db import make_engine, make_session_factory  # noqa: E402
 
 BASELINE = "bare: SELECT count(*) FROM conversations"
 
-# Candidate indexes beyond the schema's own, measured in README.md's Benchmarks (the first is
-# recommended; the second did not show a gain on the real funnel).
+# Indexes whose worth README.md's Benchmarks shows: `--indexes drop` times without them,
+# `--indexes add` puts them back (migration 0021 creates the comments page's in every database).
 INDEXES = {
     # The comments page: free text is what has a translation status; newest first.
-    "ix_answers_free_text_answered_at_id": (
-        "CREATE INDEX IF NOT EXISTS ix_answers_free_text_answered_at_id"
+    "ix_answers_comments": (
+        "CREATE INDEX IF NOT EXISTS ix_answers_comments"
         " ON answers (answered_at, id) WHERE translation_status IS NOT NULL"
-    ),
-    # The funnel's "delivered": an index-only look-up per conversation.
-    "ix_messages_conversation_id_direction_status": (
-        "CREATE INDEX IF NOT EXISTS ix_messages_conversation_id_direction_status"
-        " ON messages (conversation_id, direction, status)"
     ),
 }
 
@@ -118,7 +113,7 @@ def explain(engine: sa.Engine, sessions: sessionmaker[Session], fn: Timed, out: 
 
 
 def set_indexes(engine: sa.Engine, mode: str) -> None:
-    """Add or drop the recommended indexes (then refresh statistics); leave them on keep."""
+    """Add or drop the indexes weighed (then refresh statistics); leave them on keep."""
     if mode == "keep":
         return
     with engine.connect() as conn:
@@ -139,7 +134,7 @@ def header(engine: sa.Engine, size: int) -> str:
         present = ", ".join(indexes) or "none"
     return (
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {platform.machine()}, {os.cpu_count()} cores;"
-        f" PostgreSQL {version}; {size:,} conversations; recommended indexes present: {present}"
+        f" PostgreSQL {version}; {size:,} conversations; weighed indexes present: {present}"
     )
 
 
