@@ -38,6 +38,28 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("ADDRESS_HASH_KEY", ADDRESS_HASH_KEY)
 
 
+# scrypt as the product hashes (werkzeug's format, the cost read back from the hash), at a
+# test-only cost (werkzeug allows n down to about 100 at r=8): the real one (32 MiB,
+# n=2**15) took half the time of the staff-page tests.
+TEST_PASSWORD_METHOD = "scrypt:256:8:1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Hash every password of the run at the test-only scrypt cost (checking reads it back)."""
+    from werkzeug.security import generate_password_hash
+
+    from bot.services import accounts
+
+    def hash_password(password: str) -> str:
+        return generate_password_hash(password, method=TEST_PASSWORD_METHOD)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "hash_password", hash_password)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """Yield a URL to a fresh schema on the real PostgreSQL (dropped afterwards)."""
@@ -146,11 +168,56 @@ def definitions() -> Callable[[Settings], Definitions]:
     return load
 
 
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Settings], Settings]:
+    """Return a preparer that starts a new SQLite file as a copy of one migrated per run.
+
+    Running every migration costs a runtime about a third of a second, and hundreds of tests
+    each start on a new file. The schema is the one `upgrade` makes: a copy of its result,
+    opened without migrating again (tests/integration/test_migrations.py runs the migrations).
+    """
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from storage.db import make_engine, upgrade
+
+    template = tmp_path_factory.mktemp("schema") / "migrated.db"
+    engine = make_engine(f"sqlite:///{template}")
+    upgrade(engine)
+    engine.dispose()
+
+    seen: set[str] = set()
+
+    def prepare(settings: Settings) -> Settings:
+        url = make_url(settings.database_url)
+        if url.get_backend_name() != "sqlite":
+            # A PostgreSQL schema this run has migrated once is at the head already.
+            if settings.database_url in seen:
+                return settings.with_overrides(migrate_on_start=False)
+            if settings.migrate_on_start:
+                seen.add(settings.database_url)
+            return settings
+        path = Path(url.database or "")
+        if not url.database or url.database == ":memory:" or path.exists():
+            return settings
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The backup API copies a consistent database, whatever its journal mode.
+        with sqlite3.connect(template) as source, sqlite3.connect(path) as copy:
+            source.backup(copy)
+        source.close()
+        copy.close()
+        return settings.with_overrides(migrate_on_start=False)
+
+    return prepare
+
+
 @pytest.fixture()
 def make_app(
     make_settings: Callable[[str], Settings],
     clock: FakeClock,
     definitions: Callable[[Settings], Definitions],
+    migrated: Callable[[Settings], Settings],
 ) -> Iterator[Callable[..., Flask]]:
     """Return a builder of wired apps on a database URL (settings overridable); close them after."""
     from bot import create_app
@@ -159,7 +226,7 @@ def make_app(
     built: list[Flask] = []
 
     def build(database_url: str, **overrides: Any) -> Flask:
-        settings = make_settings(database_url).with_overrides(**overrides)
+        settings = migrated(make_settings(database_url).with_overrides(**overrides))
         rt = bootstrap(settings, clock=clock, definitions=definitions(settings))
         app = create_app(settings, rt)
         app.config["TESTING"] = True

@@ -14,6 +14,9 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+# How often a test server's loop looks for shutdown(): each stop waits up to this long.
+POLL_SECONDS = 0.02
+
 
 @dataclass
 class TwilioStandIn:
@@ -128,7 +131,10 @@ def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
 def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """Serve a handler on a free loopback port for the duration of a block; yield its URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: the default half second, paid by every test.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -32,6 +32,14 @@ IN_HAND = frozenset({"queued", "started", "deferred", "scheduled"})
 # Unexpected errors in an item job (the database was down): RQ tries again after these waits.
 ITEM_RETRY_SECONDS = [10, 60, 300]
 
+# A fork copies every lock a thread holds at that instant into the child, held, and no thread
+# of the child will ever release it. RQ forks its scheduler and a work horse per job while the
+# sweep runs on its thread; a sweep reading a job's dates holds _strptime's lock, and a
+# scheduler forked then hung on it for good, leaving every scheduled job unsent. So a fork
+# waits for the sweep in progress and no sweep starts during one (see _fork_guard).
+_SWEEPING = threading.RLock()
+_guarded: list[bool] = []
+
 
 def sweep_once(rt: Runtime) -> datetime | None:
     """Hand out every due item, translation and alert; return when the next item falls due."""
@@ -62,6 +70,7 @@ class Sweeper:
             if self._interval is None or self._pid == os.getpid() or self._stop.is_set():
                 return
             self._pid = os.getpid()
+            _fork_guard()
             self._thread = threading.Thread(
                 target=self._run, args=(rt,), name="parley-sweep", daemon=True
             )
@@ -85,11 +94,28 @@ class Sweeper:
         while not self._stop.is_set():
             upcoming = None
             try:
-                upcoming = sweep_once(rt)
+                with _SWEEPING:
+                    upcoming = sweep_once(rt)
             except Exception:
                 log.exception("background sweep failed")
             self._wake.wait(_wait(rt, upcoming, interval))
             self._wake.clear()
+
+
+def _fork_guard() -> None:
+    """Make every fork of this process wait for a sweep in progress (once per process).
+
+    Registered when the first sweep starts, after the libraries' own hooks: before-fork hooks
+    run newest first, so the fork waits for the sweep before any library takes its locks.
+    """
+    with _SWEEPING:
+        if not _guarded:
+            os.register_at_fork(
+                before=_SWEEPING.acquire,
+                after_in_parent=_SWEEPING.release,
+                after_in_child=_SWEEPING.release,
+            )
+            _guarded.append(True)
 
 
 def _wait(rt: Runtime, upcoming: datetime | None, interval: float) -> float:

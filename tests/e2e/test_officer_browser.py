@@ -34,9 +34,13 @@ def served(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[tuple[str
         yield url, app
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Launch Debian's chromium headless (Playwright's own browser download is not used)."""
+    """Launch Debian's chromium headless (Playwright's own browser download is not used).
+
+    Once per module: each test opens a context of its own (its own cookies and storage), and a
+    launch costs more than most tests. Not per run, so no event loop outlives the browser tests.
+    """
     require_browser()
     from playwright.sync_api import sync_playwright
 

@@ -142,13 +142,14 @@ def test_a_worker_restarted_with_a_backlog_on_postgresql_sends_everything_once(
 
     first = _worker(env, log)
     try:
-        started = _wait_for(lambda: len(twilio.sent) >= 3, timeout=30)
+        # Generous deadlines: a loaded CI machine starts a worker slowly; nothing waits them out.
+        started = _wait_for(lambda: len(twilio.sent) >= 3, timeout=90)
     finally:
         _stop(first)
     assert started, log.read_text()[-3000:]
     second = _worker(env, log)
     try:
-        done = _wait_for(lambda: len(twilio.sent) >= BACKLOG, timeout=20)
+        done = _wait_for(lambda: len(twilio.sent) >= BACKLOG, timeout=90)
         time.sleep(1.5)  # a sweep or two more: nothing goes out twice
     finally:
         _stop(second)
