@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from bot.engine.model import NodeKind
+from bot.engine.model import SCORED_KINDS, NodeKind
 from bot.engine.validation import (
     Doc,
     FlowProblem,
@@ -19,7 +19,6 @@ from bot.engine.validation import (
 _FLAG_OPS = frozenset({"answered", "no_answer"})
 _ORDER_OPS = frozenset({"lt", "lte", "gt", "gte"})
 _VALUE_OPS = _ORDER_OPS | {"eq", "ne", "in"}
-_NUMBER_KINDS = frozenset({NodeKind.SCALE, NodeKind.NPS})
 
 # What a rule may compare each kind of answer with.
 _ANSWER_TYPES: Mapping[NodeKind, Callable[[Any], bool]] = {
@@ -86,7 +85,7 @@ def _operator_problem(kind: NodeKind | None, node: Mapping[str, Any], op: str, v
     fits = _ANSWER_TYPES.get(kind) if kind else None
     if fits is None:
         return f"a {kind} node has no answer to compare"
-    if op in _ORDER_OPS and kind not in _NUMBER_KINDS:
+    if op in _ORDER_OPS and kind not in SCORED_KINDS:
         return f"'{op}' needs a number question, not {kind}"
     if op == "in" and not isinstance(value, list):
         return "'in' takes a list of values"

@@ -28,6 +28,8 @@ class NodeKind(StrEnum):
 WAITING_KINDS = frozenset(
     {NodeKind.CHOICE, NodeKind.SCALE, NodeKind.YES_NO, NodeKind.NPS, NodeKind.TEXT}
 )
+# Questions answered with a number: their answers can be compared, thresholded and averaged.
+SCORED_KINDS = frozenset({NodeKind.SCALE, NodeKind.NPS})
 
 
 class Status(StrEnum):

@@ -17,13 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.config.alert_rules import AlertRules
-from bot.engine.model import Flow, Node, NodeKind
+from bot.engine.model import SCORED_KINDS, Flow, Node, NodeKind
 from bot.i18n.alert_words import WordList, mentions
 from bot.ports import AlertOutlet
 from bot.scheduling.states import AlertKind
 from storage.models import Answer
-
-SCORED = (NodeKind.SCALE, NodeKind.NPS)
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ def findings(
 def _of_answer(node: Node, answer: Answer, alerting: Alerting) -> list[Finding]:
     """Return the findings one answer makes, by its question's kind."""
     rules, value = alerting.rules, answer.value
-    if node.kind in SCORED and isinstance(value, int) and not isinstance(value, bool):
+    if node.kind in SCORED_KINDS and isinstance(value, int) and not isinstance(value, bool):
         return _scored(node, value, rules)
     lowest = rules.lowest_category and (
         (node.kind is NodeKind.YES_NO and value is False)
@@ -114,7 +112,7 @@ def _commendation(flow: Flow, answers: Sequence[Answer], alerting: Alerting) -> 
         node = flow.nodes.get(answer.question_id)
         if node is None or answer.value is None:
             continue
-        if node.kind in SCORED:
+        if node.kind in SCORED_KINDS:
             if answer.value != node.max:
                 return []
             scores += 1

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.engine.model import Flow, Node, NodeKind
+from bot.engine.model import SCORED_KINDS, Flow, Node, NodeKind
 from bot.ports import FlowStore, UnknownFlowVersionError
 
 COUNTED = frozenset({NodeKind.CHOICE, NodeKind.SCALE, NodeKind.YES_NO, NodeKind.NPS})
 ASKED = COUNTED | {NodeKind.TEXT}
-SCORED = frozenset({NodeKind.SCALE, NodeKind.NPS})
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class QuestionInfo:
     @property
     def scored(self) -> bool:
         """Say whether its answers are scores to average (a scale or NPS)."""
-        return self.kind in SCORED
+        return self.kind in SCORED_KINDS
 
     def answer_label(self, value: object) -> str:
         """Return the label of a stored answer value (the value itself if not offered)."""

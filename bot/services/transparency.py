@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from bot.engine.model import Flow, LocalText, NodeKind
+from bot.engine.model import SCORED_KINDS, Flow, LocalText
 from bot.ports import PublicQueries
 from bot.services.suppression import Position, Suppressed, suppress
 
@@ -31,8 +31,6 @@ MONTHS = 12
 Cell = tuple[str | None, str | None]
 # A table's figures, row by row.
 Grid = tuple[tuple[int, ...], ...]
-# Questions whose answers are numbers a mean can be taken of.
-SCORE_KINDS = frozenset({NodeKind.SCALE, NodeKind.NPS})
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def score_questions(flows: Iterable[Flow]) -> list[Question]:
         Question(flow.id, node.id, node.text, node.min, node.max, node.min_label, node.max_label)
         for flow in sorted(flows, key=lambda f: f.id)
         for node in flow.nodes.values()
-        if node.kind in SCORE_KINDS
+        if node.kind in SCORED_KINDS
     ]
 
 
