@@ -3,7 +3,7 @@
 Everything here is grouped in SQL and returns counts, never a conversation: completed
 surveys per month and unit or language, and answers per score value. Only the officer's own
 comments leave as text, without a date or anything else of their survey. Months and days are
-UTC, bucketed by the database (to_char on PostgreSQL, strftime on SQLite).
+UTC, bucketed by the database (storage.queries.periods).
 """
 
 from __future__ import annotations
@@ -14,54 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, String, Text, and_, cast, false, func, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, false, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from bot.engine.model import Status
 from storage.models import Answer, AnswerJson, Contact, Conversation
+from storage.queries.periods import period
 
 # A question across versions: (flow id, question id).
 QuestionKey = tuple[str, str]
-
-
-class _Bucket(FunctionElement[str]):
-    """A timestamp's UTC month ('YYYY-MM') or day ('YYYY-MM-DD'), as text."""
-
-    type = String()
-    inherit_cache = True
-    formats: tuple[str, str] = ("", "")
-
-
-class month_of(_Bucket):  # noqa: N801  # named like the SQL functions it stands for
-    """A timestamp's UTC month, 'YYYY-MM'."""
-
-    inherit_cache = True
-    formats = ("%Y-%m", "YYYY-MM")
-
-
-class day_of(_Bucket):  # noqa: N801
-    """A timestamp's UTC day, 'YYYY-MM-DD'."""
-
-    inherit_cache = True
-    formats = ("%Y-%m-%d", "YYYY-MM-DD")
-
-
-@compiles(month_of)
-@compiles(day_of)
-def _bucket_sqlite(element: _Bucket, compiler: SQLCompiler, **kw: Any) -> str:
-    """Render the bucket on SQLite, which stores UTC wall times as text."""
-    return f"strftime('{element.formats[0]}', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(month_of, "postgresql")
-@compiles(day_of, "postgresql")
-def _bucket_postgresql(element: _Bucket, compiler: SQLCompiler, **kw: Any) -> str:
-    """Render the bucket on PostgreSQL, reading the instant in UTC whatever the session's zone."""
-    column = compiler.process(element.clauses, **kw)
-    return f"to_char({column} AT TIME ZONE 'UTC', '{element.formats[1]}')"
 
 
 @dataclass(frozen=True)
@@ -115,6 +76,11 @@ def _decoded(text: str | None) -> AnswerJson:
     return value
 
 
+def _month(first_day: str) -> str:
+    """Name a month by its first day's 'YYYY-MM', as the pages and the open data do."""
+    return first_day[:7]
+
+
 class SqlAlchemyPublicQueries:
     """Read aggregates for officer feedback and the public page, each in a short transaction."""
 
@@ -131,7 +97,7 @@ class SqlAlchemyPublicQueries:
     ) -> list[GroupCount]:
         """Count the surveys completed in [since, until) per month and unit or language."""
         group = Contact.unit if by == "unit" else Conversation.language
-        month = month_of(Conversation.completed_at)
+        month = period("month", Conversation.completed_at)
         query = (
             select(group, month, func.count())
             .select_from(Conversation)
@@ -139,13 +105,13 @@ class SqlAlchemyPublicQueries:
             .where(_window(since, until))
             .group_by(group, month)
         )
-        return [GroupCount(g, m, n) for g, m, n in self._all(query)]
+        return [GroupCount(g, _month(m), n) for g, m, n in self._all(query)]
 
     def values_by_unit(
         self, questions: Sequence[QuestionKey], since: datetime, until: datetime
     ) -> list[ValueCount]:
         """Count the answers per value, unit and month to these questions, in [since, until)."""
-        month = month_of(Conversation.completed_at)
+        month = period("month", Conversation.completed_at)
         value = cast(Answer.value, Text)
         query = (
             select(Conversation.flow_id, Answer.question_id, value, func.count())
@@ -155,7 +121,8 @@ class SqlAlchemyPublicQueries:
             .where(_window(since, until), _among(questions), Answer.value.is_not(None))
             .group_by(Conversation.flow_id, Answer.question_id, value, Contact.unit, month)
         )
-        return [ValueCount(f, q, _decoded(v), n, u, m) for f, q, v, n, u, m in self._all(query)]
+        rows = self._all(query)
+        return [ValueCount(f, q, _decoded(v), n, u, _month(m)) for f, q, v, n, u, m in rows]
 
     def values(
         self, questions: Sequence[QuestionKey], until: datetime, officer_id: str | None = None
@@ -176,7 +143,7 @@ class SqlAlchemyPublicQueries:
 
     def officer_days(self, officer_id: str, until: datetime) -> list[tuple[str, int]]:
         """Count an officer's surveys completed before `until` per UTC day, oldest first."""
-        day = day_of(Conversation.completed_at)
+        day = period("day", Conversation.completed_at)
         query = (
             select(day, func.count())
             .join(Contact, Contact.id == Conversation.contact_id)

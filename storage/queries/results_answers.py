@@ -16,7 +16,8 @@ from datetime import datetime
 from sqlalchemy import Text, cast, func, select
 
 from storage.models import Answer, AnswerJson, Conversation
-from storage.queries.results_sql import Executor, Query, ResultsFilter, period, scoped
+from storage.queries.periods import period
+from storage.queries.results_sql import Executor, Query, ResultsFilter, scoped
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""The results dashboard's building blocks: its filter, the rows it scopes, two dialect helpers.
+"""The results dashboard's building blocks: its filter, the rows it scopes, a dialect helper.
 
 Every results query starts from `scoped()`: conversations created in the filter's range, joined
 to their contact and their respondent's channel only when a filter or a grouping needs them
-(never to the respondent's address). `period()` and `json_number()` are small SQL expressions
-compiled differently for PostgreSQL and SQLite, so the grouping stays in the database.
+(never to the respondent's address). `json_number()`, like `period()` in
+storage.queries.periods, is a small SQL expression compiled differently for PostgreSQL and
+SQLite, so the arithmetic stays in the database.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, Float, Select, String, and_, select
+from sqlalchemy import ColumnElement, Float, Select, and_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
@@ -103,37 +104,6 @@ def with_version_number(query: Query) -> Query:
             FlowVersion.digest == Conversation.flow_version,
         ),
     )
-
-
-class period(FunctionElement[str]):  # noqa: N801  # an SQL function, named as SQL names them
-    """The first day (YYYY-MM-DD, UTC) of the week (from Monday) or month holding a timestamp."""
-
-    type = String()
-    inherit_cache = True
-
-    def __init__(self, unit: str, moment: Any) -> None:
-        if unit not in BUCKETS:
-            raise ValueError(f"a period is a week or a month, not {unit!r}")
-        self.unit = unit
-        super().__init__(moment)
-
-
-@compiles(period, "postgresql")
-def _period_postgresql(element: period, compiler: SQLCompiler, **kw: Any) -> str:
-    """date_trunc on the UTC wall time (weeks start on Monday, as ISO weeks do)."""
-    moment = compiler.process(next(iter(element.clauses)), **kw)
-    return f"to_char(date_trunc('{element.unit}', ({moment}) AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
-
-
-@compiles(period, "sqlite")
-def _period_sqlite(element: period, compiler: SQLCompiler, **kw: Any) -> str:
-    """strftime on the stored UTC wall time: back to Monday, or to the 1st of the month."""
-    moment = compiler.process(next(iter(element.clauses)), **kw)
-    if element.unit == "month":
-        return f"strftime('%Y-%m-01', {moment})"
-    # %w counts from Sunday (0): Monday is (w + 6) % 7 days back.
-    back = f"(CAST(strftime('%w', {moment}) AS INTEGER) + 6) % 7"
-    return f"date({moment}, '-' || ({back}) || ' days')"
 
 
 class json_number(FunctionElement[float]):  # noqa: N801  # an SQL function
