@@ -52,6 +52,10 @@ class Respondent(Base):
     menu_open_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Texted NOSURVEY (or listed by the agency): never surveyed again; other texts still allowed.
     do_not_survey_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When last surveyed, rounded up to the day: the frequency cap's memory after retention.
+    last_surveyed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set while a DELETE (erase my data) awaits the resident's YES.
+    erase_asked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
     @property
@@ -102,6 +106,13 @@ class Conversation(ConversationLifecycle, Base):
         Index("ix_conversations_respondent_id_status", "respondent_id", "status"),
         # Exports page through conversations in this order (storage/queries/responses.py).
         Index("ix_conversations_created_at_id", "created_at", "id"),
+        # The retention job's look-up of ended conversations not yet redacted.
+        Index(
+            "ix_conversations_unredacted_updated_at",
+            "updated_at",
+            postgresql_where=text("redacted_at IS NULL"),
+            sqlite_where=text("redacted_at IS NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -140,6 +151,8 @@ class Conversation(ConversationLifecycle, Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When retention erased its message bodies and detached it from the resident.
+    redacted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 

@@ -71,7 +71,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0021_comment_index"
+    assert current_revision(empty_engine) == head_revision() == "0022_retention"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 
