@@ -1,4 +1,4 @@
-"""Recognise global keywords (stop, nosurvey, start, help, language) in a resident's message.
+"""Recognise global keywords (stop, nosurvey, erase, start, help, language) in a message.
 
 Choices, and why:
 - A keyword is normally the whole message after normalise(), so "STOP", "stop.", " Stop! " and
@@ -27,6 +27,10 @@ Choices, and why:
   nosurvey: it names what to stop. "Stop" with filler stays stop, even when the filler is
   "survey" ("stop the survey", "cancel the survey"), and so does a message with both a stop
   word and a no-survey phrase ("STOP NOSURVEY"): a resident who writes STOP gets no texts.
+- ERASE (DELETE, BORRAR, 删除...) asks for the resident's data to be deleted. It is only ever the
+  whole message, like HELP: "he deleted the video" stays an answer. Nothing is deleted on the
+  word alone: the services ask for a YES first, so a mistaken match costs one question.
+  A word that is also a stop or no-survey keyword stays that: opting out comes first.
 """
 
 from __future__ import annotations
@@ -39,10 +43,11 @@ from bot.engine.model import Locale
 from bot.engine.text import normalise, words_of
 
 STOP, NOSURVEY, START, HELP, LANGUAGE = "stop", "nosurvey", "start", "help", "language"
+ERASE = "erase"
 # Stop words that are also answers: they opt out only as the whole message.
 STOP_ALONE = "stop_alone"
 # When a word is a keyword of several kinds, the first kind here wins: opting out first.
-KINDS = (STOP, STOP_ALONE, NOSURVEY, START, HELP, LANGUAGE)
+KINDS = (STOP, STOP_ALONE, NOSURVEY, ERASE, START, HELP, LANGUAGE)
 # What a message matching a kind's words is: a lone stop_alone word is a stop.
 _HIT_KIND = {STOP_ALONE: STOP}
 # The kinds also found among filler words in a short message, in the order they are tried.
@@ -58,6 +63,8 @@ BUILT_IN: Mapping[str, frozenset[str]] = {
     NOSURVEY: frozenset({"nosurvey", "nosurveys", "no survey", "no surveys", "no-survey"}),
     START: frozenset({"start", "unstop"}),
     HELP: frozenset({"help", "info"}),
+    # The whole message only: "delete" inside an answer is an answer.
+    ERASE: frozenset({"delete", "delete my data", "erase", "erase my data"}),
 }
 # Phrases that mean "opt me out" wherever they appear in a message.
 _OPT_OUT_PHRASES = (

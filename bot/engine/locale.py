@@ -47,6 +47,10 @@ MESSAGE_KEYS = (
     # Telegram: a group chat is told surveys are private; a stale button press gets a toast.
     "group_chat",
     "button_stale",
+    # Erasure on request: DELETE asks for a YES; then the receipt, or the NO's reassurance.
+    "erase_confirm",
+    "erase_done",
+    "erase_kept",
 )
 FALLBACK_LANGUAGE = "en"
 

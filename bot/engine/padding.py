@@ -115,6 +115,22 @@ def only_padding(norm: str, locale: Locale) -> bool:
     return not unpadded(norm, (locale,))
 
 
+def yes_or_no(norm: str, locales: Sequence[Locale]) -> bool | None:
+    """Read a yes/no word; None when it is neither, or yes in one language and no in another."""
+    is_yes = any(norm in locale.yes for locale in locales)
+    is_no = any(norm in locale.no for locale in locales)
+    return is_yes if norm and is_yes != is_no else None
+
+
+def confirmation(text: str, locales: Sequence[Locale]) -> bool | None:
+    """Read a reply to a yes/no confirmation: only a whole yes or no word of a locale counts.
+
+    Stricter than an answer to a yes/no question (no digits, thumbs, held letters or reasons
+    after a comma): a yes here deletes data, so it must be the word itself.
+    """
+    return yes_or_no(normalise(text), locales)
+
+
 def held_yes_or_no(norm: str, locales: Sequence[Locale]) -> bool | None:
     """Read a yes/no word typed with held-down letters ("yesss", "nooo"); None otherwise."""
     padding = PADDINGS.get(tuple(locales))

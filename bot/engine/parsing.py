@@ -9,7 +9,14 @@ from functools import lru_cache
 
 from bot.engine.locale import LocaleMemo, may_join
 from bot.engine.model import AnswerValue, Locale, Node, NodeKind, Option
-from bot.engine.padding import end_label, held_yes_or_no, is_negative, only_padding, unpadded
+from bot.engine.padding import (
+    end_label,
+    held_yes_or_no,
+    is_negative,
+    only_padding,
+    unpadded,
+    yes_or_no,
+)
 from bot.engine.text import normalise
 
 # Clause breaks after which a yes/no reply may go on to explain itself.
@@ -262,11 +269,11 @@ def _parse_yes_no(node: Node, raw: str, norm: str, locales: Sequence[Locale]) ->
     """Accept the yes/no words of every locale, 1 for yes, 2 for no, or a thumb emoji."""
     if norm in _YES_NO_DIGITS:
         return Parsed(ok=True, value=_YES_NO_DIGITS[norm])
-    verdict = _yes_or_no(norm, locales)
+    verdict = yes_or_no(norm, locales)
     if verdict is None and _CLAUSE.search(raw):
         # "Sí, me escuchó" / "No, not really": the first clause answers, the rest explains.
         # Only after punctuation: "no sé" (I don't know) must not read as "no".
-        verdict = _yes_or_no(normalise(_CLAUSE.split(raw, maxsplit=1)[0]), locales)
+        verdict = yes_or_no(normalise(_CLAUSE.split(raw, maxsplit=1)[0]), locales)
     if verdict is None:
         verdict = held_yes_or_no(norm, locales)  # "yesss", "nooo"
     if verdict is not None:
@@ -275,13 +282,6 @@ def _parse_yes_no(node: Node, raw: str, norm: str, locales: Sequence[Locale]) ->
     if not norm and len(thumbs) == 1:
         return Parsed(ok=True, value=thumbs.pop())
     return FAILED
-
-
-def _yes_or_no(norm: str, locales: Sequence[Locale]) -> bool | None:
-    """Read a yes/no word; None when it is neither, or yes in one language and no in another."""
-    is_yes = any(norm in locale.yes for locale in locales)
-    is_no = any(norm in locale.no for locale in locales)
-    return is_yes if norm and is_yes != is_no else None
 
 
 def _parse_text(node: Node, raw: str, norm: str, locales: Sequence[Locale]) -> Parsed:

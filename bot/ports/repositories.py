@@ -50,6 +50,10 @@ class RespondentRepository(Protocol):
         """Re-encrypt the next rows after `after` with the current key: (last id, read, changed)."""
         ...
 
+    def erase(self, respondent_id: uuid.UUID, keep_message_id: uuid.UUID | None) -> dict[str, int]:
+        """Delete all held about a resident but their row (and one message); count by table."""
+        ...
+
     def count_by_key(self) -> dict[str, int]:
         """Count the respondents sealed with each data key, by key id."""
         ...

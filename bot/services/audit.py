@@ -1,4 +1,4 @@
-"""The audit log: record who did what (sign-ins, accounts, tokens), and read it back page by page.
+"""The audit log: record who did what (sign-ins, accounts, erasures), and read it page by page.
 
 An entry is staged in the caller's unit of work, so it is stored by the same commit as the
 change it records, or not at all. Nothing here changes or removes an entry.
@@ -42,6 +42,7 @@ class Action(StrEnum):
     FLOW_PUBLISHED = "flow_published"
     FLOW_ROLLED_BACK = "flow_rolled_back"
     ROUTE_CHANGED = "route_changed"
+    RESPONDENT_ERASED = "respondent_erased"
 
 
 # How the audit page names each action.
@@ -63,6 +64,7 @@ LABELS = {
     Action.FLOW_PUBLISHED: "Survey published",
     Action.FLOW_ROLLED_BACK: "Survey rolled back",
     Action.ROUTE_CHANGED: "Survey routing changed",
+    Action.RESPONDENT_ERASED: "Resident's data erased",
 }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage.contact_cipher import ContactCipher, address_context
 from storage.models import Conversation, Respondent
+from storage.repositories.erasure import erase_records
 from storage.repositories.statements import dialect_of, statements
 
 
@@ -76,6 +77,10 @@ class SqlAlchemyRespondentRepository:
             context = address_context(found.channel, found.address_hash)
             found.reveal(self._cipher.open(found.address_enc, context))
         return found
+
+    def erase(self, respondent_id: uuid.UUID, keep_message_id: uuid.UUID | None) -> dict[str, int]:
+        """Delete everything held about a resident but their row; return how many, by table."""
+        return erase_records(self._session, respondent_id, keep_message_id)
 
     def _new(self, channel: str, address: str, digest: str, now: datetime) -> Respondent:
         """Build a respondent row holding only the address's hash and ciphertext."""

@@ -16,6 +16,7 @@ from bot.scheduling.states import ItemKind, MessageStatus
 from bot.services.addresses import mask
 from bot.services.conversations import advance, open_conversation
 from bot.services.inbound.card_start import card_reply
+from bot.services.inbound.erase_request import erase_turn
 from bot.services.inbound.keyword_replies import (
     KEYWORD_HANDLERS,
     emergency_reply,
@@ -66,7 +67,7 @@ def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> lis
         )
         if inbound is None:
             return _replayed(uow, msg)
-        turn = Turn(rt, uow, msg, respondent, conversation)
+        turn = Turn(rt, uow, msg, respondent, conversation, inbound_id=inbound)
         if conversation is not None and conversation.reminders_pending:
             # Any reply shows the resident has seen the survey: no reminder is needed now.
             uow.schedule.cancel([conversation.id], (ItemKind.REMINDER,), msg.received_at, "replied")
@@ -99,6 +100,9 @@ _AFTER_STOP = frozenset({"start", "help"})
 def route(turn: Turn) -> list[str]:
     """Pick the handler for a message: keyword, answer, flow keyword or a pointer to help."""
     hit = _keyword(turn)
+    erasing = erase_turn(turn, hit)  # first: erasure is a right after STOP too
+    if erasing is not None:
+        return erasing
     if turn.respondent.opted_out_at is not None and (hit is None or hit.kind not in _AFTER_STOP):
         return _while_opted_out(turn, hit)
     handler = KEYWORD_HANDLERS.get(hit.kind) if hit else None

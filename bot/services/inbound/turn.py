@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ class Turn:
     reply_language: str | None = None
     # The answer buttons of the question the replies ask last (a channel with buttons).
     buttons: Buttons | None = None
+    # The stored inbound message being answered (None where nothing was stored).
+    inbound_id: uuid.UUID | None = None
 
     def language(self, hit: KeywordHit | None = None) -> str:
         """Choose the language to answer in: a keyword's own, else the one we know."""
