@@ -46,6 +46,9 @@ EN_LOCALE: dict[str, Any] = {
         "card_line": "Scan or text the code to tell {agency} how we did.",
         "group_chat": "{agency}: surveys are answered in a private chat with this bot.",
         "button_stale": "This question has already been answered.",
+        "erase_confirm": "{agency}: reply YES to delete your answers, or NO to keep them.",
+        "erase_done": "{agency}: your answers have been deleted. Reply START to come back.",
+        "erase_kept": "{agency}: nothing was deleted.",
     },
     "numbers": {
         "zero": 0,
@@ -98,6 +101,9 @@ ES_LOCALE: dict[str, Any] = {
         "card_line": "Escanee o envíe el código para decirle a {agency} cómo lo atendimos.",
         "group_chat": "{agency}: las encuestas se responden en un chat privado con este bot.",
         "button_stale": "Esta pregunta ya tiene respuesta.",
+        "erase_confirm": "{agency}: responda SI para borrar sus respuestas, o NO para guardarlas.",
+        "erase_done": "{agency}: hemos borrado sus respuestas. Responda START para volver.",
+        "erase_kept": "{agency}: no se ha borrado nada.",
     },
     "numbers": {
         "cero": 0,
