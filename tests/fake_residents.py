@@ -19,6 +19,7 @@ from storage.models import (
     Respondent,
     incident_key,
 )
+from tests.fake_erasure import fake_erase
 
 if TYPE_CHECKING:
     from tests.fakes import FakeUnitOfWork
@@ -55,6 +56,10 @@ class FakeRespondentRepository:
     def get(self, respondent_id: uuid.UUID) -> Respondent | None:
         """Return the respondent with this id, if any."""
         return self._uow.first(Respondent, lambda r: r.id == respondent_id)
+
+    def erase(self, respondent_id: uuid.UUID, keep_message_id: uuid.UUID | None) -> dict[str, int]:
+        """Drop everything held about a resident but their row (and one message)."""
+        return fake_erase(self._uow, respondent_id, keep_message_id)
 
 
 class FakeConversationRepository:
