@@ -263,10 +263,13 @@ def _record_success(rt: Runtime, claim: _Claim, translated: str) -> str | None:
     """Store a translation on the answer and in the cache."""
     with rt.uow() as uow:
         store = uow.translations
-        store.remember(
-            claim.text, claim.source, claim.target, claim.provider, translated, rt.clock()
-        )
+        # The answer is locked first: an erasure holding it wins, and its words are not cached
+        # after it (it deletes answers, then their cache rows: the same order, no deadlock).
         answer = store.answer_for_update(claim.answer_id)
+        if answer is not None:
+            store.remember(
+                claim.text, claim.source, claim.target, claim.provider, translated, rt.clock()
+            )
         if _still_claimed(answer, claim):
             _done(answer, translated, claim.target, claim.provider)
             _read_for_alerts(rt, uow, answer)
