@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # The commands a resident may send, as the keyword kind each one is (bot.engine.keywords).
-COMMANDS = {"/stop": "STOP", "/help": "HELP", "/language": "LANGUAGE"}
+COMMANDS = {"/stop": "STOP", "/help": "HELP", "/language": "LANGUAGE", "/delete": "DELETE"}
 # Telegram's words for "this chat can never be written to": the recipient blocked the bot or
 # deleted their account (opted out); the chat does not exist (never started the bot).
 BLOCKED = ("bot was blocked", "user is deactivated", "bot can't initiate")

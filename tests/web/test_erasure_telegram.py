@@ -83,8 +83,9 @@ def test_a_press_on_no_keeps_everything(
 ) -> None:
     chat = random_chat()
     post_update(bot, update(chat, "SURVEY"))
-    post_update(bot, update(chat, "delete"))
+    post_update(bot, update(chat, "/delete"))
     question = telegram.sent_to(chat)[-1]
+    assert question["text"] == said(app, "en", "erase_confirm")
     post_update(bot, press(chat, question, "~erase_confirm:no"))
     assert telegram.sent_to(chat)[-1]["text"] == said(app, "en", "erase_kept")
     assert held(app, chat)[0] == 1

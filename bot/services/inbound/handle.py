@@ -46,7 +46,13 @@ log = logging.getLogger(__name__)
 
 DAY = timedelta(days=1)
 # Twilio's OptOutType values (and Telegram's commands) mapped onto our keyword kinds.
-PROVIDER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help", "LANGUAGE": "language"}
+PROVIDER_KEYWORDS = {
+    "STOP": "stop",
+    "START": "start",
+    "HELP": "help",
+    "LANGUAGE": "language",
+    "DELETE": "erase",
+}
 
 
 def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> list[str]:
