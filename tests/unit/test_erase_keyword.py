@@ -13,9 +13,10 @@ import pytest
 from bot.config.settings import Settings
 from bot.engine.keywords import BUILT_IN, ERASE, KeywordHit, match_keyword
 from bot.engine.locale import system_message
-from bot.engine.model import Locale
+from bot.engine.model import Flow, Locale
 from bot.engine.padding import confirmation
 from bot.engine.text import normalise, placeholders
+from bot.flows.files import load_flows
 from bot.flows.locales import load_locales
 from bot.i18n.sms import is_gsm7, segments
 
@@ -133,7 +134,20 @@ def taken_words() -> dict[str, set[str]]:
         if kind != ERASE:
             for word in built_in:
                 taken[word].add(f"built-in {kind}")
+    for flow in load_flows(ROOT / "flows").values():
+        _note_flow(taken, flow)
     return taken
+
+
+def _note_flow(taken: dict[str, set[str]], flow: Flow) -> None:
+    """Record a flow's start keywords, option labels, synonyms and skip words as taken."""
+    words = [*(w for ws in flow.keywords.values() for w in ws)]
+    for node in flow.nodes.values():
+        for option in node.options:
+            words += [*option.label.values(), *(w for ws in option.synonyms.values() for w in ws)]
+        words += [w for ws in node.skip_words.values() for w in ws]
+    for word in words:
+        taken[normalise(word)].add(f"{flow.id} word")
 
 
 def test_no_erase_word_is_any_other_word_parley_reads() -> None:
