@@ -42,6 +42,11 @@ class Action(StrEnum):
     FLOW_PUBLISHED = "flow_published"
     FLOW_ROLLED_BACK = "flow_rolled_back"
     ROUTE_CHANGED = "route_changed"
+    # Reads of per-survey data (bot.services.access): who read which survey's data, when.
+    SURVEY_REPORT_READ = "survey_report_read"
+    RESPONSES_EXPORTED = "responses_exported"
+    COMMENTS_READ = "comments_read"
+    ALERTS_READ = "alerts_read"
 
 
 # How the audit page names each action.
@@ -63,6 +68,10 @@ LABELS = {
     Action.FLOW_PUBLISHED: "Survey published",
     Action.FLOW_ROLLED_BACK: "Survey rolled back",
     Action.ROUTE_CHANGED: "Survey routing changed",
+    Action.SURVEY_REPORT_READ: "Survey report read",
+    Action.RESPONSES_EXPORTED: "Responses exported",
+    Action.COMMENTS_READ: "Comments read",
+    Action.ALERTS_READ: "Alerts read",
 }
 
 
