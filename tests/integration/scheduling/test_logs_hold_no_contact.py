@@ -58,8 +58,7 @@ def test_a_survey_with_provider_errors_logs_no_number_or_answer(
     assert len(sent_to(twilio, number)) == 1 and twilio.lookups  # sent once, then looked up
     assert any(r.levelno == logging.WARNING for r in caplog.records)
     assert any(r.levelno == logging.DEBUG for r in caplog.records)  # every level was caught
-    logged = logged_at_info_or_above(caplog)
-    assert logged
+    assert (logged := logged_at_info_or_above(caplog))
     for form in (number, number.lstrip("+"), number[-10:]):
         assert form not in logged
     assert "Zebulon" not in logged

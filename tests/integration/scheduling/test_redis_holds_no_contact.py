@@ -16,6 +16,7 @@ from bot.ports import InboundMessage
 from bot.services.chat_replies import answer_in_chat, start_word
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import sweep_items
+from bot.services.surveys import SurveyStarted
 from bot.tasks import jobs
 from bot.tasks.rq import RqDispatcher
 from tests.integration.scheduling.conftest import new_york
@@ -117,6 +118,42 @@ def opened(blob: bytes) -> bytes:
     return b"\n".join(forms)
 
 
+def survey_by_sms(rt: Runtime, clock: FakeClock) -> tuple[str, SurveyStarted]:
+    """Ask for an SMS survey, let the worker send it two hours later, answer it to the end."""
+    number = new_york()
+    survey = trigger(rt, number)
+    clock.advance(hours=2)
+    sweep_items(rt)
+    work(rt)
+    for said in (*ANSWERS, COMMENT):
+        text(rt, number, said)
+    return number, survey
+
+
+def survey_on_telegram(rt: Runtime) -> str:
+    """Have a Telegram resident open the chat and answer, each reply sent by a job."""
+    chat_id = str(random_chat())
+    for said in (start_word(rt), *ANSWERS, CHAT_COMMENT):
+        chat(rt, chat_id, said)
+    return chat_id
+
+
+def rq_runtime(
+    build_rt: Callable[..., Runtime], redis_url: str, telegram: TelegramStandIn, libre: str
+) -> Runtime:
+    """Wire a runtime on RQ with SMS, Telegram and a translator, and make the jobs use it."""
+    rt = build_rt(
+        redis_url=redis_url,
+        telegram_bot_token=fresh_token(),
+        telegram_api_base_url=telegram.base_url,
+        translator="libre",
+        translator_url=libre,
+    )
+    assert isinstance(rt.dispatcher, RqDispatcher)
+    jobs.install(rt)
+    return rt
+
+
 def test_redis_holds_no_number_chat_id_or_answer(
     build_rt: Callable[..., Runtime],
     redis_url: str,
@@ -125,28 +162,9 @@ def test_redis_holds_no_number_chat_id_or_answer(
     telegram: TelegramStandIn,
     libre: LibreStandIn,
 ) -> None:
-    rt = build_rt(
-        redis_url=redis_url,
-        telegram_bot_token=fresh_token(),
-        telegram_api_base_url=telegram.base_url,
-        translator="libre",
-        translator_url=libre.url,
-    )
-    assert isinstance(rt.dispatcher, RqDispatcher)
-    jobs.install(rt)
-
-    # SMS: asked for, sent two hours later by the worker, answered to the end.
-    number = new_york()
-    survey = trigger(rt, number)
-    clock.advance(hours=2)
-    sweep_items(rt)
-    work(rt)
-    for said in (*ANSWERS, COMMENT):
-        text(rt, number, said)
-    # Telegram: a resident opens the chat and answers, each reply sent by a job.
-    chat_id = str(random_chat())
-    for said in (start_word(rt), *ANSWERS, CHAT_COMMENT):
-        chat(rt, chat_id, said)
+    rt = rq_runtime(build_rt, redis_url, telegram, libre.url)
+    number, survey = survey_by_sms(rt, clock)
+    chat_id = survey_on_telegram(rt)
     # A second SMS resident who has not answered: their first text and reminder are queued.
     waiting = new_york()
     trigger(rt, waiting)
