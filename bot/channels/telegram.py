@@ -17,7 +17,7 @@ from telegram.request import HTTPXRequest
 from bot.config.settings import Settings
 from bot.ports import OPEN_CHAT, Buttons, DeliveryError, InboundMessage
 from bot.scheduling.states import DeliveryFailure
-from bot.services.addresses import Channel
+from bot.services.addresses import Channel, without_numbers
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,8 @@ class TelegramSender:
     @classmethod
     def from_settings(cls, config: Settings, chat_tag: ChatTag | None = None) -> TelegramSender:
         """Build the sender from TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL."""
+        # httpx logs every request's URL at INFO, and the Bot API's URLs hold the bot's token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         return cls(config.telegram_bot_token, config.telegram_api_base_url, chat_tag=chat_tag)
 
     def message_key(self, chat_id: str, message_id: int) -> str:
@@ -225,10 +227,12 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
     if isinstance(exc, BadRequest) and any(words in text for words in PERMANENT):
         return DeliveryError("the chat does not exist", "400", DeliveryFailure.PERMANENT)
     if isinstance(exc, Forbidden | BadRequest):
-        return DeliveryError(f"Telegram refused: {exc.message}", "4xx", DeliveryFailure.PERMANENT)
+        refused = f"Telegram refused: {without_numbers(exc.message)}"
+        return DeliveryError(refused, "4xx", DeliveryFailure.PERMANENT)
     # A timeout or a broken connection may come after Telegram took the message.
     uncertain = isinstance(exc, TimedOut | NetworkError)
-    return DeliveryError(f"Telegram failed: {exc.message}", "network", uncertain=uncertain)
+    failed = f"Telegram failed: {without_numbers(exc.message)}"
+    return DeliveryError(failed, "network", uncertain=uncertain)
 
 
 def webhook_settings(config: Settings) -> Mapping[str, Any]:

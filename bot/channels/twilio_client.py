@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -14,6 +16,9 @@ WHATSAPP_PREFIX = "whatsapp:"
 
 def rest_client(config: Settings) -> Client:
     """Build Twilio's REST client, with a request timeout the client lacks by default."""
+    # The client logs every request's URL at INFO, and a lookup of sent messages puts the
+    # resident's number in it (To=+1555…): only its warnings may reach a log.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     client = Client(
         config.twilio_account_sid,
         config.twilio_auth_token,

@@ -21,7 +21,7 @@ from bot.i18n.controls import clean_text, has_controls
 from bot.i18n.sms import segments
 from bot.ports import DeliveryError, InboundMessage
 from bot.scheduling.states import DeliveryFailure, MessageStatus
-from bot.services.addresses import AddressError, Channel, normalise_phone
+from bot.services.addresses import AddressError, Channel, normalise_phone, without_numbers
 from bot.services.message_status import StatusReport
 
 log = logging.getLogger(__name__)
@@ -159,9 +159,6 @@ class TwilioSender:
 
 
 # A phone number as Twilio writes one in an error: E.164, or digits with spaces and dashes.
-_NUMBER = re.compile(r"\+?[0-9][0-9 ().-]{5,}[0-9]")
-
-
 def never_sent(exc: Exception) -> bool:
     """Say whether a failed request certainly never reached Twilio (safe to send again).
 
@@ -188,15 +185,6 @@ def delivery_error(exc: TwilioRestException) -> DeliveryError:
     if exc.status == 429 or exc.status >= 500:
         return DeliveryError(text, code, uncertain=exc.status >= 500)
     return DeliveryError(text, code, failure_kind(exc.code))
-
-
-def without_numbers(text: object) -> str:
-    """Return Twilio's error text without the phone numbers it may quote.
-
-    ("The 'To' number +15550100 is not a valid phone number"): the text is kept on the
-    scheduled item for staff, where a resident's number must not be.
-    """
-    return _NUMBER.sub("[number]", str(text))
 
 
 def failure_kind(code: int | None) -> DeliveryFailure:

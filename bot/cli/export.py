@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -68,17 +68,24 @@ def _opened(out: Path | None) -> Iterator[TextIO]:
 
 
 def _write(rt: Runtime, kind: str, since: datetime | None, stream: TextIO) -> int:
-    """Write every response since `since` to `stream` as `kind`; return how many."""
+    """Write every response since `since` to `stream` as `kind`; return how many.
+
+    The audit log names the command line as the reader, with the rows written.
+    """
+    from bot.services.access import Read, counted, responses_subject
+    from bot.services.audit import Action, command_line
     from bot.services.export_format import response_json
     from bot.services.exports import csv_export, every_response
 
+    read = Read(command_line(), Action.RESPONSES_EXPORTED, responses_subject(since))
     count = 0
-    if kind == "jsonl":
-        for row in every_response(rt, since):
-            stream.write(json.dumps(response_json(row), ensure_ascii=False) + "\n")
+    with closing(counted(rt, read, every_response(rt, since), kind.upper())) as rows:
+        if kind == "jsonl":
+            for row in rows:
+                stream.write(json.dumps(response_json(row), ensure_ascii=False) + "\n")
+                count += 1
+            return count
+        for line in csv_export(rt, since, rows):
+            stream.write(line)
             count += 1
-        return count
-    for line in csv_export(rt, since):
-        stream.write(line)
-        count += 1
     return count - 1  # the header is not a survey

@@ -9,7 +9,11 @@ import phonenumbers
 
 
 class AddressError(ValueError):
-    """An address that cannot belong to the channel it was given for."""
+    """An address that cannot belong to the channel it was given for.
+
+    Its message says why, never quoting the address: it reaches HTTP error bodies, the
+    officer's form and the import report.
+    """
 
 
 def normalise_phone(raw: str, region: str = "US") -> str:
@@ -17,11 +21,11 @@ def normalise_phone(raw: str, region: str = "US") -> str:
     try:
         number = phonenumbers.parse(raw.strip(), region)
     except phonenumbers.NumberParseException as exc:
-        raise AddressError(f"{raw!r} is not a phone number") from exc
+        raise AddressError("not a phone number") from exc
     # is_possible (length and country code), not is_valid: agencies test with 555 numbers, and
     # numbering plans change faster than the library's metadata is updated on a deployment.
     if not phonenumbers.is_possible_number(number):
-        raise AddressError(f"{raw!r} is not a possible phone number")
+        raise AddressError("not a possible phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -35,10 +39,10 @@ def textable_phone(raw: str, region: str = "US") -> str:
     number = phonenumbers.parse(e164, None)
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
-        raise AddressError(f"{raw!r} has no area code")
+        raise AddressError("the number has no area code")
     national = phonenumbers.national_significant_number(number)
     if number.country_code == 1 and national[0] in "01":
-        raise AddressError(f"{raw!r} has an area code that does not exist")
+        raise AddressError("the number has an area code that does not exist")
     return e164
 
 
@@ -75,3 +79,16 @@ def normalise_address(channel: str, raw: str, region: str = "US") -> str:
 def mask(address: str) -> str:
     """Hide all but the last two characters of an address, for logs."""
     return "…" + address[-2:] if len(address) > 2 else "…"
+
+
+# Digits as a phone number or a chat id is written ("+1 (555) 010-0142", "-1001234567890").
+_NUMBER = re.compile(r"\+?[0-9][0-9 ().-]{5,}[0-9]")
+
+
+def without_numbers(text: object) -> str:
+    """Return a provider's error text without the phone numbers or chat ids it may quote.
+
+    ("The 'To' number +15550100 is not a valid phone number", "New chat id: -100123456"):
+    the text is kept on the scheduled item for staff and logged, where no address may be.
+    """
+    return _NUMBER.sub("[number]", str(text))

@@ -121,14 +121,34 @@ class AlertView:
 
 
 def list_alerts(
-    rt: Runtime, units: Sequence[str] | None, acknowledged: bool | None
+    rt: Runtime, units: Sequence[str] | None, acknowledged: bool | None, reader: str
 ) -> list[AlertView]:
-    """Return the alerts of `units` (None: all) newest first, each with its comments."""
+    """Return the alerts of `units` (None: all) newest first, each with its comments.
+
+    Each alert names a survey and shows what its resident wrote, so a list that shows any is
+    audited as read by `reader`, in the same unit of work.
+    """
     with rt.uow() as uow:
-        return [
+        found = [
             AlertView(alert, _comments(rt, uow, alert))
             for alert in uow.alerts.listed(units, acknowledged, PAGE_SIZE)
         ]
+        if found:
+            comments = sum(len(view.comments) for view in found)
+            detail = f"{len(found)} alert(s), {comments} comment(s)"
+            record(
+                uow, reader, Action.ALERTS_READ, _listed(units, acknowledged), detail, rt.clock()
+            )
+            uow.commit()
+        return found
+
+
+def _listed(units: Sequence[str] | None, acknowledged: bool | None) -> str:
+    """Name which alerts a list holds, in words: "open alerts of unit North"."""
+    which = {False: "open alerts", True: "acknowledged alerts", None: "all alerts"}[acknowledged]
+    if units is None:
+        return f"{which} of every unit"
+    return f"{which} of unit {', '.join(units)}" if units else f"{which} of no unit"
 
 
 def _comments(rt: Runtime, uow: UnitOfWork, alert: Alert) -> tuple[Answer, ...]:

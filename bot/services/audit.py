@@ -43,6 +43,11 @@ class Action(StrEnum):
     FLOW_ROLLED_BACK = "flow_rolled_back"
     ROUTE_CHANGED = "route_changed"
     RESPONDENT_ERASED = "respondent_erased"
+    # Reads of per-survey data (bot.services.access): who read which survey's data, when.
+    SURVEY_REPORT_READ = "survey_report_read"
+    RESPONSES_EXPORTED = "responses_exported"
+    COMMENTS_READ = "comments_read"
+    ALERTS_READ = "alerts_read"
 
 
 # How the audit page names each action.
@@ -65,6 +70,10 @@ LABELS = {
     Action.FLOW_ROLLED_BACK: "Survey rolled back",
     Action.ROUTE_CHANGED: "Survey routing changed",
     Action.RESPONDENT_ERASED: "Resident's data erased",
+    Action.SURVEY_REPORT_READ: "Survey report read",
+    Action.RESPONSES_EXPORTED: "Responses exported",
+    Action.COMMENTS_READ: "Comments read",
+    Action.ALERTS_READ: "Alerts read",
 }
 
 

@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
@@ -120,10 +120,16 @@ def every_response(
         after = rows[-1].key
 
 
-def csv_export(rt: Runtime, since: datetime | None) -> Iterator[str]:
-    """Yield every response created at or after `since` as CSV lines, the header first."""
+def csv_export(
+    rt: Runtime, since: datetime | None, rows: Iterable[ResponseRow] | None = None
+) -> Iterator[str]:
+    """Yield every response created at or after `since` as CSV lines, the header first.
+
+    `rows` are those responses as the caller reads them (counted for the audit log, say).
+    """
     questions = question_columns(rt, since)
-    cells = (csv_row(row, questions) for row in every_response(rt, since))
+    source = every_response(rt, since) if rows is None else rows
+    cells = (csv_row(row, questions) for row in source)
     yield from csv_lines(csv_header(questions), cells)
 
 

@@ -14,9 +14,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from bot.i18n.controls import has_controls
 from bot.scheduling.model import RefusalReason
+from bot.services.access import read_survey_report, token_reader
 from bot.services.addresses import Channel
 from bot.services.cancel import cancel_incident, cancel_survey
-from bot.services.reports import survey_report
 from bot.services.surveys import SurveyError, SurveyRequest, SurveyStarted, start_survey
 from bot.services.tokens import RESULTS_READ, SCOPES, SURVEYS_WRITE, Bearer, authenticate
 from bot.web.context import runtime
@@ -232,7 +232,9 @@ def show_survey(survey_id: str) -> Response:
     except ValueError:
         abort(404, "no such survey")
     # Residents' answers go only to systems granted them, never to every dispatch token.
-    report = survey_report(runtime(), key, answers=bearer().may(RESULTS_READ))
+    found = bearer()
+    reader = token_reader(found.name)
+    report = read_survey_report(runtime(), key, reader, answers=found.may(RESULTS_READ))
     if report is None:
         abort(404, "no such survey")
     return jsonify(report)

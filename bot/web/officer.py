@@ -215,7 +215,11 @@ def _sentence(message: str) -> str:
 def _page(
     survey_form: SurveyForm, status: int, general: list[str] | None = None
 ) -> tuple[str, int]:
-    """Render the form with what was typed and any errors."""
+    """Render the form with what was typed and any errors (a refused number is not shown)."""
+    if survey_form.phone.errors:
+        # The page answers with the number's fault, not the number: a mistyped number may
+        # still be someone's, and error pages end up in proxies' and browsers' records.
+        survey_form.phone.data = ""
     page = render_template(
         "officer/start.html",
         form=survey_form,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
+from bot.services.access import log_feedback_comments
 from bot.services.officer_feedback import OfficerFeedback, feedback
 from bot.web.auth import role_required, signed_in
 from bot.web.context import runtime, settings
@@ -39,6 +40,7 @@ def page() -> ResponseReturnValue:
         if officer_id
         else OfficerFeedback(k=config.k_anonymity)
     )
+    log_feedback_comments(rt, signed_in().account.email, officer_id, len(shown.comments or ()))
     return render_template(
         "officer/feedback.html",
         feedback=shown,

@@ -90,6 +90,7 @@ def test_an_admin_creates_an_account_and_finds_it_in_the_audit_log(
 
     email = create_account(laptop)
     find_in_audit_log(laptop, base, admin, email)
+    find_a_read_in_audit_log(laptop, app)
 
 
 def create_account(page: Page) -> str:
@@ -135,6 +136,28 @@ def find_in_audit_log(page: Page, base: str, admin: str, email: str) -> None:
     assert page.get_by_role("status").inner_text().startswith("Page 1: entries 1 to 2")
     assert_accessible(page)
     shoot(page, "audit")
+
+
+def find_a_read_in_audit_log(page: Page, app: Flask) -> None:
+    """Export responses by API token, then find the read under its own action."""
+    from bot.services.tokens import create_token
+
+    rt = app.extensions["parley.runtime"]
+    raw = create_token(rt.uow, "records-system", rt.clock(), ("responses:read",))
+    asked = app.test_client().get("/api/v1/responses", headers={"Authorization": f"Bearer {raw}"})
+    assert asked.status_code == 200
+    page.get_by_label("Action").select_option("responses_exported")
+    page.get_by_role("button", name="Show entries").click()
+    page.wait_for_url("**/admin/audit?action=responses_exported**")
+    row = page.locator("#audit-results tbody tr", has_text="Responses exported")
+    row.first.wait_for()
+    assert row.count() == 1
+    shown = row.first.inner_text()
+    assert "API token records-system" in shown and "every response" in shown
+    assert "JSON page, 0 rows" in shown
+    assert page.locator("#audit-results tbody tr").count() == 1  # the filter holds reads only
+    assert_accessible(page)
+    shoot(page, "audit_reads")
 
 
 def test_the_admin_site_fits_a_tablet_and_a_supervisor_reads_only(

@@ -104,7 +104,7 @@ def test_an_officer_requests_a_survey_from_a_phone(
 
     page.get_by_label("Resident's phone number").fill("12")
     page.get_by_role("button", name="Request survey").click()
-    assert "not a possible phone number" in page.locator("#phone-error").inner_text()
+    assert "Not a possible phone number." in page.locator("#phone-error").inner_text()
     assert page.get_by_label("Resident's phone number").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
 

@@ -94,3 +94,25 @@ def test_an_export_reads_batch_after_batch_each_survey_once(site: Flask, clock: 
 
     for batch in (1, 2, 5, 6):
         assert [str(row.id) for row in every_response(rt, None, batch)] == sorted(made), batch
+
+
+def test_each_export_is_in_the_audit_log_as_the_command_line(
+    site: Flask, clock: FakeClock, tmp_path: Path
+) -> None:
+    from bot.services.audit import command_line
+    from tests.web.admin_pages import audit_rows
+
+    surveys(site, clock)
+    assert run(site, "export", "--format", "csv", "--out", str(tmp_path / "r.csv")).exit_code == 0
+    assert run(site, "export", "--format", "jsonl", "--since", "2026-11-03").exit_code == 0
+    assert run(site, "export", "--format", "csv", "--since", "someday").exit_code == 2
+
+    assert audit_rows(site, "responses_exported") == [
+        (
+            command_line(),
+            "responses_exported",
+            "responses since 2026-11-03T00:00:00+00:00",
+            "JSONL, 1 row",
+        ),
+        (command_line(), "responses_exported", "every response", "CSV, 3 rows"),
+    ]

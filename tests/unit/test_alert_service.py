@@ -162,6 +162,10 @@ def test_acknowledging_needs_a_note_and_the_alerts_unit_and_is_audited(
     )
     [entry] = database.all(AuditEntry)
     assert (entry.action, entry.subject) == ("alert_acknowledged", str(alert.id))
-    assert [v.alert.id for v in list_alerts(alerting, None, True)] == [alert.id]
-    assert list_alerts(alerting, None, False) == []
-    assert list_alerts(alerting, ["north"], None) == []
+    assert [v.alert.id for v in list_alerts(alerting, None, True, "admin@police.example")] == [
+        alert.id
+    ]
+    assert list_alerts(alerting, None, False, "admin@police.example") == []
+    assert list_alerts(alerting, ["north"], None, "sup@police.example") == []
+    [_, read] = database.all(AuditEntry)  # only the list that showed an alert was a read
+    assert (read.action, read.subject) == ("alerts_read", "acknowledged alerts of every unit")

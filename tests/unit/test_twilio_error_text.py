@@ -27,3 +27,16 @@ def test_error_codes_and_short_figures_stay() -> None:
     text = "Error 21610: attempt to send to unsubscribed recipient, retry in 30 s"
 
     assert without_numbers(text) == text
+
+
+def test_telegram_errors_lose_the_chat_ids_they_quote() -> None:
+    from telegram.error import BadRequest, ChatMigrated
+
+    from bot.channels.telegram import delivery_error as telegram_error
+
+    migrated = telegram_error(ChatMigrated(-1001234567890))
+    refused = telegram_error(BadRequest("Bad Request: chat 987654321 is deactivated"))
+
+    for error in (migrated, refused):
+        assert "1234567890" not in str(error) and "987654321" not in str(error), error
+        assert "[number]" in str(error)

@@ -169,7 +169,7 @@ def test_a_survey_for_later_says_when(make_app: Callable[..., Flask], tmp_path: 
 
 @pytest.mark.parametrize(
     ("phone", "message"),
-    [("", "Enter the resident's phone number."), ("12", "not a possible phone number")],
+    [("", "Enter the resident's phone number."), ("12", "Not a possible phone number.")],
 )
 def test_number_errors_are_shown_by_the_number(
     site: Flask, database_url: str, phone: str, message: str

@@ -81,7 +81,7 @@ def _page(
     """Render the alert list, with the acknowledge form of `focus` as it was sent back."""
     rt = runtime()
     show = form.show.data if form.show.data in _SHOW else "open"
-    found = list_alerts(rt, _units(), _SHOW[show])
+    found = list_alerts(rt, _units(), _SHOW[show], signed_in().account.email)
     page = render_template(
         "admin/alerts.html",
         form=form,

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from bot.services.access import log_comments
 from bot.services.results import (
     FilterError,
     ResultsForbiddenError,
@@ -39,7 +40,9 @@ def page() -> ResponseReturnValue:
         asked = _request()
     except FilterError as exc:
         return _render(None, None, exc.errors), 400
-    return _render(asked, dashboard(runtime(), asked), {})
+    board = dashboard(runtime(), asked)
+    log_comments(runtime(), signed_in().account.email, asked, len(board.comments.rows), "page")
+    return _render(asked, board, {})
 
 
 @bp.get("/<figure>.csv")
@@ -53,6 +56,8 @@ def figure_csv(figure: str) -> ResponseReturnValue:
     table = dashboard(runtime(), asked).tables.get(figure)
     if table is None:
         abort(404, f"no figure {figure!r} on the dashboard for these filters")
+    if table.id == "comments":
+        log_comments(runtime(), signed_in().account.email, asked, len(table.rows), "CSV")
     name = f"results-{table.id}-{asked.first_day}-{asked.last_day}.csv"
     return Response(
         stream_with_context(table_csv(table)),
