@@ -1,4 +1,4 @@
-"""Command line: python -m bot cards|db|keys|token|flows|contacts|survey|export|user|chat|worker…"""
+"""Command line: python -m bot cards|db|keys|retention|token|flows|contacts|survey|export|user…"""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.cli.db import db
 from bot.cli.export import export
 from bot.cli.flows import flows
 from bot.cli.keys import keys
+from bot.cli.retention import retention
 from bot.cli.surveys import survey
 from bot.cli.telegram import telegram
 from bot.cli.tokens import token
@@ -23,6 +24,7 @@ def main() -> None:
     """Parley: multilingual post-contact surveys by SMS and chat."""
 
 
-for command in (cards, chat, contacts, db, export, flows, keys, survey, telegram, token, user):
+for command in (cards, chat, contacts, db, export, flows, keys, retention, survey, telegram):
     main.add_command(command)
-main.add_command(worker)
+for command in (token, user, worker):
+    main.add_command(command)
