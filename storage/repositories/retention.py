@@ -97,7 +97,9 @@ class SqlAlchemyRetentionRepository:
             .where(Conversation.status.not_in(LIVE))
             .order_by(Conversation.updated_at)
             .limit(limit)
-            .with_for_update(skip_locked=True, of=_CONVERSATIONS)
+            # NO KEY UPDATE: a reply logged meanwhile may still point a message at the row
+            # (its foreign key takes KEY SHARE) instead of waiting, and deadlocking, on it.
+            .with_for_update(skip_locked=True, key_share=True, of=_CONVERSATIONS)
         )
         return [self._due(row) for row in self._session.execute(query)]
 
@@ -170,7 +172,7 @@ class SqlAlchemyRetentionRepository:
                 )
             )
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, key_share=True)
         )
         ids = list(self._session.scalars(query))
         if ids:

@@ -13,11 +13,14 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bot.cli.main import main
+from bot.config.privacy import new_key
 from bot.scheduling.states import ItemStatus, MessageStatus, RunOutcome
+from bot.services.key_rotation import rotate_keys, rows_per_key
 from bot.services.retention import RetentionReport, run_retention
 from bot.services.scheduled_items import run_item
 from bot.services.tokens import SCOPES, create_token
 from bot.tasks.sweep import Sweeper
+from storage.contact_cipher import decode_key, key_id
 from storage.models import Conversation, Message, Respondent, ScheduledItem
 from tests.integration.retention_helpers import (
     CAPPED,
@@ -29,7 +32,7 @@ from tests.integration.retention_helpers import (
     runtime,
     take_survey,
 )
-from tests.support import FakeClock
+from tests.support import DATA_KEY, FakeClock
 from tests.telegram_standin import TelegramStandIn, fresh_token, telegram_standin
 from tests.web.helpers import random_number
 from tests.web.telegram_helpers import SECRET, post_update, random_chat, update
@@ -181,3 +184,24 @@ def test_a_telegram_resident_is_answered_after_retention(
     assert "already taken this survey recently" in telegram.texts_to(chat)[-1]
     assert respondent_id(site, "telegram", str(chat)) == resident
     assert respondent_row(site, resident).address_enc != ""
+
+
+def test_the_app_restarts_and_keys_rotate_over_rows_retention_left_without_a_number(
+    make_app: Callable[..., Flask], own_database_url: str, clock: FakeClock
+) -> None:
+    site = make_app(own_database_url, send_policy=CAPPED)
+    client, token = site.test_client(), create_token(runtime(site).uow, "t", clock(), SCOPES)
+    number, active = random_number(), random_number()
+    ask(client, token, number, "U-keys")
+    take_survey(client, number, "fine")
+    clock.advance(days=31)
+    ask(client, token, active, "U-keys")
+    clock.advance(minutes=1)
+    run_retention(runtime(site), clock())  # newest rows now: anonymous, and a hash-only one
+
+    new = new_key()
+    rt = runtime(make_app(own_database_url, send_policy=CAPPED, data_keys=(new, DATA_KEY)))
+    steps = list(rotate_keys(rt.uow, 10))
+
+    assert sum(step.resealed for step in steps) == 1  # the active resident's alone
+    assert rows_per_key(rt.uow) == {key_id(decode_key(new)): 1}
