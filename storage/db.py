@@ -138,11 +138,10 @@ def key_problem(engine: Engine, cipher: ContactCipher) -> str | None:
         column["name"] for column in schema.get_columns("respondents")
     }:
         return None  # not migrated yet (MIGRATE_ON_START=false): nothing sealed to check
-    newest = (
-        select(Respondent.channel, Respondent.address_hash, Respondent.address_enc)
-        .order_by(Respondent.created_at.desc())
-        .limit(1)
-    )
+    # Hash-only and anonymous rows (retention) hold nothing to open.
+    columns = (Respondent.channel, Respondent.address_hash, Respondent.address_enc)
+    newest = select(*columns).where(Respondent.address_enc != "")
+    newest = newest.order_by(Respondent.created_at.desc()).limit(1)
     with engine.connect() as connection:
         row = connection.execute(newest).first()
     if row is None:

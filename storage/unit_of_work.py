@@ -20,6 +20,7 @@ from storage.repositories import (
     SqlAlchemyFlowRepository,
     SqlAlchemyMessageRepository,
     SqlAlchemyRespondentRepository,
+    SqlAlchemyRetentionRepository,
     SqlAlchemyScheduleRepository,
     SqlAlchemyTokenRepository,
     SqlAlchemyTranslationRepository,
@@ -42,6 +43,7 @@ class _Repositories:
     audit: SqlAlchemyAuditRepository
     alerts: SqlAlchemyAlertRepository
     flows: SqlAlchemyFlowRepository
+    retention: SqlAlchemyRetentionRepository
 
     @classmethod
     def on(cls, session: Session, cipher: ContactCipher) -> _Repositories:
@@ -59,6 +61,7 @@ class _Repositories:
             audit=SqlAlchemyAuditRepository(session),
             alerts=SqlAlchemyAlertRepository(session),
             flows=SqlAlchemyFlowRepository(session),
+            retention=SqlAlchemyRetentionRepository(session, cipher),
         )
 
 
@@ -131,6 +134,11 @@ class SqlAlchemyUnitOfWork:
     def flows(self) -> SqlAlchemyFlowRepository:
         """Return the flows' versions, drafts and routes of the open block."""
         return self._open().flows
+
+    @property
+    def retention(self) -> SqlAlchemyRetentionRepository:
+        """Return what retention erases, in locked batches, in the open block."""
+        return self._open().retention
 
     def __enter__(self) -> Self:
         """Open a fresh Session and its repositories."""

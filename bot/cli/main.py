@@ -1,4 +1,4 @@
-"""Command line: python -m bot cards|db|keys|token|flows|contacts|survey|respondent|export|user…"""
+"""Command line: python -m bot cards|db|keys|retention|respondent|token|flows|survey|export…"""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.cli.export import export
 from bot.cli.flows import flows
 from bot.cli.keys import keys
 from bot.cli.respondents import respondent
+from bot.cli.retention import retention
 from bot.cli.surveys import survey
 from bot.cli.telegram import telegram
 from bot.cli.tokens import token
@@ -24,19 +25,7 @@ def main() -> None:
     """Parley: multilingual post-contact surveys by SMS and chat."""
 
 
-for command in (
-    cards,
-    chat,
-    contacts,
-    db,
-    export,
-    flows,
-    keys,
-    respondent,
-    survey,
-    telegram,
-    token,
-    user,
-):
+for command in (cards, chat, contacts, db, export, flows, keys, respondent, retention, survey):
     main.add_command(command)
-main.add_command(worker)
+for command in (telegram, token, user, worker):
+    main.add_command(command)

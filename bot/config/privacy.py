@@ -70,6 +70,17 @@ def hash_key(value: str) -> str:
     return key
 
 
+def retention_days(value: str) -> int:
+    """Read RETENTION_DAYS: the days after a survey ends before its contact details go."""
+    try:
+        days = int(value)
+    except ValueError:
+        raise ConfigError(f"expected a whole number of days, got {value!r}") from None
+    if days < 1:
+        raise ConfigError(f"contact details are kept at least 1 day after a survey, got {days}")
+    return days
+
+
 class KeySettings(Protocol):
     """The settings the keys come from (bot.config.settings.Settings)."""
 

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.config.contacts import DEFAULT_CONTACTS, read_contacts
-from bot.config.privacy import data_keys, hash_key
+from bot.config.privacy import data_keys, hash_key, retention_days
 from bot.config.publishing import cache_seconds, delay_days, frame_ancestors, k_anonymity
 from bot.config.values import (
     auto_flag,
@@ -131,6 +131,8 @@ class Settings:
     # key addresses are hashed with; required unless the database is the embedded default.
     data_keys: tuple[str, ...] = ()
     address_hash_key: str = ""
+    # Days after a survey ends before retention erases its contact details and message bodies.
+    retention_days: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -248,6 +250,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "transparency_cache_seconds": ("TRANSPARENCY_CACHE_SECONDS", cache_seconds),
     "data_keys": ("DATA_KEY", data_keys),
     "address_hash_key": ("ADDRESS_HASH_KEY", hash_key),
+    "retention_days": ("RETENTION_DAYS", retention_days),
 }
 
 

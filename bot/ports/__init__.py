@@ -38,6 +38,7 @@ from bot.ports.repositories import (
     ScheduleRepository,
 )
 from bot.ports.results import ResultsQueries
+from bot.ports.retention import RetentionRepository
 from bot.ports.storage import (
     AccountRepository,
     AdminQueries,
@@ -82,6 +83,7 @@ __all__ = [
     "RespondentRepository",
     "ResponseQueries",
     "ResultsQueries",
+    "RetentionRepository",
     "ScheduleRepository",
     "Sender",
     "StoredFlowVersion",

@@ -21,6 +21,7 @@ from bot.ports.repositories import (
     RespondentRepository,
     ScheduleRepository,
 )
+from bot.ports.retention import RetentionRepository
 
 if TYPE_CHECKING:
     from storage.models import (
@@ -252,6 +253,11 @@ class UnitOfWork(Protocol):
     @property
     def alerts(self) -> AlertRepository:
         """Return the alerts and their deliveries of this block."""
+        ...
+
+    @property
+    def retention(self) -> RetentionRepository:
+        """Return what retention erases, in locked batches, in this block."""
         ...
 
     def __enter__(self) -> UnitOfWork: ...

@@ -24,6 +24,9 @@ def cancel_survey(
         respondent = uow.respondents.get(conversation.respondent_id) if conversation else None
         if conversation is None or respondent is None:
             return None
+        if not respondent.reachable:
+            # Retention detached it, and it only does so to ended surveys: nothing to cancel.
+            return describe_survey(conversation, cancelled=False)
         channel, address = respondent.channel, respondent.address
     with rt.uow() as uow:
         now = rt.clock()

@@ -202,6 +202,11 @@ def _claimed(
         message.status, message.error_code = MessageStatus.FAILED, "no_sender"
         item.close(ItemStatus.FAILED, now, "no sender for the channel or no respondent")
         return RunOutcome.FAILED
+    if not respondent.reachable:
+        # Fails closed: retention kept no address for this row, and the note names none.
+        message.status, message.error_code = MessageStatus.FAILED, "erased"
+        item.close(ItemStatus.FAILED, now, "the respondent's contact details were erased")
+        return RunOutcome.FAILED
     return item, message, sender, respondent.address
 
 

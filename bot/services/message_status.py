@@ -107,7 +107,7 @@ def _opt_out_recipient(uow: UnitOfWork, message: Message, now: datetime) -> None
     if message.respondent_id is None:
         return  # The respondent was erased: nobody left to stop surveying.
     respondent = uow.respondents.get(message.respondent_id)
-    if respondent is None:
+    if respondent is None or not respondent.reachable:
         return
     # Lock the row as an inbound turn does, so a reply arriving now is serialised with this.
     respondent = uow.respondents.for_update(respondent.channel, respondent.address, now)

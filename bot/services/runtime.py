@@ -88,6 +88,8 @@ class Runtime:
     alerting: Alerting | None = None
     # The read side of officer feedback and the public page (None: neither is served).
     public: PublicQueries | None = None
+    # Days after a survey ends before retention erases its contact details (RETENTION_DAYS).
+    retention_days: int = 30
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

@@ -19,12 +19,13 @@ from bot.engine.locale import system_message
 from bot.engine.model import LIVE, Status
 from bot.i18n.bidi import for_locale
 from bot.ports import Buttons, UnitOfWork
-from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
+from bot.scheduling.model import RefusalReason, Refuse
 from bot.scheduling.rules import Zones, decide_send, next_allowed
 from bot.scheduling.states import ItemKind, ItemStatus, RunOutcome
 from bot.services.conversations import activate, close_unfinished, state_of
 from bot.services.delivery import deliver_item
 from bot.services.runtime import Runtime
+from bot.services.survey_history import respondent_history
 from storage.models import Conversation, Respondent, ScheduledItem
 
 log = logging.getLogger(__name__)
@@ -111,8 +112,8 @@ def _job(rt: Runtime, uow: UnitOfWork, item: ScheduledItem, now: datetime) -> Jo
     """Load the conversation and lock its respondent, so no inbound turn runs meanwhile."""
     conversation = uow.conversations.get(item.conversation_id) if item.conversation_id else None
     known = uow.respondents.get(conversation.respondent_id) if conversation else None
-    if conversation is None or known is None:
-        return None
+    if conversation is None or known is None or not known.reachable:
+        return None  # An anonymous or hash-only row: retention erased whom to send to.
     respondent = uow.respondents.for_update(known.channel, known.address, now)
     return Job(rt, uow, item, conversation, respondent, now)
 
@@ -123,11 +124,7 @@ def _start(job: Job) -> RunOutcome:
     if conversation.status != Status.SCHEDULED:
         return job.cancel(f"conversation is {conversation.status}")
     contact = job.uow.contacts.get(conversation.contact_id)
-    history = RespondentHistory(
-        opted_out=respondent.opted_out_at is not None,
-        do_not_survey=respondent.do_not_survey_at is not None,
-        last_survey_at=job.uow.conversations.last_survey_at(respondent.id, besides=conversation.id),
-    )
+    history = respondent_history(job.uow, respondent, besides=conversation.id)
     occurred = contact.occurred_at if contact is not None else conversation.created_at
     call_type = contact.call_type if contact is not None else None
     decision = decide_send(occurred, job.now, call_type, history, job.rt.policy, job.zone)

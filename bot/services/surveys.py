@@ -16,7 +16,7 @@ from bot.engine.model import Status
 from bot.errors import FieldsError
 from bot.i18n.choice import offered_tag
 from bot.ports import TemplateSender, UnitOfWork
-from bot.scheduling.model import Decision, RefusalReason, Refuse, RespondentHistory, Send
+from bot.scheduling.model import Decision, RefusalReason, Refuse, Send
 from bot.scheduling.rules import decide_send
 from bot.scheduling.states import HELD_BACK, ItemKind, RunOutcome
 from bot.services.addresses import RESIDENT_STARTS, AddressError, mask, normalise_address
@@ -24,6 +24,7 @@ from bot.services.flow_routes import flow_for
 from bot.services.optout import cancel_conversation
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import run_item
+from bot.services.survey_history import respondent_history
 from storage.models import Contact, Conversation, Respondent
 
 log = logging.getLogger(__name__)
@@ -187,11 +188,7 @@ def _decide(
     now: datetime,
 ) -> Decision:
     """Apply the agency's rules: whether the survey goes out, and when."""
-    history = RespondentHistory(
-        opted_out=respondent.opted_out_at is not None,
-        do_not_survey=respondent.do_not_survey_at is not None,
-        last_survey_at=uow.conversations.last_survey_at(respondent.id, besides=None),
-    )
+    history = respondent_history(uow, respondent)
     zone = rt.resident_zones(respondent.address)
     return decide_send(occurred_at, now, request.call_type, history, rt.policy, zone)
 

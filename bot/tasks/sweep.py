@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.services.alert_delivery import sweep_alerts
+from bot.services.retention import RetentionReport, run_retention
 from bot.services.runtime import Runtime
 from bot.services.scheduled_items import sweep_items
 from bot.services.translations import sweep_translations
@@ -29,6 +30,9 @@ ITEM_JOB = "bot.tasks.jobs.run_item"
 ALERT_JOB = "bot.tasks.jobs.deliver_alert"
 # RQ job states in which a job will still run by itself: enqueueing it again would duplicate it.
 IN_HAND = frozenset({"queued", "started", "deferred", "scheduled"})
+# Retention erases what fell due at most this often per process: the database says what is
+# due, so a process that stops (or a lost Redis) loses nothing; the next run does it.
+RETENTION_EVERY = timedelta(hours=1)
 # Unexpected errors in an item job (the database was down): RQ tries again after these waits.
 ITEM_RETRY_SECONDS = [10, 60, 300]
 
@@ -63,6 +67,7 @@ class Sweeper:
         self._thread: threading.Thread | None = None
         self._pid = 0
         self._lock = threading.Lock()
+        self._retained_at: datetime | None = None
 
     def start(self, rt: Runtime) -> None:
         """Start sweeping for `rt`, unless this process already is."""
@@ -75,6 +80,18 @@ class Sweeper:
                 target=self._run, args=(rt,), name="parley-sweep", daemon=True
             )
             self._thread.start()
+
+    def retain(self, rt: Runtime) -> RetentionReport | None:
+        """Run retention unless this process did within the hour; return its counts if run.
+
+        It takes the fork guard per batch, never for the whole run, so a long first run does
+        not hold up RQ's forks; a failed run is tried again an hour later, not every sweep.
+        """
+        now = rt.clock()
+        if self._retained_at is not None and now - self._retained_at < RETENTION_EVERY:
+            return None
+        self._retained_at = now
+        return run_retention(rt, now, guard=_SWEEPING)
 
     def wake(self) -> None:
         """Sweep again now rather than at the end of the wait (new work falls due soon)."""
@@ -96,6 +113,7 @@ class Sweeper:
             try:
                 with _SWEEPING:
                     upcoming = sweep_once(rt)
+                self.retain(rt)
             except Exception:
                 log.exception("background sweep failed")
             self._wake.wait(_wait(rt, upcoming, interval))

@@ -62,9 +62,20 @@ class Respondent(Base):
     def address(self) -> str:
         """Return the resident's address, as the repository revealed it."""
         plain: str | None = self.__dict__.get("_address")
+        if plain is None and not self.address_enc:
+            # Fails closed, naming no contact detail: nothing can be sent to this row.
+            raise LookupError(
+                f"respondent {self.id}: its contact details were erased by retention;"
+                " it is reachable again once the resident writes or is surveyed anew"
+            )
         if plain is None:
             raise LookupError("a respondent's address is revealed only by its repository")
         return plain
+
+    @property
+    def reachable(self) -> bool:
+        """Say whether the address is known: revealed, or still sealed on the row."""
+        return "_address" in self.__dict__ or bool(self.address_enc)
 
     def reveal(self, address: str) -> None:
         """Keep the decrypted (or looked-up) address in memory, never in the database."""

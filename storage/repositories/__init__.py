@@ -9,6 +9,7 @@ from storage.repositories.conversations import SqlAlchemyConversationRepository
 from storage.repositories.flows import SqlAlchemyFlowRepository
 from storage.repositories.messages import SqlAlchemyMessageRepository
 from storage.repositories.respondents import SqlAlchemyRespondentRepository
+from storage.repositories.retention import SqlAlchemyRetentionRepository
 from storage.repositories.schedule import SqlAlchemyScheduleRepository
 from storage.repositories.tokens import SqlAlchemyTokenRepository
 from storage.repositories.translations import SqlAlchemyTranslationRepository
@@ -23,6 +24,7 @@ __all__ = [
     "SqlAlchemyFlowRepository",
     "SqlAlchemyMessageRepository",
     "SqlAlchemyRespondentRepository",
+    "SqlAlchemyRetentionRepository",
     "SqlAlchemyScheduleRepository",
     "SqlAlchemyTokenRepository",
     "SqlAlchemyTranslationRepository",

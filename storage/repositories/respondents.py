@@ -54,11 +54,22 @@ class SqlAlchemyRespondentRepository:
             except IntegrityError:
                 pass  # Another transaction created it first; the row is committed now.
             respondent = self._session.scalars(prepared.respondent_for_update, params).one()
-        respondent.reveal(address)
+        self._reveal(respondent, address)
         open_conversation: Conversation | None = self._session.scalars(
             prepared.open_conversation, {"respondent_id": respondent.id}
         ).first()
         return respondent, open_conversation
+
+    def _reveal(self, respondent: Respondent, address: str) -> None:
+        """Reveal the address on a locked row, sealing it again if retention kept only the hash.
+
+        The resident is back: a reply or a survey needs the address (a Telegram chat is
+        reached only by its id), and retention drops it again once they fall silent.
+        """
+        if not respondent.address_enc:
+            context = address_context(respondent.channel, respondent.address_hash)
+            respondent.address_enc = self._cipher.seal(address, context)
+        respondent.reveal(address)
 
     def find(self, channel: str, address: str) -> Respondent | None:
         """Return the respondent at an address, if any, without locking."""
@@ -71,9 +82,13 @@ class SqlAlchemyRespondentRepository:
         return found
 
     def get(self, respondent_id: uuid.UUID) -> Respondent | None:
-        """Return the respondent with this id, if any, its address decrypted (fails closed)."""
+        """Return the respondent with this id, if any, its address decrypted (fails closed).
+
+        A row retention left hash-only (or an anonymous one) is returned with no address:
+        reading `address` then raises, naming no contact detail.
+        """
         found = self._session.get(Respondent, respondent_id)
-        if found is not None and "_address" not in found.__dict__:
+        if found is not None and "_address" not in found.__dict__ and found.address_enc:
             context = address_context(found.channel, found.address_hash)
             found.reveal(self._cipher.open(found.address_enc, context))
         return found
@@ -100,6 +115,8 @@ class SqlAlchemyRespondentRepository:
         """
         columns = (Respondent.id, Respondent.channel, Respondent.address_hash)
         query = select(*columns, Respondent.address_enc).order_by(Respondent.id).limit(limit)
+        # Rows retention left hash-only (or anonymous) hold no ciphertext to move.
+        query = query.where(Respondent.address_enc != "")
         if after is not None:
             query = query.where(Respondent.id > after)
         rows = self._session.execute(query.with_for_update()).all()
@@ -116,7 +133,8 @@ class SqlAlchemyRespondentRepository:
     def count_by_key(self) -> dict[str, int]:
         """Count the respondents sealed with each data key, by key id."""
         key = func.substr(Respondent.address_enc, 1, 8)
-        counted = self._session.execute(select(key, func.count()).group_by(key)).all()
+        sealed = select(key, func.count()).where(Respondent.address_enc != "")
+        counted = self._session.execute(sealed.group_by(key)).all()
         return {str(kid): int(total) for kid, total in counted}
 
 

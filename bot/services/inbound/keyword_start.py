@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from bot.engine.model import Flow
 from bot.engine.text import normalise
 from bot.ports import UnitOfWork
-from bot.scheduling.model import RefusalReason, Refuse, RespondentHistory
+from bot.scheduling.model import RefusalReason, Refuse
 from bot.scheduling.rules import decide_send
 from bot.services.runtime import Runtime
+from bot.services.survey_history import respondent_history
 from storage.models import Respondent
 
 # What a refused resident is told (None: nothing at all, as for every text after STOP).
@@ -31,14 +32,8 @@ def keyword_refusal(
     rt: Runtime, uow: UnitOfWork, respondent: Respondent, now: datetime
 ) -> Refuse | None:
     """Return why a resident asking for a survey by keyword may not have one now, if so."""
-    history = RespondentHistory(
-        opted_out=respondent.opted_out_at is not None,
-        do_not_survey=respondent.do_not_survey_at is not None,
-        # Surveys that went out: one still waiting to be sent is capped when it falls due.
-        last_survey_at=uow.conversations.last_survey_at(
-            respondent.id, besides=None, started_only=True
-        ),
-    )
+    # Surveys that went out: one still waiting to be sent is capped when it falls due.
+    history = respondent_history(uow, respondent, started_only=True)
     policy = replace(rt.policy, delay=timedelta(0), quiet_hours=None)
     decision = decide_send(now, now, None, history, policy, rt.resident_zones(respondent.address))
     return decision if isinstance(decision, Refuse) else None
