@@ -2,9 +2,9 @@
 
 Asked for by text (DELETE, then YES: bot/services/inbound/erase_request.py) or, for a request made
 by phone or letter, from the command line (`python -m bot respondent erase NUMBER`). What stays
-is the respondent row: the keyed hash of the address, its sealed copy (so the receipt can still be
-sent in a chat app, whose replies leave after the turn) and the opt-out dates, so the resident is
-not texted again unless they text START. The audit log records when and how, never the address.
+is the respondent row: the keyed hash of the address and the opt-out dates, so the resident is
+not texted again unless they text START (and, until retention, its sealed copy where a chat
+app's receipt is sent after the turn). The audit log records when and how, never the address.
 """
 
 from __future__ import annotations
@@ -39,14 +39,21 @@ def erase_respondent(
     how: str,
     actor: str,
     keep_message_id: uuid.UUID | None = None,
+    keep_address: bool = False,
 ) -> dict[str, int]:
-    """Delete what is held about a resident, keep them opted out, and record it in the audit log."""
+    """Delete what is held about a resident, keep them opted out, and record it in the audit log.
+
+    The sealed address goes too, unless `keep_address`: a receipt sent after the turn (a chat
+    app's) still needs it, and retention blanks it once nothing points at the row.
+    """
     # Opted out first: its live surveys end, and nothing is texted again (the receipt says so).
     opt_out(uow, respondent, now)
     counts = uow.respondents.erase(respondent.id, keep_message_id)
     respondent.language = None
     respondent.menu_open_at = None
     respondent.erase_asked_at = None
+    if not keep_address:
+        respondent.address_enc = ""  # only the hash stays: the opt-out list
     detail = f"{how}: {summary(counts)}"
     subject = f"a resident on {respondent.channel}"
     audit.record(uow, actor, audit.Action.RESPONDENT_ERASED, subject, detail, now)

@@ -70,6 +70,9 @@ def test_a_found_number_is_erased_after_confirmation(
     assert result.exit_code == 0, result.output
     assert "sms: erased 0 answers, 2 messages, 1 conversations" in result.output
     assert state(rt, "sms", number) == (True, False, 0)
+    with rt.uow() as uow:
+        kept = uow.respondents.find("sms", number)
+        assert kept is not None and kept.address_enc == ""  # nothing to send: only the hash stays
     assert audited(rt)[-1].startswith("command line: ")
     assert number not in caplog.text and number[-7:] not in caplog.text
     assert reply(post_sms(app.test_client(), number, "hello")) == "", "opted out: no texts"

@@ -151,6 +151,10 @@ def test_after_erasure_the_number_is_opted_out(
     number = surveyed(client, api_token, "en")
     says(client, number, "DELETE")
     says(client, number, "Yes")
+    with app.extensions["parley.runtime"].uow() as uow:
+        kept = uow.respondents.find("sms", number)
+        # Only the hash is left: the receipt went back in the webhook's answer.
+        assert kept is not None and kept.address_enc == ""
     created = client.post(
         "/api/v1/surveys",
         json={"channel": "sms", "address": number, "flow": "post_contact"},

@@ -76,6 +76,10 @@ def test_a_press_on_yes_erases_and_the_receipt_reaches_the_chat(
     assert receipt["text"] == said(app, language, "erase_done")
     assert buttons_of(receipt) == [[("START", "~erase_done:start")]]
     assert held(app, chat) == (0, [receipt["text"]])
+    with app.extensions["parley.runtime"].uow() as uow:
+        kept = uow.respondents.find("telegram", str(chat))
+        # The receipt is sent after the turn: the sealed chat id waits for retention.
+        assert kept is not None and kept.address_enc != ""
 
 
 def test_a_press_on_no_keeps_everything(

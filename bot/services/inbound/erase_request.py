@@ -70,6 +70,7 @@ def _erase(turn: Turn, language: str) -> list[str]:
         how=f"{channel} keyword",
         actor=f"resident ({channel})",
         keep_message_id=turn.inbound_id,
+        keep_address=not turn.replies_inline,
     )
     turn.conversation = None  # deleted: the receipt belongs to no survey
     # Every language's receipt says "reply START", offered as a button where there are buttons.

@@ -73,7 +73,9 @@ def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> lis
         )
         if inbound is None:
             return _replayed(uow, msg)
-        turn = Turn(rt, uow, msg, respondent, conversation, inbound_id=inbound)
+        turn = Turn(
+            rt, uow, msg, respondent, conversation, inbound_id=inbound, replies_inline=inline
+        )
         if conversation is not None and conversation.reminders_pending:
             # Any reply shows the resident has seen the survey: no reminder is needed now.
             uow.schedule.cancel([conversation.id], (ItemKind.REMINDER,), msg.received_at, "replied")

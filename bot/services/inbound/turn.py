@@ -30,6 +30,8 @@ class Turn:
     buttons: Buttons | None = None
     # The stored inbound message being answered (None where nothing was stored).
     inbound_id: uuid.UUID | None = None
+    # The replies go back in the webhook's answer (TwiML); else they are sent after the turn.
+    replies_inline: bool = True
 
     def language(self, hit: KeywordHit | None = None) -> str:
         """Choose the language to answer in: a keyword's own, else the one we know."""
