@@ -217,6 +217,8 @@ class Translation(Base):
     """
 
     __tablename__ = "translations"
+    # Retention deletes the rows older than RETENTION_DAYS by this index.
+    __table_args__ = (Index("ix_translations_created_at", "created_at"),)
 
     text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     source: Mapped[str] = mapped_column(String(35), primary_key=True)  # "auto" when unknown

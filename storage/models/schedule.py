@@ -28,6 +28,9 @@ class ScheduledItem(Base):
         # The sweep's query: pending items whose time has come, oldest first. Its cost follows
         # the number of due items, not the size of the table.
         Index("ix_scheduled_items_status_due_at", "status", "due_at"),
+        # Deleting a message (erasure) finds the items that point at it by this index, for
+        # the foreign key's SET NULL and the erasure's own delete, instead of a table scan.
+        Index("ix_scheduled_items_message_id", "message_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -42,7 +42,7 @@ def test_db_upgrade_then_status_is_current(env: dict[str, str]) -> None:
     code, out = run(env, "db", "upgrade")
     assert code == 0 and "database at revision" in out
     code, after = run(env, "db", "status")
-    assert code == 0 and "current: 0022_retention" in after
+    assert code == 0 and "current: 0023_privacy_indexes" in after
 
 
 def test_token_create_prints_a_token_that_authenticates(env: dict[str, str]) -> None:

@@ -71,7 +71,7 @@ def test_upgrade_from_empty_reaches_head(empty_engine: Engine) -> None:
 
     upgrade(empty_engine)
 
-    assert current_revision(empty_engine) == head_revision() == "0022_retention"
+    assert current_revision(empty_engine) == head_revision() == "0023_privacy_indexes"
     assert _tables(empty_engine) == TABLES | {"alembic_version"}
 
 
