@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -28,6 +27,7 @@ from bot.flows.store import RecordedFlowStore, open_flow_store
 from bot.i18n.alert_words import WordList
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
+from bot.logs import configure
 from bot.ports import AlertOutlet, Clock, Keyboard, Renderer, Sender, Translator, UnitOfWork
 from bot.scheduling.model import SendPolicy
 from bot.services.addresses import Channel
@@ -37,7 +37,7 @@ from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from storage import queries
 from storage.contact_cipher import ContactCipher
-from storage.db import key_problem, make_engine, make_session_factory, upgrade
+from storage.db import key_problem, make_engine, make_session_factory, ping, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.scratch import scratch_engine
 from storage.unit_of_work import SqlAlchemyUnitOfWork
@@ -52,11 +52,8 @@ def utc_now() -> datetime:
 
 
 def configure_logging(settings: Settings) -> None:
-    """Send Parley's logs to stderr at the configured level, unless a host configured them."""
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bot").setLevel(settings.log_level)
+    """Send Parley's logs to stderr in the configured format and level (bot/logs.py)."""
+    configure(settings.log_level, settings.log_format)
 
 
 def build_senders(settings: Settings, chat_tag: ChatTag) -> dict[str, Sender]:
@@ -261,6 +258,7 @@ def bootstrap(
         dispatcher=dispatcher,
         detect=definitions.detector.detect,
         close=_closer(engine, dispatcher),
+        probes={"database": partial(ping, engine), **dispatcher.probes()},
         alerting=build_alerting(settings, definitions.alert_words),
         **_storage(engine, definitions, clock(), settings.flow_refresh_seconds, cipher),
         **_channels(build_senders(settings, cipher.chat_tag) if senders is None else senders),

@@ -21,6 +21,7 @@ from bot.config.values import (
     http_url,
     integer,
     language,
+    log_format,
     positive,
     redis_url,
     seconds,
@@ -77,6 +78,8 @@ class Settings:
     locales_dir: Path = ROOT / "locales"
     migrate_on_start: bool = True
     log_level: str = "INFO"
+    # text (readable lines) or json (one object per line, for a log pipeline).
+    log_format: str = "text"
     # Free-text answers are translated into the agency's language in the background. No
     # resident text leaves the server unless the agency chooses a provider.
     agency_language: str = "en"
@@ -216,6 +219,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "locales_dir": ("LOCALES_DIR", Path),
     "migrate_on_start": ("MIGRATE_ON_START", flag),
     "log_level": ("LOG_LEVEL", str.upper),
+    "log_format": ("LOG_FORMAT", log_format),
     "agency_language": ("AGENCY_LANGUAGE", language),
     "translator": ("TRANSLATOR", translator),
     "translator_url": ("TRANSLATOR_URL", http_url),

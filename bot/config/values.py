@@ -128,3 +128,15 @@ def count(value: str) -> int:
     if number < 1:
         raise ConfigError(f"expected 1 or more, got {value!r}")
     return number
+
+
+# How logs are written (bot/logs.py): plain text lines, or one JSON object per line.
+LOG_FORMATS = ("text", "json")
+
+
+def log_format(value: str) -> str:
+    """Read LOG_FORMAT: text or json."""
+    name = value.strip().lower()
+    if name not in LOG_FORMATS:
+        raise ConfigError(f"expected one of {', '.join(LOG_FORMATS)}, got {value!r}")
+    return name

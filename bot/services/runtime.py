@@ -88,6 +88,8 @@ class Runtime:
     alerting: Alerting | None = None
     # The read side of officer feedback and the public page (None: neither is served).
     public: PublicQueries | None = None
+    # What /readyz checks, by name: each returns when its service answers and raises otherwise.
+    probes: Mapping[str, Callable[[], None]] = field(default_factory=dict)
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 
