@@ -16,7 +16,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 
 TEXT, JSON = "text", "json"
@@ -40,9 +40,14 @@ def new_request_id(offered: str | None = None) -> str:
     return uuid.uuid4().hex
 
 
-def set_request_id(value: str) -> None:
-    """Name the request this thread or task now handles (a web request sets it per request)."""
-    _request_id.set(value if _USABLE_ID.fullmatch(value) else new_request_id())
+def set_request_id(value: str) -> Token[str]:
+    """Name the request this thread now handles; return the token that ends it."""
+    return _request_id.set(value if _USABLE_ID.fullmatch(value) else new_request_id())
+
+
+def end_request(token: Token[str]) -> None:
+    """Stop naming the request `token` began: the thread's next lines carry no stale id."""
+    _request_id.reset(token)
 
 
 @contextmanager

@@ -80,6 +80,8 @@ class Settings:
     log_level: str = "INFO"
     # text (readable lines) or json (one object per line, for a log pipeline).
     log_format: str = "text"
+    # A scrape of /metrics must send it as a bearer token; empty: only this machine may scrape.
+    metrics_token: str = ""
     # Free-text answers are translated into the agency's language in the background. No
     # resident text leaves the server unless the agency chooses a provider.
     agency_language: str = "en"
@@ -220,6 +222,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "migrate_on_start": ("MIGRATE_ON_START", flag),
     "log_level": ("LOG_LEVEL", str.upper),
     "log_format": ("LOG_FORMAT", log_format),
+    "metrics_token": ("METRICS_TOKEN", str.strip),
     "agency_language": ("AGENCY_LANGUAGE", language),
     "translator": ("TRANSLATOR", translator),
     "translator_url": ("TRANSLATOR_URL", http_url),

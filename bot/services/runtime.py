@@ -18,6 +18,7 @@ from bot.ports import (
     Dispatcher,
     FlowStore,
     Keyboard,
+    OperationsQueries,
     PublicQueries,
     Renderer,
     ResponseQueries,
@@ -88,6 +89,8 @@ class Runtime:
     alerting: Alerting | None = None
     # The read side of officer feedback and the public page (None: neither is served).
     public: PublicQueries | None = None
+    # The operators' read side: the backlog /metrics reports (None: not reported).
+    operations: OperationsQueries | None = None
     # What /readyz checks, by name: each returns when its service answers and raises otherwise.
     probes: Mapping[str, Callable[[], None]] = field(default_factory=dict)
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.

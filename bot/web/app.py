@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config.settings import Settings
-from bot.logs import new_request_id, request_id, set_request_id
+from bot.logs import end_request, new_request_id, request_id, set_request_id
 from bot.services.runtime import Runtime
+from bot.web.metrics import init_metrics
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,11 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
     app.register_error_handler(Exception, _unexpected)
     app.add_url_rule("/healthz", "healthz", _health)
     app.add_url_rule("/readyz", "readyz", _ready)
+    init_metrics(app)
     app.before_request(_name_request)
     app.before_request(_start_background)
     app.after_request(_tell_request_id)
+    app.teardown_request(_forget_request)
     return app
 
 
@@ -97,7 +100,14 @@ def _ready() -> tuple[Response, int]:
 
 def _name_request() -> None:
     """Give the request an id every log line and the jobs it enqueues will carry."""
-    set_request_id(new_request_id(request.headers.get(REQUEST_ID_HEADER)))
+    g.parley_request = set_request_id(new_request_id(request.headers.get(REQUEST_ID_HEADER)))
+
+
+def _forget_request(_error: BaseException | None) -> None:
+    """Stop naming the request once it is over (the thread serves others next)."""
+    token = g.pop("parley_request", None)
+    if token is not None:
+        end_request(token)
 
 
 def _tell_request_id(response: Response) -> Response:

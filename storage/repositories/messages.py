@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.scheduling.states import Direction, MessageStatus
 from storage.models import Message, next_seq
+from storage.observe import note
 from storage.repositories.statements import dialect_of, statements
 
 
@@ -112,6 +113,8 @@ class SqlAlchemyMessageRepository:
         inserted: uuid.UUID | None = self._session.execute(
             prepared.inbound_insert, params
         ).scalar_one_or_none()
+        if inserted is not None:
+            note(self._session, ("message", channel, Direction.IN, MessageStatus.RECEIVED))
         return inserted
 
     def add_outbound(
@@ -142,4 +145,5 @@ class SqlAlchemyMessageRepository:
             "updated_at": now,
         }
         self._session.execute(statements(dialect_of(self._session)).message_insert, params)
+        note(self._session, ("message", channel, Direction.OUT, status))
         return message_id

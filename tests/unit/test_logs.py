@@ -68,8 +68,10 @@ def test_an_id_that_could_forge_a_log_line_is_replaced_by_a_fresh_one(offered: s
 
 def test_a_plain_id_from_a_proxy_is_kept() -> None:
     assert logs.new_request_id("edge-01:9f8e.77_a") == "edge-01:9f8e.77_a"
-    logs.set_request_id("bad id")
-    assert logs.request_id() != "bad id"
+    token = logs.set_request_id("bad id")
+    assert logs.request_id() not in ("bad id", "-")
+    logs.end_request(token)
+    assert logs.request_id() == "-"
 
 
 def test_log_format_is_text_or_json() -> None:

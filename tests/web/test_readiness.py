@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from storage.db import make_engine, ping
 
@@ -16,12 +17,12 @@ DEAD_POSTGRES = "postgresql+psycopg://parley@127.0.0.1:9/parley"
 DEAD_REDIS = "redis://127.0.0.1:9/0"
 
 
-def test_ready_when_the_database_answers(client: Flask) -> None:
-    response = client.get("/readyz")  # type: ignore[attr-defined]
+def test_ready_when_the_database_answers(client: FlaskClient) -> None:
+    response = client.get("/readyz")
 
     assert response.status_code == 200
     assert response.get_json() == {"status": "ready", "checks": {"database": "ok"}}
-    assert client.get("/healthz").status_code == 200  # type: ignore[attr-defined]
+    assert client.get("/healthz").status_code == 200
 
 
 def test_not_ready_while_the_database_is_down(app: Flask) -> None:
@@ -53,10 +54,12 @@ def test_redis_is_checked_when_work_goes_through_it(
     assert response.get_json()["checks"] == {"database": "ok", "redis": "unavailable"}
 
 
-def test_every_answer_names_its_request_and_keeps_a_plain_id_it_was_given(client: Flask) -> None:
-    given = client.get("/healthz", headers={"X-Request-Id": "lb-5d2c"})  # type: ignore[attr-defined]
-    forged = client.get("/healthz", headers={"X-Request-Id": "a\tb"})  # type: ignore[attr-defined]
-    fresh = client.get("/readyz")  # type: ignore[attr-defined]
+def test_every_answer_names_its_request_and_keeps_a_plain_id_it_was_given(
+    client: FlaskClient,
+) -> None:
+    given = client.get("/healthz", headers={"X-Request-Id": "lb-5d2c"})
+    forged = client.get("/healthz", headers={"X-Request-Id": "a\tb"})
+    fresh = client.get("/readyz")
 
     assert given.headers["X-Request-Id"] == "lb-5d2c"
     assert forged.headers["X-Request-Id"] != "a\tb" and len(forged.headers["X-Request-Id"]) == 32
