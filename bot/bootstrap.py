@@ -220,6 +220,7 @@ def _from_settings(settings: Settings, locales: Mapping[str, Locale]) -> dict[st
         "card_key": settings.secret_key.encode(),
         "telegram_bot": settings.telegram_bot_username,
         "whatsapp_number": settings.whatsapp_number,
+        "inbound_per_minute": settings.inbound_per_minute,
     }
 
 

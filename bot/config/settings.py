@@ -22,6 +22,7 @@ from bot.config.values import (
     integer,
     language,
     log_format,
+    non_negative,
     positive,
     redis_url,
     seconds,
@@ -82,6 +83,8 @@ class Settings:
     log_format: str = "text"
     # A scrape of /metrics must send it as a bearer token; empty: only this machine may scrape.
     metrics_token: str = ""
+    # Messages a minute one resident may send before the rest are stored but not answered.
+    inbound_per_minute: int = 20
     # Free-text answers are translated into the agency's language in the background. No
     # resident text leaves the server unless the agency chooses a provider.
     agency_language: str = "en"
@@ -223,6 +226,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "log_level": ("LOG_LEVEL", str.upper),
     "log_format": ("LOG_FORMAT", log_format),
     "metrics_token": ("METRICS_TOKEN", str.strip),
+    "inbound_per_minute": ("INBOUND_PER_MINUTE", non_negative),
     "agency_language": ("AGENCY_LANGUAGE", language),
     "translator": ("TRANSLATOR", translator),
     "translator_url": ("TRANSLATOR_URL", http_url),

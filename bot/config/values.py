@@ -24,6 +24,14 @@ def integer(value: str) -> int:
         raise ConfigError(f"expected a whole number, got {value!r}") from exc
 
 
+def non_negative(value: str) -> int:
+    """Read a whole number of zero or more (zero usually meaning "no limit")."""
+    number = integer(value)
+    if number < 0:
+        raise ConfigError(f"expected 0 or more, got {value!r}")
+    return number
+
+
 TRANSLATORS = ("none", "google", "libre", "microsoft", "deepl")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 

@@ -91,6 +91,8 @@ class Runtime:
     public: PublicQueries | None = None
     # The operators' read side: the backlog /metrics reports (None: not reported).
     operations: OperationsQueries | None = None
+    # Messages a minute one resident may send before the rest go unanswered (0: no limit).
+    inbound_per_minute: int = 20
     # What /readyz checks, by name: each returns when its service answers and raises otherwise.
     probes: Mapping[str, Callable[[], None]] = field(default_factory=dict)
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.

@@ -47,6 +47,15 @@ class SqlAlchemyMessageRepository:
         latest: datetime | None = self._session.scalars(query).first()
         return latest
 
+    def inbound_since(self, respondent_id: uuid.UUID, since: datetime) -> int:
+        """Count the respondent's messages received at or after `since` (their index first)."""
+        query = select(func.count()).where(
+            Message.respondent_id == respondent_id,
+            Message.direction == Direction.IN,
+            Message.created_at >= since,
+        )
+        return int(self._session.scalar(query) or 0)
+
     def last_outbound(self, respondent_id: uuid.UUID) -> Message | None:
         """Return the newest message sent to a respondent, if any."""
         query = select(Message).where(Message.respondent_id == respondent_id)

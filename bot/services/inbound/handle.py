@@ -16,6 +16,7 @@ from bot.scheduling.states import ItemKind, MessageStatus
 from bot.services.addresses import mask
 from bot.services.conversations import advance, open_conversation
 from bot.services.inbound.card_start import card_reply
+from bot.services.inbound.flood import flooding
 from bot.services.inbound.keyword_replies import (
     KEYWORD_HANDLERS,
     emergency_reply,
@@ -66,6 +67,9 @@ def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> lis
         )
         if inbound is None:
             return _replayed(uow, msg)
+        if flooding(rt, uow, respondent, msg):
+            uow.commit()  # stored, so a retry is known, and counted; not answered
+            return []
         turn = Turn(rt, uow, msg, respondent, conversation)
         if conversation is not None and conversation.reminders_pending:
             # Any reply shows the resident has seen the survey: no reminder is needed now.
