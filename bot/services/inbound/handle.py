@@ -71,10 +71,7 @@ def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> lis
             uow.commit()  # stored, so a retry is known, and counted; not answered
             return []
         turn = Turn(rt, uow, msg, respondent, conversation)
-        if conversation is not None and conversation.reminders_pending:
-            # Any reply shows the resident has seen the survey: no reminder is needed now.
-            uow.schedule.cancel([conversation.id], (ItemKind.REMINDER,), msg.received_at, "replied")
-            conversation.reminders_pending = False
+        _cancel_reminders(uow, conversation, msg.received_at)
         replies = route(turn)
         body = reply_body(rt, replies, turn.reply_language)
         if body:
@@ -82,6 +79,13 @@ def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> lis
         uow.commit()
     log.info("handled %s message from %s: %d reply", msg.channel, mask(msg.address), len(replies))
     return [body] if body else []
+
+
+def _cancel_reminders(uow: UnitOfWork, conversation: Conversation | None, now: datetime) -> None:
+    """Cancel the survey's pending reminders: any reply shows the resident has seen it."""
+    if conversation is not None and conversation.reminders_pending:
+        uow.schedule.cancel([conversation.id], (ItemKind.REMINDER,), now, "replied")
+        conversation.reminders_pending = False
 
 
 def reply_body(rt: Runtime, replies: list[str], language: str | None) -> str:
