@@ -89,20 +89,17 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=20)
     args = parser.parse_args()
     script = answer_script()
-    with tempfile.TemporaryDirectory() as tmp:
-        with (
-            postgres_url()
-            if not args.sqlite
-            else _nullcontext(f"sqlite:///{Path(tmp) / 'p.db'}") as url
-        ):
-            app = build_app(url)
-            client = app.test_client()
-            drive(client, script, 3)  # warm up: flows cached, pools filled
-            report(app, client, script, args)
-            app.extensions["parley.runtime"].close()
+    tmp = tempfile.mkdtemp()
+    database = postgres_url() if not args.sqlite else _nullcontext(f"sqlite:///{tmp}/p.db")
+    with database as url:
+        app = build_app(url)
+        client = app.test_client()
+        drive(client, script, 3)  # warm up: flows cached, pools filled
+        report(app, client, script, args)
+        app.extensions["parley.runtime"].close()
 
 
-def report(app: Any, client: Any, script: list[str], args: argparse.Namespace) -> None:
+def report(_app: Any, client: Any, script: list[str], args: argparse.Namespace) -> None:
     """Profile the residents' turns and print statements per message and the top functions."""
     from storage.db import _ENGINES
 
