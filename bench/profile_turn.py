@@ -41,9 +41,10 @@ def _kind(statement: str) -> str:
 
 
 @contextmanager
-def counting(engine: Any) -> Iterator[Counter[str]]:
-    """Count the statements an engine sends, by kind, while the block runs."""
+def counting() -> Iterator[Counter[str]]:
+    """Count the statements every engine sends, by kind, while the block runs."""
     from sqlalchemy import event
+    from sqlalchemy.engine import Engine as engine
 
     seen: Counter[str] = Counter()
 
@@ -101,11 +102,8 @@ def main() -> None:
 
 def report(_app: Any, client: Any, script: list[str], args: argparse.Namespace) -> None:
     """Profile the residents' turns and print statements per message and the top functions."""
-    from storage.db import _ENGINES
-
-    engine = max(_ENGINES, key=lambda e: e.pool.checkedin() + e.pool.checkedout())
     profiler = cProfile.Profile()
-    with counting(engine) as seen:
+    with counting() as seen:
         profiler.enable()
         messages = drive(client, script, args.residents)
         profiler.disable()
