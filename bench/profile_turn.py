@@ -44,18 +44,18 @@ def _kind(statement: str) -> str:
 def counting() -> Iterator[Counter[str]]:
     """Count the statements every engine sends, by kind, while the block runs."""
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine as engine
+    from sqlalchemy.engine import Engine
 
     seen: Counter[str] = Counter()
 
     def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         seen[_kind(statement)] += 1
 
-    event.listen(engine, "before_cursor_execute", note)
+    event.listen(Engine, "before_cursor_execute", note)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        event.remove(Engine, "before_cursor_execute", note)
 
 
 def drive(client: Any, script: list[str], residents: int) -> int:
