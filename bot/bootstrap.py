@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -13,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.alert_email import SmtpAlertOutlet
-from bot.channels.alert_webhook import WebhookAlertOutlet
-from bot.config.alert_rules import AlertRules, load_alert_words
+from bot import metrics
+from bot.channels.alerting import build_alerting
+from bot.config.alert_rules import load_alert_words
 from bot.config.privacy import contact_keys
 from bot.config.settings import Settings
 from bot.engine.locale import language_values
@@ -28,17 +27,18 @@ from bot.flows.store import RecordedFlowStore, open_flow_store
 from bot.i18n.alert_words import WordList
 from bot.i18n.detect import LanguageDetector
 from bot.i18n.translate import make_translator
-from bot.ports import AlertOutlet, Clock, Keyboard, Renderer, Sender, Translator, UnitOfWork
+from bot.logs import configure
+from bot.ports import Clock, Keyboard, Renderer, Sender, Translator, UnitOfWork
 from bot.scheduling.model import SendPolicy
 from bot.services.addresses import Channel
-from bot.services.alert_findings import Alerting
 from bot.services.runtime import Runtime
 from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from storage import queries
 from storage.contact_cipher import ContactCipher
-from storage.db import key_problem, make_engine, make_session_factory, upgrade
+from storage.db import key_problem, make_engine, make_session_factory, ping, upgrade
 from storage.flow_versions import SqlAlchemyFlowVersions
+from storage.observe import watch
 from storage.scratch import scratch_engine
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -52,11 +52,8 @@ def utc_now() -> datetime:
 
 
 def configure_logging(settings: Settings) -> None:
-    """Send Parley's logs to stderr at the configured level, unless a host configured them."""
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bot").setLevel(settings.log_level)
+    """Send Parley's logs to stderr in the configured format and level (bot/logs.py)."""
+    configure(settings.log_level, settings.log_format)
 
 
 def build_senders(settings: Settings, chat_tag: ChatTag) -> dict[str, Sender]:
@@ -116,21 +113,6 @@ def build_background(
     return translator, InProcessDispatcher(sweep_seconds=settings.sweep_seconds)
 
 
-def build_alerting(settings: Settings, words: Mapping[str, WordList]) -> Alerting:
-    """Build the alert rules and outlets: email when SMTP_URL is set, a webhook when its URL is."""
-    outlets: dict[str, AlertOutlet] = {}
-    if settings.smtp_url:
-        outlets["email"] = SmtpAlertOutlet(
-            settings.smtp_url, settings.alert_from, starttls=settings.smtp_starttls
-        )
-    if settings.alert_webhook_url:
-        outlets["webhook"] = WebhookAlertOutlet(
-            settings.alert_webhook_url, settings.alert_webhook_secret
-        )
-    rules = settings.alert_rules or AlertRules()
-    return Alerting(rules, words, outlets, settings.public_base_url)
-
-
 def _closer(
     engine: Engine, dispatcher: InProcessDispatcher | RqDispatcher | None
 ) -> Callable[[], None]:
@@ -181,7 +163,7 @@ def load_definitions(settings: Settings) -> Definitions:
 
 def _unit_of_work(session_factory: sessionmaker[Session], cipher: ContactCipher) -> UnitOfWork:
     """Open a unit of work on the database (typed as the port, so mypy checks the adapter)."""
-    return SqlAlchemyUnitOfWork(session_factory, cipher)
+    return SqlAlchemyUnitOfWork(session_factory, cipher, observe=metrics.record)
 
 
 def open_database(settings: Settings, migrate: bool | None, cipher: ContactCipher) -> Engine:
@@ -201,6 +183,7 @@ def _storage(
 ) -> dict[str, Any]:
     """Return the runtime's database side: units of work, the read side, the flow versions."""
     session_factory = make_session_factory(engine)
+    watch(session_factory)  # what commits change is counted (bot/metrics.py)
     # The flow files seed the database; the newest published version of each flow is live.
     store = open_flow_store(SqlAlchemyFlowVersions(engine), definitions.loaded, now, refresh)
     return {
@@ -210,6 +193,7 @@ def _storage(
         "responses": queries.SqlAlchemyResponseQueries(session_factory),
         "public": queries.SqlAlchemyPublicQueries(session_factory),
         "results": queries.SqlAlchemyResultsQueries(session_factory),
+        "operations": queries.SqlAlchemyOperationsQueries(session_factory),
         "flow_store": store,
     }
 
@@ -237,6 +221,7 @@ def _from_settings(settings: Settings, locales: Mapping[str, Locale]) -> dict[st
         "telegram_bot": settings.telegram_bot_username,
         "whatsapp_number": settings.whatsapp_number,
         "retention_days": settings.retention_days,
+        "inbound_per_minute": settings.inbound_per_minute,
     }
 
 
@@ -262,13 +247,13 @@ def bootstrap(
         dispatcher=dispatcher,
         detect=definitions.detector.detect,
         close=_closer(engine, dispatcher),
+        probes={"database": partial(ping, engine), **dispatcher.probes()},
         alerting=build_alerting(settings, definitions.alert_words),
         **_storage(engine, definitions, clock(), settings.flow_refresh_seconds, cipher),
         **_channels(build_senders(settings, cipher.chat_tag) if senders is None else senders),
         **_from_settings(settings, locales),
     )
-    if dispatcher is not None:
-        dispatcher.bind(rt)
+    dispatcher.bind(rt)
     return rt
 
 

@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,6 +61,12 @@ def _forget_inherited_pools() -> None:
     """Drop every engine's pooled connections in a freshly forked child."""
     for engine in list(_ENGINES):
         engine.dispose(close=False)
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers a trivial query (the readiness probe)."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

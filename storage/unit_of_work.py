@@ -10,6 +10,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.contact_cipher import ContactCipher
+from storage.observe import Change, drop, take
 from storage.repositories import (
     SqlAlchemyAccountRepository,
     SqlAlchemyAlertRepository,
@@ -68,9 +69,16 @@ class _Repositories:
 class SqlAlchemyUnitOfWork:
     """Open a Session per `with` block; commit explicitly, roll back otherwise."""
 
-    def __init__(self, session_factory: sessionmaker[Session], cipher: ContactCipher) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        cipher: ContactCipher,
+        observe: Callable[[list[Change]], None] | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._cipher = cipher
+        # Told what each commit changed that operators count (storage/observe.py).
+        self._observe = observe
         self._session: Session | None = None
         self._repositories: _Repositories | None = None
         self._after_commit: list[Callable[[], None]] = []
@@ -173,14 +181,20 @@ class SqlAlchemyUnitOfWork:
 
     def commit(self) -> None:
         """Commit the work done so far in this block, then run the after-commit actions."""
-        self._open_session().commit()
+        session = self._open_session()
+        session.commit()
+        changes = take(session)
+        if self._observe is not None and changes:
+            self._observe(changes)
         actions, self._after_commit = self._after_commit, []
         for action in actions:
             action()
 
     def rollback(self) -> None:
         """Discard the work done since the last commit, and its after-commit actions."""
-        self._open_session().rollback()
+        session = self._open_session()
+        session.rollback()
+        drop(session)
         self._after_commit.clear()
 
     def _open(self) -> _Repositories:

@@ -21,6 +21,8 @@ from bot.config.values import (
     http_url,
     integer,
     language,
+    log_format,
+    non_negative,
     positive,
     redis_url,
     seconds,
@@ -77,6 +79,12 @@ class Settings:
     locales_dir: Path = ROOT / "locales"
     migrate_on_start: bool = True
     log_level: str = "INFO"
+    # text (readable lines) or json (one object per line, for a log pipeline).
+    log_format: str = "text"
+    # A scrape of /metrics must send it as a bearer token; empty: only this machine may scrape.
+    metrics_token: str = ""
+    # Messages a minute one resident may send before the rest are stored but not answered.
+    inbound_per_minute: int = 20
     # Free-text answers are translated into the agency's language in the background. No
     # resident text leaves the server unless the agency chooses a provider.
     agency_language: str = "en"
@@ -218,6 +226,9 @@ _ENV: dict[str, tuple[str, Any]] = {
     "locales_dir": ("LOCALES_DIR", Path),
     "migrate_on_start": ("MIGRATE_ON_START", flag),
     "log_level": ("LOG_LEVEL", str.upper),
+    "log_format": ("LOG_FORMAT", log_format),
+    "metrics_token": ("METRICS_TOKEN", str.strip),
+    "inbound_per_minute": ("INBOUND_PER_MINUTE", non_negative),
     "agency_language": ("AGENCY_LANGUAGE", language),
     "translator": ("TRANSLATOR", translator),
     "translator_url": ("TRANSLATOR_URL", http_url),

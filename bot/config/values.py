@@ -24,6 +24,14 @@ def integer(value: str) -> int:
         raise ConfigError(f"expected a whole number, got {value!r}") from exc
 
 
+def non_negative(value: str) -> int:
+    """Read a whole number of zero or more (zero usually meaning "no limit")."""
+    number = integer(value)
+    if number < 0:
+        raise ConfigError(f"expected 0 or more, got {value!r}")
+    return number
+
+
 TRANSLATORS = ("none", "google", "libre", "microsoft", "deepl")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
@@ -128,3 +136,15 @@ def count(value: str) -> int:
     if number < 1:
         raise ConfigError(f"expected 1 or more, got {value!r}")
     return number
+
+
+# How logs are written (bot/logs.py): plain text lines, or one JSON object per line.
+LOG_FORMATS = ("text", "json")
+
+
+def log_format(value: str) -> str:
+    """Read LOG_FORMAT: text or json."""
+    name = value.strip().lower()
+    if name not in LOG_FORMATS:
+        raise ConfigError(f"expected one of {', '.join(LOG_FORMATS)}, got {value!r}")
+    return name

@@ -146,6 +146,10 @@ class MessageRepository(Protocol):
         """Return when the respondent's newest message came in, if any."""
         ...
 
+    def inbound_since(self, respondent_id: uuid.UUID, since: datetime) -> int:
+        """Count the respondent's messages received at or after `since`."""
+        ...
+
     def last_outbound(self, respondent_id: uuid.UUID) -> Message | None:
         """Return the newest message sent to a respondent, if any."""
         ...

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from storage.queries import (
         AuditFilter,
         AuditPage,
+        Backlog,
         ResponseKey,
         ResponseRow,
         RunningCount,
@@ -154,6 +155,14 @@ class SurveyQueries(Protocol):
 
     def survey(self, survey_id: uuid.UUID, *, answers: bool = True) -> SurveyView | None:
         """Return a survey with its scheduled sends and (unless `answers` is false) answers."""
+        ...
+
+
+class OperationsQueries(Protocol):
+    """The operators' read side: the background work still to do."""
+
+    def backlog(self, now: datetime) -> Backlog:
+        """Return the scheduled items due and overdue by kind, and translations waiting."""
         ...
 
 

@@ -18,6 +18,7 @@ from bot.ports import (
     Dispatcher,
     FlowStore,
     Keyboard,
+    OperationsQueries,
     PublicQueries,
     Renderer,
     ResponseQueries,
@@ -90,6 +91,12 @@ class Runtime:
     public: PublicQueries | None = None
     # Days after a survey ends before retention erases its contact details (RETENTION_DAYS).
     retention_days: int = 30
+    # The operators' read side: the backlog /metrics reports (None: not reported).
+    operations: OperationsQueries | None = None
+    # Messages a minute one resident may send before the rest go unanswered (0: no limit).
+    inbound_per_minute: int = 20
+    # What /readyz checks, by name: each returns when its service answers and raises otherwise.
+    probes: Mapping[str, Callable[[], None]] = field(default_factory=dict)
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

@@ -7,6 +7,7 @@ threads do not survive a fork.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import os
 import threading
@@ -65,6 +66,10 @@ class InProcessDispatcher:
         """Send an alert delivery on a worker thread soon."""
         self._submit("alert", delivery_id, self._deliver_alert)
 
+    def probes(self) -> dict[str, Callable[[], None]]:
+        """Return what readiness checks here: nothing, the work runs in this process."""
+        return {}
+
     def drain(self, timeout: float) -> bool:
         """Wait until nothing is queued or running; say whether that happened in time."""
         with self._idle:
@@ -89,7 +94,8 @@ class InProcessDispatcher:
             if pool is None or (kind, key) in self._queued:
                 return
             self._queued.add((kind, key))
-        pool.submit(self._guarded, kind, key, work)
+        # The work logs under the id of the request that asked for it (bot/logs.py).
+        pool.submit(contextvars.copy_context().run, self._guarded, kind, key, work)
 
     def _pool(self) -> ThreadPoolExecutor | None:
         """Return this process's worker pool, starting it (and the sweep) on first use."""

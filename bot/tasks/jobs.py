@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 
+from bot.logs import handling
 from bot.services.alert_delivery import deliver_alert as deliver_alert_service
 from bot.services.alert_delivery import sweep_alerts
 from bot.services.runtime import Runtime
@@ -55,20 +56,32 @@ def reset() -> None:
         rt.close()
 
 
+def _enqueued_by() -> str | None:
+    """Return the request id the job was enqueued under, from its RQ metadata."""
+    from rq import get_current_job
+
+    job = get_current_job()
+    found = job.meta.get("request_id") if job is not None else None
+    return found if isinstance(found, str) else None
+
+
 def translate_answer(answer_id: str) -> str | None:
     """Translate one answer; a provider failure raises, so RQ retries the job."""
-    return translate_answer_service(runtime(), uuid.UUID(answer_id))
+    with handling(_enqueued_by()):
+        return translate_answer_service(runtime(), uuid.UUID(answer_id))
 
 
 def run_item(item_id: str) -> str:
     """Carry out one scheduled item (idempotent: a second delivery of the job does nothing)."""
     # RQ stores the result: plain text, so reading it needs none of Parley's classes.
-    return run_item_service(runtime(), uuid.UUID(item_id)).value
+    with handling(_enqueued_by()):
+        return run_item_service(runtime(), uuid.UUID(item_id)).value
 
 
 def deliver_alert(delivery_id: str) -> str:
     """Send one alert delivery (idempotent: a second delivery of the job does nothing)."""
-    return deliver_alert_service(runtime(), uuid.UUID(delivery_id)).value
+    with handling(_enqueued_by()):
+        return deliver_alert_service(runtime(), uuid.UUID(delivery_id)).value
 
 
 def sweep() -> int:

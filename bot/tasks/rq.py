@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.logs import request_id
 from bot.services.runtime import Runtime
 from bot.services.translations import MAX_ATTEMPTS, retry_intervals
 from bot.tasks.sweep import (
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from rq import Queue
 
 log = logging.getLogger(__name__)
+# Seconds to wait for Redis to connect or answer.
+REDIS_TIMEOUT = 5.0
 
 
 class RqDispatcher:
@@ -84,8 +88,20 @@ class RqDispatcher:
             from redis import Redis
             from rq import Queue
 
-            self._queue = Queue(self._queue_name, connection=Redis.from_url(self._redis_url))
+            # Bounded waits: a Redis that stops answering must not hold a webhook or /readyz.
+            connection = Redis.from_url(
+                self._redis_url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
+            )
+            self._queue = Queue(self._queue_name, connection=connection)
         return self._queue
+
+    def probes(self) -> dict[str, Callable[[], None]]:
+        """Return what readiness checks here: that Redis answers."""
+        return {"redis": self._ping}
+
+    def _ping(self) -> None:
+        """Raise unless Redis answers."""
+        self.queue().connection.ping()
 
     def close(self) -> None:
         """Stop the sweep and close the Redis connections."""
@@ -126,7 +142,10 @@ class RqDispatcher:
     def _enqueue(
         queue: Queue, job_id: str, func: str, arg: str, retry: Any, at: datetime | None
     ) -> Any:
-        """Enqueue now, or at `at` for the worker's scheduler."""
+        """Enqueue now, or at `at` for the worker's scheduler, carrying the request's id."""
+        meta = {"request_id": request_id()}
         if at is not None:
-            return queue.enqueue_at(at, func, arg, job_id=job_id, unique=True, retry=retry)
-        return queue.enqueue(func, arg, job_id=job_id, unique=True, retry=retry)
+            return queue.enqueue_at(
+                at, func, arg, job_id=job_id, unique=True, retry=retry, meta=meta
+            )
+        return queue.enqueue(func, arg, job_id=job_id, unique=True, retry=retry, meta=meta)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config.settings import Settings
+from bot.logs import end_request, new_request_id, request_id, set_request_id
 from bot.services.runtime import Runtime
+from bot.web.metrics import init_metrics
 
 log = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-Id"
 
 # SMS bodies top out at 1,600 characters; nothing legitimate we accept is near this.
 MAX_REQUEST_BYTES = 256 * 1024
@@ -34,7 +38,12 @@ def build_app(config: Settings | None = None, rt: Runtime | None = None) -> Flas
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
     app.add_url_rule("/healthz", "healthz", _health)
+    app.add_url_rule("/readyz", "readyz", _ready)
+    init_metrics(app)
+    app.before_request(_name_request)
     app.before_request(_start_background)
+    app.after_request(_tell_request_id)
+    app.teardown_request(_forget_request)
     return app
 
 
@@ -76,6 +85,35 @@ def _start_background() -> None:
 def _health() -> Response:
     """Answer a load balancer's liveness probe."""
     return jsonify(status="ok")
+
+
+def _ready() -> tuple[Response, int]:
+    """Answer a readiness probe: 200 when every backing service answers, else 503 and which."""
+    from bot.services.readiness import check
+    from bot.web.context import runtime
+
+    checks = check(runtime().probes)
+    ready = all(state == "ok" for state in checks.values())
+    body = jsonify(status="ready" if ready else "unavailable", checks=checks)
+    return body, 200 if ready else 503
+
+
+def _name_request() -> None:
+    """Give the request an id every log line and the jobs it enqueues will carry."""
+    g.parley_request = set_request_id(new_request_id(request.headers.get(REQUEST_ID_HEADER)))
+
+
+def _forget_request(_error: BaseException | None) -> None:
+    """Stop naming the request once it is over (the thread serves others next)."""
+    token = g.pop("parley_request", None)
+    if token is not None:
+        end_request(token)
+
+
+def _tell_request_id(response: Response) -> Response:
+    """Return the request's id, so a report of a problem can be found in the logs."""
+    response.headers[REQUEST_ID_HEADER] = request_id()
+    return response
 
 
 def _http_error(exc: HTTPException) -> tuple[Response, int]:

@@ -7,6 +7,7 @@ from storage.queries.admin import (
     RunningCount,
     SqlAlchemyAdminQueries,
 )
+from storage.queries.operations import Backlog, SqlAlchemyOperationsQueries
 from storage.queries.public import Comment, GroupCount, SqlAlchemyPublicQueries, ValueCount
 from storage.queries.responses import (
     ResponseAnswer,
@@ -28,6 +29,7 @@ __all__ = [
     "AuditFilter",
     "AuditPage",
     "AuditView",
+    "Backlog",
     "Comment",
     "GroupCount",
     "ItemView",
@@ -37,6 +39,7 @@ __all__ = [
     "ResultsFilter",
     "RunningCount",
     "SqlAlchemyAdminQueries",
+    "SqlAlchemyOperationsQueries",
     "SqlAlchemyPublicQueries",
     "SqlAlchemyResponseQueries",
     "SqlAlchemyResultsQueries",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.scheduling.states import Direction, MessageStatus
 from storage.models import Message, next_seq
+from storage.observe import note
 from storage.repositories.statements import dialect_of, statements
 
 
@@ -45,6 +46,15 @@ class SqlAlchemyMessageRepository:
         )
         latest: datetime | None = self._session.scalars(query).first()
         return latest
+
+    def inbound_since(self, respondent_id: uuid.UUID, since: datetime) -> int:
+        """Count the respondent's messages received at or after `since` (their index first)."""
+        query = select(func.count()).where(
+            Message.respondent_id == respondent_id,
+            Message.direction == Direction.IN,
+            Message.created_at >= since,
+        )
+        return int(self._session.scalar(query) or 0)
 
     def last_outbound(self, respondent_id: uuid.UUID) -> Message | None:
         """Return the newest message sent to a respondent, if any."""
@@ -112,6 +122,8 @@ class SqlAlchemyMessageRepository:
         inserted: uuid.UUID | None = self._session.execute(
             prepared.inbound_insert, params
         ).scalar_one_or_none()
+        if inserted is not None:
+            note(self._session, ("message", channel, Direction.IN, MessageStatus.RECEIVED))
         return inserted
 
     def add_outbound(
@@ -142,4 +154,5 @@ class SqlAlchemyMessageRepository:
             "updated_at": now,
         }
         self._session.execute(statements(dialect_of(self._session)).message_insert, params)
+        note(self._session, ("message", channel, Direction.OUT, status))
         return message_id

@@ -17,6 +17,7 @@ from bot.services.addresses import mask
 from bot.services.conversations import advance, open_conversation
 from bot.services.inbound.card_start import card_reply
 from bot.services.inbound.erase_request import erase_turn
+from bot.services.inbound.flood import flooding
 from bot.services.inbound.keyword_replies import (
     KEYWORD_HANDLERS,
     emergency_reply,
@@ -64,22 +65,16 @@ def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> lis
         respondent, conversation = uow.respondents.with_open_conversation(
             msg.channel, msg.address, msg.received_at
         )
-        inbound = uow.messages.add_inbound(
-            msg.channel,
-            msg.provider_message_id,
-            respondent.id,
-            conversation.id if conversation else None,
-            msg.received_at,
-        )
+        inbound = _store_inbound(uow, msg, respondent.id, conversation)
         if inbound is None:
             return _replayed(uow, msg)
+        if flooding(rt, uow, respondent, msg):
+            uow.commit()  # stored, so a retry is known, and counted; not answered
+            return []
         turn = Turn(
             rt, uow, msg, respondent, conversation, inbound_id=inbound, replies_inline=inline
         )
-        if conversation is not None and conversation.reminders_pending:
-            # Any reply shows the resident has seen the survey: no reminder is needed now.
-            uow.schedule.cancel([conversation.id], (ItemKind.REMINDER,), msg.received_at, "replied")
-            conversation.reminders_pending = False
+        _cancel_reminders(uow, conversation, msg.received_at)
         replies = route(turn)
         body = reply_body(rt, replies, turn.reply_language)
         if body:
@@ -87,6 +82,23 @@ def handle_inbound(rt: Runtime, msg: InboundMessage, inline: bool = True) -> lis
         uow.commit()
     log.info("handled %s message from %s: %d reply", msg.channel, mask(msg.address), len(replies))
     return [body] if body else []
+
+
+def _store_inbound(
+    uow: UnitOfWork, msg: InboundMessage, respondent_id: uuid.UUID, open_one: Conversation | None
+) -> uuid.UUID | None:
+    """Log the inbound message (never its body); None when the provider delivered it before."""
+    conversation_id = open_one.id if open_one else None
+    return uow.messages.add_inbound(
+        msg.channel, msg.provider_message_id, respondent_id, conversation_id, msg.received_at
+    )
+
+
+def _cancel_reminders(uow: UnitOfWork, conversation: Conversation | None, now: datetime) -> None:
+    """Cancel the survey's pending reminders: any reply shows the resident has seen it."""
+    if conversation is not None and conversation.reminders_pending:
+        uow.schedule.cancel([conversation.id], (ItemKind.REMINDER,), now, "replied")
+        conversation.reminders_pending = False
 
 
 def reply_body(rt: Runtime, replies: list[str], language: str | None) -> str:

@@ -185,3 +185,28 @@ def test_one_broken_job_does_not_stop_the_sweep(
     sweep_items(rt)
     _work(rt)
     assert sorted(m["To"] for m in twilio.sent) == sorted(numbers)
+
+
+def test_a_job_logs_under_the_id_of_the_request_that_scheduled_it(
+    build_rt: Callable[..., Runtime],
+    redis_url: str,
+    clock: FakeClock,
+    twilio: TwilioStandIn,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.logs import RequestIdFilter, handling
+
+    rt = _wired(build_rt, redis_url)
+    with handling("dispatch-7c1e"):
+        trigger(rt, new_york())
+    (job_id,) = rt.dispatcher.queue().scheduled_job_registry.get_job_ids()  # type: ignore[union-attr]
+    assert rt.dispatcher.queue().fetch_job(job_id).meta["request_id"] == "dispatch-7c1e"  # type: ignore[union-attr]
+
+    clock.advance(hours=2)
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.INFO, logger="bot"):
+        _work(rt)
+
+    sent = [r for r in caplog.records if r.name.startswith("bot.services")]
+    assert len(twilio.sent) == 1 and sent
+    assert {getattr(r, "request_id", None) for r in sent} == {"dispatch-7c1e"}
