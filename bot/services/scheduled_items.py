@@ -24,6 +24,7 @@ from bot.scheduling.rules import Zones, decide_send, next_allowed
 from bot.scheduling.states import ItemKind, ItemStatus, RunOutcome
 from bot.services.conversations import activate, close_unfinished, state_of
 from bot.services.delivery import deliver_item
+from bot.services.delivery_record import lock_item
 from bot.services.runtime import Runtime
 from storage.models import Conversation, Respondent, ScheduledItem
 
@@ -89,7 +90,7 @@ def _prepare(rt: Runtime, item_id: uuid.UUID) -> tuple[RunOutcome, datetime | No
     """Claim a due item and let its kind's handler act; commit what it decided."""
     with rt.uow() as uow:
         now = rt.clock()
-        item = uow.schedule.get(item_id, for_update=True)
+        item = lock_item(uow, item_id)
         if item is None or item.status != ItemStatus.PENDING or item.due_at > now:
             return RunOutcome.SKIPPED, None
         item.claim(now)
