@@ -36,7 +36,14 @@ from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from storage import queries
 from storage.contact_cipher import ContactCipher
-from storage.db import key_problem, make_engine, make_session_factory, ping, upgrade
+from storage.db import (
+    is_transient,
+    key_problem,
+    make_engine,
+    make_session_factory,
+    ping,
+    upgrade,
+)
 from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.observe import watch
 from storage.scratch import scratch_engine
@@ -195,6 +202,7 @@ def _storage(
         "results": queries.SqlAlchemyResultsQueries(session_factory),
         "operations": queries.SqlAlchemyOperationsQueries(session_factory),
         "flow_store": store,
+        "unavailable": is_transient,
     }
 
 

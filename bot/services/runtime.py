@@ -93,6 +93,9 @@ class Runtime:
     operations: OperationsQueries | None = None
     # What /readyz checks, by name: each returns when its service answers and raises otherwise.
     probes: Mapping[str, Callable[[], None]] = field(default_factory=dict)
+    # Whether an error means a backing service is briefly unreachable (the database is down
+    # or restarting): a request failing so is answered 503, and its caller retries.
+    unavailable: Callable[[BaseException], bool] = lambda exc: False
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 
