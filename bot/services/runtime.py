@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -91,6 +92,8 @@ class Runtime:
     public: PublicQueries | None = None
     # The operators' read side: the backlog /metrics reports (None: not reported).
     operations: OperationsQueries | None = None
+    # How long a worker's claim on a scheduled item holds: older, the worker is taken for dead.
+    claim_lease: timedelta = timedelta(minutes=10)
     # What /readyz checks, by name: each returns when its service answers and raises otherwise.
     probes: Mapping[str, Callable[[], None]] = field(default_factory=dict)
     # Whether an error means a backing service is briefly unreachable (the database is down

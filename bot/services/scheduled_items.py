@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.engine.conversation import question
 from bot.engine.locale import system_message
@@ -30,8 +30,6 @@ from storage.models import Conversation, Respondent, ScheduledItem
 
 log = logging.getLogger(__name__)
 
-# A claim older than this belongs to a worker that died: the sweep hands the item out again.
-STALE_CLAIM = timedelta(minutes=10)
 SWEEP_LIMIT = 500
 
 
@@ -204,7 +202,7 @@ def sweep_items(rt: Runtime, limit: int = SWEEP_LIMIT) -> datetime | None:
     """
     with rt.uow() as uow:
         now = rt.clock()
-        released = uow.schedule.release_stale(now - STALE_CLAIM, now)
+        released = uow.schedule.release_stale(now - rt.claim_lease, now)
         due = uow.schedule.due_items(now, limit)
         uow.commit()
         # A full batch leaves more due: sweep again soon for the rest.
