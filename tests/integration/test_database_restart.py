@@ -6,7 +6,9 @@ Retry-After), never as a bug (500), and the retry must be stored once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from bot.config.settings import Settings
+from bot.scheduling.model import SendPolicy
 from storage.db import is_transient, make_engine
 from tests.integration.postgres_server import PostgresServer, private_postgres
 from tests.integration.processes import (
@@ -25,9 +29,13 @@ from tests.integration.processes import (
     server,
     tail,
     wait_for,
+    workers,
 )
 from tests.integration.scheduling.conftest import new_york
 from tests.standins import TwilioStandIn
+
+# The first text falls due this long after it is asked for.
+DUE_IN = timedelta(seconds=4)
 
 
 @pytest.fixture()
@@ -72,6 +80,45 @@ def test_webhooks_answer_503_while_postgresql_is_down_and_recover_by_themselves(
         _check(engine, retried["MessageSid"], len(script) + 1)
     finally:
         engine.dispose()
+
+
+def _due_soon(settings: Settings, number: str) -> None:
+    """Ask for a survey whose first text falls due a few seconds from now (queued on RQ)."""
+    from bot.bootstrap import bootstrap
+    from tests.integration.scheduling.helpers import trigger
+
+    policy = SendPolicy(delay=timedelta(minutes=1), quiet_hours=None, frequency_cap=timedelta(0))
+    rt = bootstrap(settings.with_overrides(send_policy=policy), migrate=True)
+    try:
+        occurred = datetime.now(UTC) - timedelta(minutes=1) + DUE_IN
+        assert trigger(rt, number, occurred_at=occurred).status == "scheduled"
+    finally:
+        rt.close()
+
+
+def test_a_worker_rides_out_a_postgresql_restart_and_sends_what_fell_due_once(
+    postgres: PostgresServer,
+    redis_url: str,
+    twilio: TwilioStandIn,
+    make_settings: Callable[[str], Settings],
+    tmp_path: Path,
+) -> None:
+    number, log = new_york(), tmp_path / "worker.log"
+    _due_soon(make_settings(postgres.url).with_overrides(redis_url=redis_url), number)
+    env = parley_env(postgres.url, twilio.url, tmp_path, REDIS_URL=redis_url)
+    env["SURVEY_DELAY_MINUTES"] = "1"
+    with workers(env, log, 1) as [worker]:
+        assert wait_for(lambda: "Listening on" in tail(log), timeout=60), tail(log)
+        postgres.stop()  # down before the text falls due, for a while after
+        time.sleep(DUE_IN.total_seconds() + 3)
+        postgres.start()
+        # RQ retries the failed job after 10 s; the sweep finds the item anyway.
+        sent = wait_for(lambda: bool(twilio.bodies_to(number)), timeout=60)
+        wait_for(lambda: False, timeout=2.5)  # a sweep or two more: nothing goes out again
+        assert worker.poll() is None, tail(log)  # the worker rode it out
+    assert sent, tail(log)
+    assert len(twilio.bodies_to(number)) == 1
+    assert "database unavailable" in tail(log, 100_000)
 
 
 def _check(engine: Engine, sid: str, inbound_count: int) -> None:
