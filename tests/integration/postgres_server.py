@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import tempfile
@@ -71,12 +72,30 @@ class PostgresServer:
 
 
 def _bin_dir() -> Path | None:
-    """Return the directory holding initdb, pg_ctl and postgres, if they are installed."""
+    """Return the directory holding initdb, pg_ctl and postgres, if they are installed.
+
+    On the PATH, else where Debian and Ubuntu keep them (/usr/lib/postgresql/<major>/bin,
+    off the PATH), the newest first.
+    """
     found = shutil.which("initdb")
-    if found is None:
-        return None
-    directory = Path(os.path.realpath(found)).parent
-    return directory if all((directory / name).exists() for name in BINARIES) else None
+    candidates = [Path(os.path.realpath(found)).parent] if found else []
+    debian = Path("/usr/lib/postgresql").glob("*/bin")
+    candidates += sorted(
+        debian, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0, reverse=True
+    )
+    for directory in candidates:
+        if all((directory / name).exists() for name in BINARIES):
+            return directory
+    return None
+
+
+def _user_exists(name: str) -> bool:
+    """Say whether a system user exists."""
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 @contextmanager
@@ -86,6 +105,10 @@ def private_postgres() -> Iterator[PostgresServer]:
     if bin_dir is None:
         missing_service("initdb, pg_ctl and postgres are not installed", "PostgreSQL")
     assert bin_dir is not None
+    if os.geteuid() == 0 and not _user_exists(SYSTEM_USER):
+        missing_service(
+            f"PostgreSQL refuses root, and there is no {SYSTEM_USER} user", "PostgreSQL"
+        )
     # Not under pytest's tmp_path: under root its parents are closed to the postgres user.
     home = Path(tempfile.mkdtemp(prefix="parley-pg-"))
     if os.geteuid() == 0:
