@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.contact_cipher import ContactCipher, UnreadableContactError, address_context
 from storage.models import Respondent
-from storage.sqlite import make_sqlite_engine
+from storage.sqlite import WriterBusyError, make_sqlite_engine
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +76,11 @@ def is_transient(exc: BaseException) -> bool:
 
     The server is down, restarting or unreachable, a connection was lost mid-request, the
     pool had none free in time, or a lock wait ended in a deadlock or a timeout: PostgreSQL
-    and SQLite report all of these as OperationalError; a dropped connection may surface as
-    another DBAPIError that SQLAlchemy marks as invalidated.
+    and SQLite report all of these as OperationalError (and Parley's own queue of SQLite
+    writers as WriterBusyError); a dropped connection may surface as another DBAPIError that
+    SQLAlchemy marks as invalidated.
     """
-    if isinstance(exc, OperationalError | PoolTimeoutError):
+    if isinstance(exc, OperationalError | PoolTimeoutError | WriterBusyError):
         return True
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 

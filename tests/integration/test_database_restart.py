@@ -20,6 +20,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from bot.config.settings import Settings
 from bot.scheduling.model import SendPolicy
 from storage.db import is_transient, make_engine
+from storage.sqlite import WriterBusyError
 from tests.integration.postgres_server import PostgresServer, private_postgres
 from tests.integration.processes import (
     answer_script,
@@ -143,6 +144,7 @@ def _check(engine: Engine, sid: str, inbound_count: int) -> None:
         (OperationalError("SELECT 1", {}, Exception("server closed the connection")), True),
         (PoolTimeoutError("QueuePool limit reached"), True),
         (DBAPIError("SELECT 1", {}, Exception("reset"), connection_invalidated=True), True),
+        (WriterBusyError("another SQLite writer held the lock too long"), True),
         (IntegrityError("INSERT", {}, Exception("duplicate key")), False),
         (DBAPIError("SELECT 1", {}, Exception("syntax")), False),
         (ValueError("a bug"), False),
