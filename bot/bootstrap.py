@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,14 @@ from bot.tasks.in_process import InProcessDispatcher
 from bot.tasks.rq import RqDispatcher
 from storage import queries
 from storage.contact_cipher import ContactCipher
-from storage.db import key_problem, make_engine, make_session_factory, ping, upgrade
+from storage.db import (
+    is_transient,
+    key_problem,
+    make_engine,
+    make_session_factory,
+    ping,
+    upgrade,
+)
 from storage.flow_versions import SqlAlchemyFlowVersions
 from storage.observe import watch
 from storage.scratch import scratch_engine
@@ -195,6 +202,7 @@ def _storage(
         "results": queries.SqlAlchemyResultsQueries(session_factory),
         "operations": queries.SqlAlchemyOperationsQueries(session_factory),
         "flow_store": store,
+        "unavailable": is_transient,
     }
 
 
@@ -216,6 +224,7 @@ def _from_settings(settings: Settings, locales: Mapping[str, Locale]) -> dict[st
         "policy": settings.send_policy or SendPolicy(),
         "pacing": settings.pacing,
         "card_days": settings.card_days,
+        "claim_lease": timedelta(seconds=settings.claim_lease_seconds),
         # Changing SECRET_KEY invalidates the cards handed out before (their hashes differ).
         "card_key": settings.secret_key.encode(),
         "telegram_bot": settings.telegram_bot_username,

@@ -16,11 +16,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.contact_cipher import ContactCipher, UnreadableContactError, address_context
 from storage.models import Respondent
-from storage.sqlite import make_sqlite_engine
+from storage.sqlite import WriterBusyError, make_sqlite_engine
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,20 @@ def ping(engine: Engine) -> None:
     """Raise unless the database answers a trivial query (the readiness probe)."""
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Say whether a database error may pass by itself, so the same request may succeed later.
+
+    The server is down, restarting or unreachable, a connection was lost mid-request, the
+    pool had none free in time, or a lock wait ended in a deadlock or a timeout: PostgreSQL
+    and SQLite report all of these as OperationalError (and Parley's own queue of SQLite
+    writers as WriterBusyError); a dropped connection may surface as another DBAPIError that
+    SQLAlchemy marks as invalidated.
+    """
+    if isinstance(exc, OperationalError | PoolTimeoutError | WriterBusyError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -41,6 +41,10 @@ def make_sqlite_engine(url: URL) -> Engine:
     return engine
 
 
+class WriterBusyError(TimeoutError):
+    """Another writer held SQLite too long: the work may succeed if tried again."""
+
+
 class WriterGate:
     """Queue SQLite writers on a thread lock and a file lock before BEGIN IMMEDIATE.
 
@@ -64,7 +68,9 @@ class WriterGate:
             connection.exec_driver_sql("BEGIN")
             return
         if not self._lock.acquire(timeout=self._timeout):
-            raise TimeoutError("another SQLite transaction in this process held the lock too long")
+            raise WriterBusyError(
+                "another SQLite transaction in this process held the lock too long"
+            )
         try:
             self._lock_file()
             # A deferred BEGIN would let two readers both upgrade to writers and one fail with

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -26,6 +27,8 @@ from storage.repositories import (
     SqlAlchemyTokenRepository,
     SqlAlchemyTranslationRepository,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,10 @@ class SqlAlchemyUnitOfWork:
         session.commit()
         changes = take(session)
         if self._observe is not None and changes:
-            self._observe(changes)
+            try:
+                self._observe(changes)
+            except Exception as exc:  # counting the work must never fail the work, once done
+                logger.warning("could not count a commit's changes (%s)", type(exc).__name__)
         actions, self._after_commit = self._after_commit, []
         for action in actions:
             action()

@@ -49,6 +49,9 @@ class FakeRespondentRepository:
             found = self._uow.add(row)
         return found, self._uow.conversations.open_for(found.id)
 
+    def lock_for_item(self, item_id: uuid.UUID) -> None:
+        """Lock the resident a scheduled item is for: one block runs at a time, nothing to do."""
+
     def find(self, channel: str, address: str) -> Respondent | None:
         """Return the respondent at an address, if any."""
         return self._uow.first(Respondent, lambda r: (r.channel, r.address) == (channel, address))

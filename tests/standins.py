@@ -31,6 +31,8 @@ class TwilioStandIn:
     delay: float = 0.0
     # How many of the next creates are lost before Twilio accepts them (slow, then nothing).
     dropped: int = 0
+    # How many create calls arrived, answered or not (a lost or hung one is not in `sent`).
+    creates: int = 0
     # Query strings of every list (GET Messages.json) call, in order.
     lookups: list[dict[str, str]] = field(default_factory=list)
     # The provider's clock, for date_created (tests share theirs with Parley's).
@@ -40,6 +42,7 @@ class TwilioStandIn:
     def respond(self, path: str, form: dict[str, str]) -> tuple[int, dict[str, object]]:
         """Answer one create-message call (after `delay`)."""
         with self.lock:
+            self.creates += 1
             failure = self.failures.pop(0) if self.failures else None
             lost = failure is None and self.dropped > 0
             self.dropped -= 1 if lost else 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ def worker(burst: bool) -> None:
     from bot.cli.runtime import opened_runtime
     from bot.config.settings import Settings
 
+    _metrics_directory()
     with opened_runtime(migrate=False) as rt:
         settings = Settings.from_env()  # read after the runtime: a bad setting exits cleanly there
         _require_schema(settings.database_url)
@@ -27,6 +30,19 @@ def worker(burst: bool) -> None:
             _rq_worker(rt, burst)
         else:
             _in_process(rt, burst)
+
+
+def _metrics_directory() -> None:
+    """Create PROMETHEUS_MULTIPROC_DIR when it is set, as gunicorn.conf.py does for the web.
+
+    A worker started before the web server (or on a machine without one) would otherwise fail
+    every job at its first counted commit: prometheus_client opens its file there.
+    """
+    from bot.metrics import MULTIPROC_DIR
+
+    directory = os.environ.get(MULTIPROC_DIR)
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
 
 
 def _require_schema(database_url: str) -> None:

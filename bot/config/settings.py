@@ -103,6 +103,8 @@ class Settings:
     telegram_messages_per_second: float = 25.0
     # How often the database is swept for due reminders and retries (None: never, tests).
     sweep_seconds: float | None = 30.0
+    # A scheduled item claimed this long ago without an outcome was left by a worker that died.
+    claim_lease_seconds: float = 600.0
     # Staff pages. No SECRET_KEY: a random key per start, so logins end with each restart.
     secret_key: str = ""
     # None (auto): Secure cookies unless PUBLIC_BASE_URL is http:// or a request is plain
@@ -141,6 +143,11 @@ class Settings:
     address_hash_key: str = ""
     # Days after a survey ends before retention erases its contact details and message bodies.
     retention_days: int = 30
+
+    def __post_init__(self) -> None:
+        """Refuse a lease a slow send could outlast: its item would be handed out again."""
+        if self.claim_lease_seconds <= 3 * self.twilio_timeout_seconds:
+            raise ConfigError("CLAIM_LEASE_SECONDS: must exceed 3 x TWILIO_TIMEOUT_SECONDS")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -240,6 +247,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "sms_sender_rates": ("SMS_SENDER_RATES", sender_rates),
     "telegram_messages_per_second": ("TELEGRAM_MESSAGES_PER_SECOND", positive),
     "sweep_seconds": ("SWEEP_SECONDS", positive),
+    "claim_lease_seconds": ("CLAIM_LEASE_SECONDS", positive),
     "secret_key": ("SECRET_KEY", secret_key),
     "session_cookie_secure": ("SESSION_COOKIE_SECURE", auto_flag),
     "session_hours": ("SESSION_HOURS", positive),

@@ -36,6 +36,10 @@ class RespondentRepository(Protocol):
         """Get or create the respondent, lock it, then read its open conversation."""
         ...
 
+    def lock_for_item(self, item_id: uuid.UUID) -> None:
+        """Lock the resident a scheduled item is for until commit (before the item's own row)."""
+        ...
+
     def find(self, channel: str, address: str) -> Respondent | None:
         """Return the respondent at an address, if any, without locking."""
         ...

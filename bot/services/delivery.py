@@ -25,7 +25,7 @@ from bot.ports import (
     UnitOfWork,
 )
 from bot.scheduling.states import IN_DOUBT, ItemKind, ItemStatus, MessageStatus, RunOutcome
-from bot.services.delivery_record import enqueue_again, record_delivery
+from bot.services.delivery_record import enqueue_again, lock_item, record_delivery
 from bot.services.runtime import Runtime
 from bot.services.send_slots import allowed_at, behind_reply, paced_until, quiet_until
 from storage.models import Conversation, Message, ScheduledItem
@@ -101,7 +101,7 @@ def _resolve(rt: Runtime, item_id: uuid.UUID, doubt: Doubt) -> Ready | RunOutcom
         log.info("message of item %s was found at the provider: recorded, not resent", item_id)
         return record_delivery(rt, item_id, found, None)
     with rt.uow() as uow:
-        item = uow.schedule.get(item_id, for_update=True)
+        item = lock_item(uow, item_id)
         message = uow.messages.get(item.message_id) if item and item.message_id else None
         if message is None or message.status not in IN_DOUBT:
             return RunOutcome.SKIPPED
@@ -191,7 +191,7 @@ def _claimed(
     rt: Runtime, uow: UnitOfWork, item_id: uuid.UUID, now: datetime
 ) -> tuple[ScheduledItem, Message, Sender, str] | RunOutcome:
     """Lock an item and its message, with the sender and address; or say why there are none."""
-    item = uow.schedule.get(item_id, for_update=True)
+    item = lock_item(uow, item_id)
     message_id = item.message_id if item is not None else None
     message = uow.messages.get(message_id, for_update=True) if message_id else None
     if item is None or message is None:

@@ -34,7 +34,7 @@ def record_delivery(
     """Store how the provider call went; schedule a retry when the failure may pass."""
     with rt.uow() as uow:
         now = rt.clock()
-        item = uow.schedule.get(item_id, for_update=True)
+        item = lock_item(uow, item_id)
         message = uow.messages.get(item.message_id) if item and item.message_id else None
         if item is None or message is None:
             return RunOutcome.SKIPPED
@@ -50,6 +50,12 @@ def record_delivery(
     if retry_at is not None:
         enqueue_again(rt, item_id, retry_at)
     return outcome
+
+
+def lock_item(uow: UnitOfWork, item_id: uuid.UUID) -> ScheduledItem | None:
+    """Lock a scheduled item's resident, then the item: an inbound turn's order of locks."""
+    uow.respondents.lock_for_item(item_id)
+    return uow.schedule.get(item_id, for_update=True)
 
 
 def enqueue_again(rt: Runtime, item_id: uuid.UUID, due_at: datetime) -> None:

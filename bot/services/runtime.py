@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -95,8 +96,13 @@ class Runtime:
     operations: OperationsQueries | None = None
     # Messages a minute one resident may send before the rest go unanswered (0: no limit).
     inbound_per_minute: int = 20
+    # How long a worker's claim on a scheduled item holds: older, the worker is taken for dead.
+    claim_lease: timedelta = timedelta(minutes=10)
     # What /readyz checks, by name: each returns when its service answers and raises otherwise.
     probes: Mapping[str, Callable[[], None]] = field(default_factory=dict)
+    # Whether an error means a backing service is briefly unreachable (the database is down
+    # or restarting): a request failing so is answered 503, and its caller retries.
+    unavailable: Callable[[BaseException], bool] = lambda exc: False
     # Releases what bootstrap() opened (the database pool); the runtime is unusable afterwards.
     close: Callable[[], None] = lambda: None
 

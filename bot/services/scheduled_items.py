@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.engine.conversation import question
 from bot.engine.locale import system_message
@@ -24,14 +24,13 @@ from bot.scheduling.rules import Zones, decide_send, next_allowed
 from bot.scheduling.states import ItemKind, ItemStatus, RunOutcome
 from bot.services.conversations import activate, close_unfinished, state_of
 from bot.services.delivery import deliver_item
+from bot.services.delivery_record import lock_item
 from bot.services.runtime import Runtime
 from bot.services.survey_history import respondent_history
 from storage.models import Conversation, Respondent, ScheduledItem
 
 log = logging.getLogger(__name__)
 
-# A claim older than this belongs to a worker that died: the sweep hands the item out again.
-STALE_CLAIM = timedelta(minutes=10)
 SWEEP_LIMIT = 500
 
 
@@ -90,7 +89,7 @@ def _prepare(rt: Runtime, item_id: uuid.UUID) -> tuple[RunOutcome, datetime | No
     """Claim a due item and let its kind's handler act; commit what it decided."""
     with rt.uow() as uow:
         now = rt.clock()
-        item = uow.schedule.get(item_id, for_update=True)
+        item = lock_item(uow, item_id)
         if item is None or item.status != ItemStatus.PENDING or item.due_at > now:
             return RunOutcome.SKIPPED, None
         item.claim(now)
@@ -200,7 +199,7 @@ def sweep_items(rt: Runtime, limit: int = SWEEP_LIMIT) -> datetime | None:
     """
     with rt.uow() as uow:
         now = rt.clock()
-        released = uow.schedule.release_stale(now - STALE_CLAIM, now)
+        released = uow.schedule.release_stale(now - rt.claim_lease, now)
         due = uow.schedule.due_items(now, limit)
         uow.commit()
         # A full batch leaves more due: sweep again soon for the rest.

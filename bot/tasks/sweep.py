@@ -114,8 +114,11 @@ class Sweeper:
                 with _SWEEPING:
                     upcoming = sweep_once(rt)
                 self.retain(rt)
-            except Exception:
-                log.exception("background sweep failed")
+            except Exception as exc:
+                if not rt.unavailable(exc):
+                    log.exception("background sweep failed")
+                else:  # the database is down or restarting: no bug, and the next sweep retries
+                    log.warning("background sweep: database unavailable (%s)", type(exc).__name__)
             self._wake.wait(_wait(rt, upcoming, interval))
             self._wake.clear()
 

@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-Id"
 
+# How long a caller should wait before retrying a request the database could not serve.
+RETRY_AFTER_SECONDS = 5
+
 # SMS bodies top out at 1,600 characters; nothing legitimate we accept is near this.
 MAX_REQUEST_BYTES = 256 * 1024
 
@@ -122,7 +125,19 @@ def _http_error(exc: HTTPException) -> tuple[Response, int]:
     return jsonify(error=exc.name.lower(), reason=exc.description), code
 
 
-def _unexpected(exc: Exception) -> tuple[Response, int]:
-    """Log a programming error with its traceback and answer without leaking details."""
+def _unexpected(exc: Exception) -> tuple[Response, int] | tuple[Response, int, dict[str, str]]:
+    """Log a programming error with its traceback and answer without leaking details.
+
+    A database that is down or restarting is no programming error: the answer is 503 with
+    Retry-After, so Twilio, Telegram and API callers retry, and nothing they sent is lost.
+    """
+    from bot.web.context import runtime
+
+    if runtime().unavailable(exc):
+        log.warning(
+            "database unavailable on %s %s (%s)", request.method, request.path, type(exc).__name__
+        )
+        body = jsonify(error="unavailable", reason="try again shortly")
+        return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     log.exception("unhandled error on %s %s", request.method, request.path)
     return jsonify(error="internal error", reason="the error was logged"), 500

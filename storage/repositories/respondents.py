@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.contact_cipher import ContactCipher, address_context
-from storage.models import Conversation, Respondent
+from storage.models import Conversation, Message, Respondent, ScheduledItem
 from storage.repositories.erasure import erase_records
 from storage.repositories.statements import dialect_of, statements
 
@@ -70,6 +70,25 @@ class SqlAlchemyRespondentRepository:
             context = address_context(respondent.channel, respondent.address_hash)
             respondent.address_enc = self._cipher.seal(address, context)
         respondent.reveal(address)
+
+    def lock_for_item(self, item_id: uuid.UUID) -> None:
+        """Lock the row of the resident a scheduled item is for (if any) until commit.
+
+        A worker takes it before the item's own row: the order an inbound turn takes its locks
+        in (the resident, then the conversation and its items), so a send being recorded and a
+        reply of the same resident never wait on each other in a cycle (a deadlock, which
+        PostgreSQL breaks by failing one of them: the webhook, answering 500).
+        """
+        owner = (
+            select(func.coalesce(Conversation.respondent_id, Message.respondent_id))
+            .select_from(ScheduledItem)
+            .outerjoin(Conversation, Conversation.id == ScheduledItem.conversation_id)
+            .outerjoin(Message, Message.id == ScheduledItem.message_id)
+            .where(ScheduledItem.id == item_id)
+            .scalar_subquery()
+        )
+        # Core columns only: no row enters the session unlocked, to be read stale later.
+        self._session.execute(select(Respondent.id).where(Respondent.id == owner).with_for_update())
 
     def find(self, channel: str, address: str) -> Respondent | None:
         """Return the respondent at an address, if any, without locking."""

@@ -36,3 +36,28 @@ def test_a_commit_reports_its_changes_and_a_rollback_drops_them(tmp_path: Path) 
         assert seen == [[("message", "telegram", "out", "queued")]]
     finally:
         engine.dispose()
+
+
+def test_a_failure_to_count_never_fails_the_commit_nor_what_follows_it(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'o.db'}")
+    cipher = cipher_for_tests()
+    upgrade(engine, cipher)
+    factory = make_session_factory(engine)
+    watch(factory)
+
+    def broken(changes: list[Change]) -> None:
+        # As prometheus_client does when PROMETHEUS_MULTIPROC_DIR names no directory.
+        raise FileNotFoundError("metrics/counter_1.db")
+
+    followed: list[str] = []
+    uow = SqlAlchemyUnitOfWork(factory, cipher, observe=broken)
+    try:
+        with uow:
+            uow.messages.add_inbound("sms", "SMcounted", None, None, NOW)
+            uow.after_commit(lambda: followed.append("enqueued"))
+            uow.commit()
+        with uow:
+            assert uow.messages.find("sms", "SMcounted") is not None
+        assert followed == ["enqueued"]
+    finally:
+        engine.dispose()
