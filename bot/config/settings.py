@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config.contacts import DEFAULT_CONTACTS, read_contacts
 from bot.config.privacy import data_keys, hash_key, retention_days
 from bot.config.publishing import cache_seconds, delay_days, frame_ancestors, k_anonymity
+from bot.config.rules_file import alert_rules, check_alert_outlets, send_policy
 from bot.config.values import (
     auto_flag,
     count,
@@ -160,9 +161,9 @@ class Settings:
                     values[name] = convert(env[key])
                 except ConfigError as exc:
                     raise ConfigError(f"{key}: {exc}") from exc
-        values["send_policy"] = _send_policy(env)
-        values["alert_rules"] = _alert_rules(env)
-        _check_alert_outlets(values)
+        values["send_policy"] = send_policy(env, ROOT)
+        values["alert_rules"] = alert_rules(env, ROOT)
+        check_alert_outlets(values)
         values["contacts"] = read_contacts(env)
         values["whatsapp_templates"] = read_templates(env)
         return cls(**values)
@@ -271,36 +272,3 @@ _ENV: dict[str, tuple[str, Any]] = {
     "address_hash_key": ("ADDRESS_HASH_KEY", hash_key),
     "retention_days": ("RETENTION_DAYS", retention_days),
 }
-
-
-def _rules_file(env: Mapping[str, str]) -> Path | None:
-    """Return the survey rules file: SURVEY_RULES_FILE, else ./survey_rules.yaml if present."""
-    from bot.config.send_rules import POLICY_FILE_NAME
-
-    named = env.get("SURVEY_RULES_FILE", "")
-    default = ROOT / POLICY_FILE_NAME
-    return Path(named) if named else (default if default.is_file() else None)
-
-
-def _send_policy(env: Mapping[str, str]) -> SendPolicy:
-    """Read the send rules from the survey rules file, then the environment."""
-    from bot.config.send_rules import load_policy
-
-    return load_policy(_rules_file(env), env)
-
-
-def _alert_rules(env: Mapping[str, str]) -> AlertRules:
-    """Read the alert rules from the survey rules file's `alerts` section."""
-    from bot.config.alert_rules import load_alert_rules
-
-    return load_alert_rules(_rules_file(env))
-
-
-def _check_alert_outlets(values: Mapping[str, Any]) -> None:
-    """Refuse an alert outlet set up halfway: mail with no sender, a webhook with no secret."""
-    if values.get("smtp_url") and not values.get("alert_from"):
-        raise ConfigError("ALERT_FROM: set the address alert emails come from (SMTP_URL is set)")
-    if values.get("alert_webhook_url") and not values.get("alert_webhook_secret"):
-        raise ConfigError(
-            "ALERT_WEBHOOK_SECRET: set the key webhooks are signed with (ALERT_WEBHOOK_URL is set)"
-        )
