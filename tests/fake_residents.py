@@ -163,6 +163,16 @@ class FakeMessageRepository:
         found = [m for m in self._uow.rows(Message) if m.direction == Direction.OUT and where(m)]
         return sorted(found, key=lambda m: (m.created_at, m.seq))
 
+    def inbound_since(self, respondent_id: uuid.UUID, since: datetime) -> int:
+        """Count the respondent's messages received at or after `since`."""
+        return sum(
+            1
+            for m in self._uow.rows(Message)
+            if m.direction == Direction.IN
+            and m.respondent_id == respondent_id
+            and m.created_at >= since
+        )
+
     def last_inbound_at(self, respondent_id: uuid.UUID) -> datetime | None:
         """Return when the respondent's newest message came in, if any."""
         came = [

@@ -27,6 +27,7 @@ def test_a_fork_during_a_sweep_waits_for_it_and_copies_no_held_lock(
             threading.Event().wait(0.5)
 
     monkeypatch.setattr(sweep, "sweep_once", sweep_holding_a_lock)
+    monkeypatch.setattr(Sweeper, "retain", lambda self, rt: None)  # no database here
     sweeper = Sweeper(60)
     sweeper.start(object())  # type: ignore[arg-type]
     try:
