@@ -7,6 +7,7 @@ a job, rather than wiring a second runtime behind the worker's back).
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 
@@ -19,6 +20,7 @@ from bot.services.scheduled_items import sweep_items
 from bot.services.translations import sweep_translations
 from bot.services.translations import translate_answer as translate_answer_service
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _built: dict[str, Runtime] = {}
 
@@ -75,7 +77,10 @@ def run_item(item_id: str) -> str:
     """Carry out one scheduled item (idempotent: a second delivery of the job does nothing)."""
     # RQ stores the result: plain text, so reading it needs none of Parley's classes.
     with handling(_enqueued_by()):
-        return run_item_service(runtime(), uuid.UUID(item_id)).value
+        outcome = run_item_service(runtime(), uuid.UUID(item_id)).value
+        # Under the id of the request that asked for it: one search finds both ends.
+        log.info("scheduled item %s: %s", item_id, outcome)
+        return outcome
 
 
 def deliver_alert(delivery_id: str) -> str:

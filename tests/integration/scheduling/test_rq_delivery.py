@@ -207,6 +207,6 @@ def test_a_job_logs_under_the_id_of_the_request_that_scheduled_it(
     with caplog.at_level(logging.INFO, logger="bot"):
         _work(rt)
 
-    sent = [r for r in caplog.records if r.name.startswith("bot.services")]
+    sent = [r for r in caplog.records if r.name == "bot.tasks.jobs"]
     assert len(twilio.sent) == 1 and sent
     assert {getattr(r, "request_id", None) for r in sent} == {"dispatch-7c1e"}
