@@ -49,12 +49,9 @@ class SqlAlchemyMessageRepository:
 
     def inbound_since(self, respondent_id: uuid.UUID, since: datetime) -> int:
         """Count the respondent's messages received at or after `since` (their index first)."""
-        query = select(func.count()).where(
-            Message.respondent_id == respondent_id,
-            Message.direction == Direction.IN,
-            Message.created_at >= since,
-        )
-        return int(self._session.scalar(query) or 0)
+        prepared = statements(dialect_of(self._session))
+        params = {"respondent_id": respondent_id, "since": since}
+        return int(self._session.execute(prepared.inbound_count, params).scalar_one())
 
     def last_outbound(self, respondent_id: uuid.UUID) -> Message | None:
         """Return the newest message sent to a respondent, if any."""

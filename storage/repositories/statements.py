@@ -6,11 +6,12 @@ import functools
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.engine.model import Status
+from bot.scheduling.states import Direction
 from storage.models import Answer, Conversation, Message, Respondent
 
 
@@ -28,6 +29,7 @@ class Statements:
     message_insert: Any
     respondent_for_update: Any
     open_conversation: Any
+    inbound_count: Any
 
 
 @functools.cache
@@ -35,6 +37,7 @@ def statements(dialect: str) -> Statements:
     """Build the dialect's ON CONFLICT statements (PostgreSQL and SQLite share the syntax)."""
     flavour = postgresql if dialect == "postgresql" else sqlite
     answers = flavour.insert(Answer.__table__)
+    messages = cast(Table, Message.__table__)
     replaced = ("raw_text", "value", "language", "answered_at")
     return Statements(
         # One upsert statement: a webhook turn is a handful of round trips, each one counts.
@@ -53,6 +56,12 @@ def statements(dialect: str) -> Statements:
         .where(Respondent.address_hash == bindparam("address_hash"))
         .with_for_update()
         .execution_options(populate_existing=True),
+        # Core, not ORM: no autoflush and no entity loading for a count on every turn.
+        inbound_count=select(func.count())
+        .select_from(messages)
+        .where(messages.c.respondent_id == bindparam("respondent_id"))
+        .where(messages.c.direction == Direction.IN)
+        .where(messages.c.created_at >= bindparam("since")),
         open_conversation=select(Conversation)
         .where(Conversation.respondent_id == bindparam("respondent_id"))
         .where(Conversation.status == Status.ACTIVE)
