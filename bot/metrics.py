@@ -10,13 +10,16 @@ Labels are channels, directions, statuses and kinds: never a number, a chat id o
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
+
+if TYPE_CHECKING:
+    from storage.queries import Backlog
 
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -41,25 +44,6 @@ WEBHOOK_SECONDS = Histogram(
 )
 
 
-class BacklogView(Protocol):
-    """What the backlog gauges read: items due and overdue by kind, translations waiting."""
-
-    @property
-    def due(self) -> Mapping[str, int]:
-        """Return the items due now, by kind."""
-        ...
-
-    @property
-    def overdue(self) -> Mapping[str, int]:
-        """Return the items overdue, by kind."""
-        ...
-
-    @property
-    def translations(self) -> int:
-        """Return the answers waiting for translation."""
-        ...
-
-
 def record(changes: Sequence[tuple[str, ...]]) -> None:
     """Count what a committed unit of work changed (storage/observe.py)."""
     for change in changes:
@@ -75,7 +59,7 @@ def record(changes: Sequence[tuple[str, ...]]) -> None:
 class _Backlog:
     """A collector that counts the backlog from the database on every scrape."""
 
-    def __init__(self, read: Callable[[datetime], BacklogView], now: datetime) -> None:
+    def __init__(self, read: Callable[[datetime], Backlog], now: datetime) -> None:
         self._read, self._now = read, now
 
     def collect(self) -> Iterable[Metric]:
@@ -97,7 +81,7 @@ class _Backlog:
         return [due, overdue, queue]
 
 
-def exposition(read_backlog: Callable[[datetime], BacklogView] | None, now: datetime) -> bytes:
+def exposition(read_backlog: Callable[[datetime], Backlog] | None, now: datetime) -> bytes:
     """Return every metric in Prometheus' text format: all processes', then the backlog."""
     if os.environ.get(MULTIPROC_DIR):
         processes = CollectorRegistry()

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config.settings import Settings
-from bot.logs import end_request, new_request_id, request_id, set_request_id
+from bot.logs import end_request, request_id, set_request_id
 from bot.services.runtime import Runtime
 from bot.web.metrics import init_metrics
 
@@ -103,7 +103,8 @@ def _ready() -> tuple[Response, int]:
 
 def _name_request() -> None:
     """Give the request an id every log line and the jobs it enqueues will carry."""
-    g.parley_request = set_request_id(new_request_id(request.headers.get(REQUEST_ID_HEADER)))
+    # A plain token a proxy sent is kept; anything else is replaced by a fresh id.
+    g.parley_request = set_request_id(request.headers.get(REQUEST_ID_HEADER, ""))
 
 
 def _forget_request(_error: BaseException | None) -> None:
